@@ -1,0 +1,319 @@
+//! Postings (utlysninger) and applications (søknader).
+
+use crate::{clean_line, Invalid};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Fast or midlertidig. A temporary post needs a ground in aml §14-9 (checked from R1 on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Engagement {
+    Permanent,
+    Temporary,
+}
+
+impl Engagement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engagement::Permanent => "permanent",
+            Engagement::Temporary => "temporary",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "permanent" => Some(Engagement::Permanent),
+            "temporary" => Some(Engagement::Temporary),
+            _ => None,
+        }
+    }
+    /// Message key of the label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Engagement::Permanent => "engagement.permanent",
+            Engagement::Temporary => "engagement.temporary",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PostingStatus {
+    Draft,
+    Published,
+    Closed,
+}
+
+impl PostingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostingStatus::Draft => "draft",
+            PostingStatus::Published => "published",
+            PostingStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(PostingStatus::Draft),
+            "published" => Some(PostingStatus::Published),
+            "closed" => Some(PostingStatus::Closed),
+            _ => None,
+        }
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PostingStatus::Draft => "status.draft",
+            PostingStatus::Published => "status.published",
+            PostingStatus::Closed => "status.closed",
+        }
+    }
+}
+
+/// A posting accepts applications while it is published and the deadline day has not passed
+/// (the deadline day itself is included, Norwegian time).
+pub fn accepts_applications(status: PostingStatus, deadline: NaiveDate, today: NaiveDate) -> bool {
+    status == PostingStatus::Published && today <= deadline
+}
+
+/// A posting as HR writes it, parsed from the form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostingDraft {
+    pub title: String,
+    pub body: String,
+    pub unit_id: i64,
+    pub profession: String,
+    pub engagement: Engagement,
+    /// Stillingsprosent, 1–100.
+    pub extent_percent: i64,
+    pub positions: i64,
+    pub deadline: NaiveDate,
+}
+
+/// The raw fields of the posting form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PostingForm {
+    pub title: String,
+    pub body: String,
+    pub unit_id: String,
+    pub profession: String,
+    pub engagement: String,
+    pub extent_percent: String,
+    pub positions: String,
+    pub deadline: String,
+}
+
+impl PostingDraft {
+    /// Every problem in the form at once, so the user can mend them in one go.
+    pub fn parse(form: &PostingForm, today: NaiveDate) -> Result<Self, Vec<Invalid>> {
+        let mut errs = Vec::new();
+        let title = clean_line(&form.title).unwrap_or_default();
+        if title.is_empty() {
+            errs.push(Invalid::new("title", "error.required"));
+        } else if title.chars().count() > 200 {
+            errs.push(Invalid::new("title", "error.too_long"));
+        }
+        let body = form.body.trim().replace("\r\n", "\n");
+        if body.is_empty() {
+            errs.push(Invalid::new("body", "error.required"));
+        } else if body.chars().count() > 50_000 {
+            errs.push(Invalid::new("body", "error.too_long"));
+        }
+        let unit_id = form.unit_id.trim().parse::<i64>().ok();
+        if unit_id.is_none() {
+            errs.push(Invalid::new("unit_id", "error.choose_unit"));
+        }
+        let profession = form.profession.trim().to_owned();
+        if profession.is_empty() {
+            errs.push(Invalid::new("profession", "error.required"));
+        }
+        let engagement = Engagement::parse(form.engagement.trim());
+        if engagement.is_none() {
+            errs.push(Invalid::new("engagement", "error.required"));
+        }
+        let extent = form
+            .extent_percent
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|e| (1..=100).contains(e));
+        if extent.is_none() {
+            errs.push(Invalid::new("extent_percent", "error.extent_range"));
+        }
+        let positions = form
+            .positions
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=100).contains(p));
+        if positions.is_none() {
+            errs.push(Invalid::new("positions", "error.positions_range"));
+        }
+        let deadline = NaiveDate::parse_from_str(form.deadline.trim(), "%Y-%m-%d").ok();
+        match deadline {
+            None => errs.push(Invalid::new("deadline", "error.date_invalid")),
+            Some(d) if d < today => errs.push(Invalid::new("deadline", "error.deadline_past")),
+            _ => {}
+        }
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(PostingDraft {
+            title,
+            body,
+            unit_id: unit_id.unwrap_or_default(),
+            profession,
+            engagement: engagement.unwrap_or(Engagement::Permanent),
+            extent_percent: extent.unwrap_or_default(),
+            positions: positions.unwrap_or_default(),
+            deadline: deadline.unwrap_or(today),
+        })
+    }
+}
+
+/// The canonical phases every configurable pipeline stage maps to (R6). An application can be
+/// rejected or withdrawn from any phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Applied,
+    Screening,
+    Interview,
+    References,
+    /// Innstilling: ranked recommendation with written reasons.
+    Recommendation,
+    Offer,
+    Hired,
+    Rejected,
+    Withdrawn,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 9] = [
+        Phase::Applied,
+        Phase::Screening,
+        Phase::Interview,
+        Phase::References,
+        Phase::Recommendation,
+        Phase::Offer,
+        Phase::Hired,
+        Phase::Rejected,
+        Phase::Withdrawn,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Applied => "applied",
+            Phase::Screening => "screening",
+            Phase::Interview => "interview",
+            Phase::References => "references",
+            Phase::Recommendation => "recommendation",
+            Phase::Offer => "offer",
+            Phase::Hired => "hired",
+            Phase::Rejected => "rejected",
+            Phase::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Phase::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Phase::Applied => "phase.applied",
+            Phase::Screening => "phase.screening",
+            Phase::Interview => "phase.interview",
+            Phase::References => "phase.references",
+            Phase::Recommendation => "phase.recommendation",
+            Phase::Offer => "phase.offer",
+            Phase::Hired => "phase.hired",
+            Phase::Rejected => "phase.rejected",
+            Phase::Withdrawn => "phase.withdrawn",
+        }
+    }
+    pub fn is_final(self) -> bool {
+        matches!(self, Phase::Hired | Phase::Rejected | Phase::Withdrawn)
+    }
+}
+
+/// Where an application came from (A2: the source of every application is recorded).
+pub fn normalise_source(raw: Option<&str>) -> String {
+    let s: String = raw
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(40)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if s.is_empty() {
+        "career_site".to_owned()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn form() -> PostingForm {
+        PostingForm {
+            title: "  Sykepleier  til   intensiv ".into(),
+            body: "Vi søker sykepleier.".into(),
+            unit_id: "4".into(),
+            profession: "nurse".into(),
+            engagement: "permanent".into(),
+            extent_percent: "100".into(),
+            positions: "2".into(),
+            deadline: "2026-12-01".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_form_becomes_a_draft() {
+        let p = PostingDraft::parse(&form(), d("2026-11-22")).unwrap();
+        assert_eq!(p.title, "Sykepleier til intensiv");
+        assert_eq!(p.positions, 2);
+        assert_eq!(p.engagement, Engagement::Permanent);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let bad = PostingForm {
+            title: "".into(),
+            extent_percent: "120".into(),
+            deadline: "2026-11-01".into(),
+            ..form()
+        };
+        let errs = PostingDraft::parse(&bad, d("2026-11-22")).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "extent_percent", "deadline"]);
+        assert_eq!(errs[2].key, "error.deadline_past");
+    }
+
+    #[test]
+    fn applications_are_taken_until_the_end_of_the_deadline_day() {
+        let deadline = d("2026-12-01");
+        assert!(accepts_applications(
+            PostingStatus::Published,
+            deadline,
+            d("2026-12-01")
+        ));
+        assert!(!accepts_applications(
+            PostingStatus::Published,
+            deadline,
+            d("2026-12-02")
+        ));
+        assert!(!accepts_applications(
+            PostingStatus::Draft,
+            deadline,
+            d("2026-11-01")
+        ));
+    }
+
+    #[test]
+    fn sources_are_normalised() {
+        assert_eq!(normalise_source(None), "career_site");
+        assert_eq!(normalise_source(Some("NAV<script>")), "navscript");
+        for p in Phase::ALL {
+            assert_eq!(Phase::parse(p.as_str()), Some(p));
+        }
+    }
+}

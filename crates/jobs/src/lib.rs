@@ -1,0 +1,8 @@
+//! The durable job queue's workers: the e-mail outbox now; alerts, retention and channel
+//! publishing later. Jobs live in the database (see `talentflyt_store::jobs`).
+
+pub mod mail;
+pub mod worker;
+
+pub use mail::{MailConfig, Mailer};
+pub use worker::Worker;

@@ -1,0 +1,229 @@
+//! E-mails: text + HTML template pairs in bokmål and English, sent by SMTP or, on a laptop,
+//! written as `.eml` files to a folder.
+
+use askama::Template;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use talentflyt_domain::Lang;
+use talentflyt_store::{OutboxMessage, OutgoingEmail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("message: {0}")]
+    Build(String),
+    #[error("delivery: {0}")]
+    Send(String),
+}
+
+/// How e-mail leaves the system.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`; `None` writes files.
+    pub smtp_url: Option<String>,
+    pub outbox_dir: PathBuf,
+    pub from: String,
+}
+
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+impl Mailer {
+    pub fn new(cfg: &MailConfig) -> Result<Mailer, MailError> {
+        match &cfg.smtp_url {
+            Some(url) => Ok(Mailer::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| MailError::Config(e.to_string()))?
+                    .build(),
+            )),
+            None => {
+                std::fs::create_dir_all(&cfg.outbox_dir).map_err(|e| {
+                    MailError::Config(format!("cannot create {}: {e}", cfg.outbox_dir.display()))
+                })?;
+                Ok(Mailer::Files(
+                    AsyncFileTransport::new(&cfg.outbox_dir),
+                    cfg.outbox_dir.clone(),
+                ))
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Smtp(_) => "smtp".into(),
+            Mailer::Files(_, dir) => format!("files in {}", dir.display()),
+        }
+    }
+
+    pub async fn send(&self, from: &str, m: &OutboxMessage) -> Result<(), MailError> {
+        let from: Mailbox = from.parse().map_err(|e: lettre::address::AddressError| {
+            MailError::Config(format!("from address: {e}"))
+        })?;
+        let to: Mailbox = m
+            .to_addr
+            .parse()
+            .map_err(|_| MailError::Build("recipient address is not valid".into()))?;
+        let msg = Message::builder()
+            .from(from)
+            .to(to)
+            .subject(m.subject.clone())
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(m.body_text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(m.body_html.clone()),
+                    ),
+            )
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        match self {
+            Mailer::Smtp(t) => t
+                .send(msg)
+                .await
+                .map(|_| ())
+                .map_err(|e| MailError::Send(redact(&e.to_string()))),
+            Mailer::Files(t, _) => t
+                .send(msg)
+                .await
+                .map(|_| ())
+                .map_err(|e| MailError::Send(e.to_string())),
+        }
+    }
+}
+
+/// Servers echo addresses in their errors; keep them out of logs and the job table.
+fn redact(s: &str) -> String {
+    s.split(' ')
+        .map(|w| if w.contains('@') { "<address>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The organisation's look for e-mails.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub org_name: String,
+    pub primary_color: String,
+}
+
+/// What the candidate is told when the application is in.
+pub struct ApplicationReceived<'a> {
+    pub to: &'a str,
+    pub given_name: &'a str,
+    pub posting_title: &'a str,
+    pub reference: &'a str,
+    /// Formatted for the language, e.g. `1. desember 2026`.
+    pub deadline: &'a str,
+}
+
+/// What every e-mail template can use.
+struct EmailCtx<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    org_name: &'a str,
+    primary_color: &'a str,
+    given_name: &'a str,
+    posting_title: &'a str,
+    reference: &'a str,
+    deadline: &'a str,
+}
+
+macro_rules! email_template {
+    ($name:ident, $path:literal) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name<'a> {
+            c: &'a EmailCtx<'a>,
+        }
+    };
+}
+email_template!(ReceivedNbTxt, "email/application_received.nb.txt");
+email_template!(ReceivedEnTxt, "email/application_received.en.txt");
+email_template!(ReceivedNbHtml, "email/application_received.nb.html");
+email_template!(ReceivedEnHtml, "email/application_received.en.html");
+
+impl ApplicationReceived<'_> {
+    pub fn render(&self, lang: Lang, brand: &Brand) -> Result<OutgoingEmail, askama::Error> {
+        let subject = match lang {
+            Lang::Nb => format!("Vi har mottatt søknaden din: {}", self.posting_title),
+            Lang::En => format!("We have received your application: {}", self.posting_title),
+        };
+        let c = EmailCtx {
+            lang: lang.code(),
+            subject: &subject,
+            org_name: &brand.org_name,
+            primary_color: &brand.primary_color,
+            given_name: self.given_name,
+            posting_title: self.posting_title,
+            reference: self.reference,
+            deadline: self.deadline,
+        };
+        let (text, html) = match lang {
+            Lang::Nb => (
+                ReceivedNbTxt { c: &c }.render()?,
+                ReceivedNbHtml { c: &c }.render()?,
+            ),
+            Lang::En => (
+                ReceivedEnTxt { c: &c }.render()?,
+                ReceivedEnHtml { c: &c }.render()?,
+            ),
+        };
+        Ok(OutgoingEmail {
+            to: self.to.to_owned(),
+            subject,
+            text,
+            html,
+            template: format!("application_received.{}", lang.code()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_receipt_is_written_in_the_candidates_language_and_escapes_html() {
+        let brand = Brand {
+            org_name: "Oslo universitetssykehus".into(),
+            primary_color: "#0b4f8a".into(),
+        };
+        let r = ApplicationReceived {
+            to: "a@b.no",
+            given_name: "Åse <b>",
+            posting_title: "Sykepleier",
+            reference: "2026-1",
+            deadline: "1. desember 2026",
+        };
+        let nb = r.render(Lang::Nb, &brand).unwrap();
+        assert!(nb.subject.starts_with("Vi har mottatt søknaden din"));
+        assert!(
+            nb.text.contains("Hei Åse <b>,"),
+            "plain text is not escaped"
+        );
+        assert!(
+            nb.html.contains("Åse &#60;b&#62;") || nb.html.contains("Åse &lt;b&gt;"),
+            "HTML is escaped: {}",
+            nb.html
+        );
+        assert!(nb.html.contains("lang=\"nb\""));
+        let en = r.render(Lang::En, &brand).unwrap();
+        assert!(en.text.contains("Thank you for applying"));
+        assert_eq!(en.template, "application_received.en");
+    }
+
+    #[test]
+    fn addresses_are_redacted_from_errors() {
+        assert_eq!(redact("550 <ola@x.no> rejected"), "550 <address> rejected");
+    }
+}

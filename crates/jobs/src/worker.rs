@@ -1,0 +1,129 @@
+//! Takes jobs from the queue and runs them.
+
+use crate::mail::Mailer;
+use std::sync::Arc;
+use std::time::Duration;
+use talentflyt_store::{Job, JobOutcome, Store, SEND_EMAIL};
+use tokio::sync::Notify;
+
+/// How long a worker holds a job before another may take it.
+const LEASE_SECS: i64 = 120;
+
+#[derive(Clone)]
+pub struct Worker {
+    store: Store,
+    mailer: Mailer,
+    from: String,
+    id: String,
+    wake: Arc<Notify>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    #[error("bad payload: {0}")]
+    Payload(String),
+    #[error(transparent)]
+    Store(#[from] talentflyt_store::StoreError),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
+    #[error("unknown job kind")]
+    Unknown,
+}
+
+impl Worker {
+    pub fn new(store: Store, mailer: Mailer, from: String) -> Worker {
+        let id = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
+        Worker {
+            store,
+            mailer,
+            from,
+            id,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Call after enqueueing work so it starts at once instead of at the next poll.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Run one due job, if any. Returns whether there was one.
+    pub async fn run_once(&self) -> Result<bool, talentflyt_store::StoreError> {
+        let Some(job) = self.store.claim_job(&self.id, LEASE_SECS).await? else {
+            return Ok(false);
+        };
+        let started = std::time::Instant::now();
+        match self.handle(&job).await {
+            Ok(()) => {
+                self.store.complete_job(job.id).await?;
+                tracing::info!(job_id = job.id, kind = %job.kind, attempt = job.attempts, ms = started.elapsed().as_millis() as u64, "job done");
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                let outcome = self.store.fail_job(&job, &msg).await?;
+                if let (JobOutcome::Failed, Some(id)) = (outcome, outbox_id(&job)) {
+                    self.store.mark_outbox(id, false).await?;
+                }
+                tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, error = %msg, outcome = ?outcome, "job failed");
+            }
+        }
+        Ok(true)
+    }
+
+    /// Run every job that is due now; for tests and for `talentflyt` commands that must finish their mail.
+    pub async fn drain(&self) -> Result<usize, talentflyt_store::StoreError> {
+        let mut n = 0;
+        while self.run_once().await? {
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Work until `shutdown` resolves, polling every second when idle.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let worked = match self.run_once().await {
+                Ok(w) => w,
+                Err(e) => {
+                    tracing::error!(error = %e, "job queue unavailable");
+                    false
+                }
+            };
+            if worked {
+                continue;
+            }
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+
+    async fn handle(&self, job: &Job) -> Result<(), JobError> {
+        match job.kind.as_str() {
+            SEND_EMAIL => {
+                let id = outbox_id(job).ok_or_else(|| JobError::Payload(job.payload.clone()))?;
+                let msg = self.store.outbox_message(id).await?;
+                if msg.status == "sent" {
+                    return Ok(());
+                }
+                self.mailer.send(&self.from, &msg).await?;
+                self.store.mark_outbox(id, true).await?;
+                Ok(())
+            }
+            _ => Err(JobError::Unknown),
+        }
+    }
+}
+
+fn outbox_id(job: &Job) -> Option<i64> {
+    if job.kind != SEND_EMAIL {
+        return None;
+    }
+    serde_json::from_str::<serde_json::Value>(&job.payload)
+        .ok()?
+        .get("outbox_id")?
+        .as_i64()
+}

@@ -1,0 +1,168 @@
+//! The outbox delivers through a real SMTP conversation with a server the test starts.
+
+use mailin_embedded::{response, Handler, Response, Server};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use talentflyt_domain::Lang;
+use talentflyt_jobs::mail::{ApplicationReceived, Brand};
+use talentflyt_jobs::{MailConfig, Mailer, Worker};
+use talentflyt_store::testing::TestDb;
+
+#[derive(Clone, Default)]
+struct Inbox {
+    messages: Arc<Mutex<Vec<(Vec<String>, Vec<u8>)>>>,
+    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
+}
+
+impl Handler for Inbox {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        *self.current.lock().unwrap() = (to.to_vec(), vec![]);
+        response::OK
+    }
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.lock().unwrap().1.extend_from_slice(buf);
+        Ok(())
+    }
+    fn data_end(&mut self) -> Response {
+        let done = std::mem::take(&mut *self.current.lock().unwrap());
+        self.messages.lock().unwrap().push(done);
+        response::OK
+    }
+}
+
+fn start_smtp() -> (u16, Inbox) {
+    let inbox = Inbox::default();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut server = Server::new(inbox.clone());
+    server.with_name("smtp.test").with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (port, inbox)
+}
+
+fn brand() -> Brand {
+    Brand {
+        org_name: "Oslo universitetssykehus".into(),
+        primary_color: "#0b4f8a".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_queued_confirmation_is_delivered_over_smtp() {
+    let db = TestDb::new().await;
+    let (port, inbox) = start_smtp();
+    let cfg = MailConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        outbox_dir: "unused".into(),
+        from: "Talentflyt <noreply@ous.example>".into(),
+    };
+    let worker = Worker::new(
+        db.store.clone(),
+        Mailer::new(&cfg).unwrap(),
+        cfg.from.clone(),
+    );
+    let mail = ApplicationReceived {
+        to: "kari.nordmann@example.no",
+        given_name: "Kari",
+        posting_title: "Jordmor ved Kvinneklinikken",
+        reference: "2026-17",
+        deadline: "1. desember 2026",
+    }
+    .render(Lang::Nb, &brand())
+    .unwrap();
+    let outbox_id = db.store.enqueue_email(&mail).await.unwrap();
+    assert_eq!(worker.drain().await.unwrap(), 1);
+    let msgs = inbox.messages.lock().unwrap().clone();
+    assert_eq!(msgs.len(), 1);
+    let (to, raw) = &msgs[0];
+    assert_eq!(to, &vec!["kari.nordmann@example.no".to_string()]);
+    let raw = String::from_utf8_lossy(raw);
+    assert!(raw.contains("multipart/alternative"), "text and HTML parts");
+    assert!(raw.contains("text/plain") && raw.contains("text/html"));
+    assert!(raw.contains("From: Talentflyt <noreply@ous.example>"));
+    assert_eq!(
+        db.store.outbox_message(outbox_id).await.unwrap().status,
+        "sent"
+    );
+}
+
+#[tokio::test]
+async fn when_the_smtp_server_is_down_the_mail_waits_for_a_retry() {
+    let db = TestDb::new().await;
+    // A port nobody listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let cfg = MailConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        outbox_dir: "unused".into(),
+        from: "noreply@ous.example".into(),
+    };
+    let worker = Worker::new(
+        db.store.clone(),
+        Mailer::new(&cfg).unwrap(),
+        cfg.from.clone(),
+    );
+    let mail = ApplicationReceived {
+        to: "ola@example.no",
+        given_name: "Ola",
+        posting_title: "Bioingeniør",
+        reference: "2026-2",
+        deadline: "2. desember 2026",
+    }
+    .render(Lang::En, &brand())
+    .unwrap();
+    let id = db.store.enqueue_email(&mail).await.unwrap();
+    assert!(worker.run_once().await.unwrap());
+    assert!(
+        !worker.run_once().await.unwrap(),
+        "the retry waits for the backoff"
+    );
+    let counts = db.store.queue_counts().await.unwrap();
+    assert_eq!((counts.queued, counts.failed), (1, 0));
+    assert_eq!(
+        db.store.outbox_message(id).await.unwrap().status,
+        "pending",
+        "nothing is lost"
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_the_mail_is_written_as_an_eml_file() {
+    let db = TestDb::new().await;
+    let dir = std::env::temp_dir().join(format!("tf-outbox-{:x}", rand::random::<u64>()));
+    let cfg = MailConfig {
+        smtp_url: None,
+        outbox_dir: dir.clone(),
+        from: "noreply@ous.example".into(),
+    };
+    let worker = Worker::new(
+        db.store.clone(),
+        Mailer::new(&cfg).unwrap(),
+        cfg.from.clone(),
+    );
+    let mail = ApplicationReceived {
+        to: "per@example.no",
+        given_name: "Per",
+        posting_title: "Psykolog",
+        reference: "2026-3",
+        deadline: "3. desember 2026",
+    }
+    .render(Lang::Nb, &brand())
+    .unwrap();
+    db.store.enqueue_email(&mail).await.unwrap();
+    worker.drain().await.unwrap();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].extension().unwrap(), "eml");
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("To: per@example.no"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,219 @@
+//! The durable job queue and the e-mail outbox.
+//!
+//! A job is taken by one worker at a time: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, on SQLite
+//! because every write goes through the single writer connection. A taken job holds a lease; if its
+//! worker dies, the lease runs out and another worker takes it. Failures retry with backoff.
+
+use crate::{now, Backend, Result, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, FromRow};
+use talentflyt_domain::security::job_backoff;
+
+/// A rendered e-mail waiting in the outbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Which template made it (for the operator; no personal data).
+    pub template: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub template: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Will run again at this time (Unix seconds).
+    Retry(i64),
+    /// Out of attempts.
+    Failed,
+}
+
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct QueueCounts {
+    pub queued: i64,
+    pub running: i64,
+    pub failed: i64,
+    pub done: i64,
+}
+
+pub const SEND_EMAIL: &str = "send_email";
+const EMAIL_ATTEMPTS: i64 = 8;
+
+/// Put an e-mail in the outbox and a job to deliver it, on the caller's transaction.
+pub(crate) async fn insert_email(conn: &mut AnyConnection, m: &OutgoingEmail) -> Result<i64> {
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+    )
+    .bind(&m.to)
+    .bind(&m.subject)
+    .bind(&m.text)
+    .bind(&m.html)
+    .bind(&m.template)
+    .bind(t)
+    .fetch_one(&mut *conn)
+    .await?;
+    insert_job(
+        conn,
+        SEND_EMAIL,
+        &serde_json::json!({ "outbox_id": id }).to_string(),
+        t,
+        EMAIL_ATTEMPTS,
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn insert_job(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &str,
+    run_at: i64,
+    max_attempts: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, created_at) VALUES ($1, $2, 'queued', 0, $3, $4, $5) RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(max_attempts)
+    .bind(run_at)
+    .bind(now())
+    .fetch_one(conn)
+    .await?)
+}
+
+impl Store {
+    pub async fn enqueue_job(
+        &self,
+        kind: &str,
+        payload: &str,
+        run_at: i64,
+        max_attempts: i64,
+    ) -> Result<i64> {
+        let mut conn = self.w().acquire().await?;
+        insert_job(&mut conn, kind, payload, run_at, max_attempts).await
+    }
+
+    pub async fn enqueue_email(&self, m: &OutgoingEmail) -> Result<i64> {
+        let mut tx = self.w().begin().await?;
+        let id = insert_email(&mut tx, m).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Take the next due job for `worker`, holding it for `lease_secs`. A job whose lease ran out
+    /// (its worker died) is due again.
+    pub async fn claim_job(&self, worker: &str, lease_secs: i64) -> Result<Option<Job>> {
+        let t = now();
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $1, locked_by = $2
+             WHERE id = (SELECT id FROM jobs
+                         WHERE (status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)
+                         ORDER BY run_at, id LIMIT 1 {lock})
+             RETURNING id, kind, payload, attempts, max_attempts"
+        );
+        Ok(sqlx::query_as(&sql)
+            .bind(t + lease_secs)
+            .bind(worker)
+            .bind(t)
+            .fetch_optional(self.w())
+            .await?)
+    }
+
+    pub async fn complete_job(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE jobs SET status = 'done', finished_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(self.w())
+            .await?;
+        Ok(())
+    }
+
+    /// Record a failure: retry after the backoff, or give up after the last attempt.
+    /// `error` is for operators and must not contain personal data.
+    pub async fn fail_job(&self, job: &Job, error: &str) -> Result<JobOutcome> {
+        let t = now();
+        if job.attempts >= job.max_attempts {
+            sqlx::query("UPDATE jobs SET status = 'failed', finished_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+                .bind(t)
+                .bind(error)
+                .bind(job.id)
+                .execute(self.w())
+                .await?;
+            return Ok(JobOutcome::Failed);
+        }
+        let next = t + job_backoff(job.attempts).as_secs() as i64;
+        sqlx::query("UPDATE jobs SET status = 'queued', run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(next)
+            .bind(error)
+            .bind(job.id)
+            .execute(self.w())
+            .await?;
+        Ok(JobOutcome::Retry(next))
+    }
+
+    pub async fn job_status(&self, id: i64) -> Result<(String, i64, i64)> {
+        sqlx::query_as::<_, (String, i64, i64)>(
+            "SELECT status, attempts, run_at FROM jobs WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.r())
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn queue_counts(&self) -> Result<QueueCounts> {
+        Ok(sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN status='queued' THEN 1 ELSE 0 END), 0) AS queued,
+                    COALESCE(SUM(CASE WHEN status='running' THEN 1 ELSE 0 END), 0) AS running,
+                    COALESCE(SUM(CASE WHEN status='failed' THEN 1 ELSE 0 END), 0) AS failed,
+                    COALESCE(SUM(CASE WHEN status='done' THEN 1 ELSE 0 END), 0) AS done
+             FROM jobs",
+        )
+        .fetch_one(self.r())
+        .await?)
+    }
+
+    pub async fn outbox_message(&self, id: i64) -> Result<OutboxMessage> {
+        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn mark_outbox(&self, id: i64, sent: bool) -> Result<()> {
+        sqlx::query("UPDATE outbox SET status = $1, sent_at = $2 WHERE id = $3")
+            .bind(if sent { "sent" } else { "failed" })
+            .bind(if sent { Some(now()) } else { None })
+            .bind(id)
+            .execute(self.w())
+            .await?;
+        Ok(())
+    }
+}

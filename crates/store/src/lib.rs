@@ -1,0 +1,219 @@
+//! Persistence for SQLite and PostgreSQL through one code path.
+//!
+//! Every query is written once, in the SQL both databases understand, and runs through sqlx's
+//! `Any` driver; the backend is chosen by the URL scheme. The few places where the dialects
+//! differ (taking a job with `FOR UPDATE SKIP LOCKED`) branch on [`Backend`].
+//!
+//! SQLite gets two pools: many readers and one writer, so writers queue in the pool instead of
+//! failing with "database is locked". PostgreSQL uses one pool for both.
+
+mod applications;
+mod audit;
+mod jobs;
+mod org;
+mod postings;
+mod sessions;
+pub mod testing;
+mod users;
+
+pub use applications::*;
+pub use audit::*;
+pub use jobs::*;
+pub use org::*;
+pub use postings::*;
+pub use users::*;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl StoreError {
+    /// Map a unique-constraint violation to [`StoreError::Conflict`], leave the rest alone.
+    pub(crate) fn from_insert(e: sqlx::Error, what: &str) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(what.to_owned());
+            }
+        }
+        StoreError::Db(e)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The handle to the database, cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+static MIGRATIONS_SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static MIGRATIONS_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The current time as Unix seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Store {
+    /// Connect to `sqlite://path/to/file.db` or `postgres://…`. A SQLite file and its folder are
+    /// created if missing; SQLite runs in WAL mode with foreign keys on.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = AnyConnectOptions::from_str(url)?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            return Ok(Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                StoreError::Other(format!(
+                    "unsupported database URL scheme (use sqlite:// or postgres://): {}",
+                    scheme(url)
+                ))
+            })?;
+        let file = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(file).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Other(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let full = format!("sqlite://{file}?mode=rwc");
+        let opts = AnyConnectOptions::from_str(&full)?;
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(sqlite_pragmas)
+            .connect_with(opts.clone())
+            .await?;
+        let read = AnyPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(sqlite_pragmas)
+            .connect_with(opts)
+            .await?;
+        Ok(Store {
+            read,
+            write,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Apply the migrations this build carries; already applied ones are skipped.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => MIGRATIONS_SQLITE.run(&self.write).await?,
+            Backend::Postgres => MIGRATIONS_POSTGRES.run(&self.write).await?,
+        }
+        Ok(())
+    }
+
+    /// For `/readyz`: the database answers a trivial query.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    /// Bring PostgreSQL identity sequences past ids that were inserted explicitly (bulk loads).
+    pub async fn sync_id_sequences(&self) -> Result<()> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        for table in [
+            "org_units",
+            "positions",
+            "employees",
+            "users",
+            "postings",
+            "role_grants",
+            "candidates",
+            "applications",
+            "documents",
+            "jobs",
+            "outbox",
+            "audit_log",
+            "login_attempts",
+        ] {
+            let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
+            sqlx::query(&sql).execute(&self.write).await?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn r(&self) -> &AnyPool {
+        &self.read
+    }
+    pub(crate) fn w(&self) -> &AnyPool {
+        &self.write
+    }
+}
+
+fn scheme(url: &str) -> &str {
+    url.split(':').next().unwrap_or("")
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Every SQLite connection: WAL (readers never wait for the writer), foreign keys enforced, and a
+/// writer that waits instead of failing while another process holds the lock.
+fn sqlite_pragmas(
+    conn: &mut sqlx::AnyConnection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        conn.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;").await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,138 @@
+//! Org units, positions, employees.
+
+use crate::{Result, Store, StoreError};
+use sqlx::FromRow;
+use talentflyt_domain::org::{child_path, UnitKind};
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub code: String,
+    pub name_nb: String,
+    pub name_en: String,
+    pub path: String,
+    pub site: String,
+}
+
+impl OrgUnit {
+    pub fn kind(&self) -> UnitKind {
+        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Section)
+    }
+    pub fn name(&self, lang: talentflyt_domain::Lang) -> &str {
+        match lang {
+            talentflyt_domain::Lang::Nb => &self.name_nb,
+            talentflyt_domain::Lang::En => &self.name_en,
+        }
+    }
+}
+
+pub struct NewUnit<'a> {
+    pub parent_id: Option<i64>,
+    pub kind: UnitKind,
+    pub code: &'a str,
+    pub name_nb: &'a str,
+    pub name_en: &'a str,
+    pub site: &'a str,
+}
+
+const UNIT_COLS: &str = "id, parent_id, kind, code, name_nb, name_en, path, site";
+
+impl Store {
+    /// Add a unit under its parent (or a trust at the root); the kind must fit the parent's.
+    pub async fn create_unit(&self, u: NewUnit<'_>) -> Result<OrgUnit> {
+        let parent_path = match u.parent_id {
+            Some(pid) => {
+                let parent = self.unit(pid).await?;
+                if parent.kind().child() != Some(u.kind) {
+                    return Err(StoreError::Other(format!(
+                        "a {} cannot hold a {}",
+                        parent.kind,
+                        u.kind.as_str()
+                    )));
+                }
+                parent.path
+            }
+            None if u.kind == UnitKind::Trust => "/".to_owned(),
+            None => return Err(StoreError::Other("only a trust can be at the root".into())),
+        };
+        let mut tx = self.w().begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO org_units (parent_id, kind, code, name_nb, name_en, site) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(u.parent_id)
+        .bind(u.kind.as_str())
+        .bind(u.code)
+        .bind(u.name_nb)
+        .bind(u.name_en)
+        .bind(u.site)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_insert(e, "org unit code"))?;
+        let path = child_path(&parent_path, id);
+        sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
+            .bind(&path)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.unit(id).await
+    }
+
+    pub async fn unit(&self, id: i64) -> Result<OrgUnit> {
+        sqlx::query_as(&format!("SELECT {UNIT_COLS} FROM org_units WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn unit_by_code(&self, code: &str) -> Result<OrgUnit> {
+        sqlx::query_as(&format!(
+            "SELECT {UNIT_COLS} FROM org_units WHERE code = $1"
+        ))
+        .bind(code)
+        .fetch_optional(self.r())
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
+    /// The whole tree in path order (a parent before its children). OUS has a few hundred units.
+    pub async fn all_units(&self) -> Result<Vec<OrgUnit>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {UNIT_COLS} FROM org_units ORDER BY path"))
+                .fetch_all(self.r())
+                .await?,
+        )
+    }
+
+    pub async fn count_rows(&self, table: CountTable) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM {}", table.name());
+        Ok(sqlx::query_scalar(&sql).fetch_one(self.r()).await?)
+    }
+}
+
+/// Tables whose size the operator may ask for (a closed list: never interpolate user input).
+#[derive(Debug, Clone, Copy)]
+pub enum CountTable {
+    OrgUnits,
+    Positions,
+    Employees,
+    Postings,
+    Applications,
+    Users,
+}
+
+impl CountTable {
+    fn name(self) -> &'static str {
+        match self {
+            CountTable::OrgUnits => "org_units",
+            CountTable::Positions => "positions",
+            CountTable::Employees => "employees",
+            CountTable::Postings => "postings",
+            CountTable::Applications => "applications",
+            CountTable::Users => "users",
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! A fresh database for each test: a SQLite file in a temporary folder, or, when
+//! `TALENTFLYT_TEST_POSTGRES` holds a server URL (e.g. `postgres://postgres@127.0.0.1:5432`),
+//! a PostgreSQL database with a unique name that is dropped when the test ends.
+
+use crate::Store;
+
+pub const POSTGRES_ENV: &str = "TALENTFLYT_TEST_POSTGRES";
+
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(std::path::PathBuf),
+    Postgres { server: String, name: String },
+}
+
+fn unique_name() -> String {
+    format!(
+        "talentflyt_test_{}_{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    )
+}
+
+fn server_url_with_db(server: &str, db: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    // Replace a path (database name) if one is given.
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{host_part}/{db}{query}")
+}
+
+impl TestDb {
+    /// A migrated, empty database.
+    pub async fn new() -> TestDb {
+        let name = unique_name();
+        match std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty()) {
+            Some(server) => {
+                sqlx::any::install_default_drivers();
+                let admin_url = server_url_with_db(&server, "postgres");
+                let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url)
+                    .await
+                    .expect("connect to the PostgreSQL server");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
+                let url = server_url_with_db(&server, &name);
+                let store = Store::connect(&url)
+                    .await
+                    .expect("connect to test database");
+                store.migrate().await.expect("migrate");
+                TestDb {
+                    store,
+                    url,
+                    cleanup: Cleanup::Postgres { server, name },
+                }
+            }
+            None => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}", dir.join("test.db").display());
+                let store = Store::connect(&url).await.expect("open SQLite");
+                store.migrate().await.expect("migrate");
+                TestDb {
+                    store,
+                    url,
+                    cleanup: Cleanup::Dir(dir),
+                }
+            }
+        }
+    }
+
+    /// A second, independent connection pool to the same database, like a second server instance.
+    pub async fn second_instance(&self) -> Store {
+        Store::connect(&self.url).await.expect("second connection")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { server, name } => {
+                let admin_url = server_url_with_db(server, "postgres");
+                let name = name.clone();
+                // The test's runtime is blocked here; use a thread with its own. FORCE ends the
+                // test's still-open connections.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async move {
+                        if let Ok(mut admin) =
+                            <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url).await
+                        {
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&mut admin)
+                            .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_url_with_db;
+
+    #[test]
+    fn database_names_replace_the_path() {
+        assert_eq!(
+            server_url_with_db("postgres://postgres@127.0.0.1:5432", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            server_url_with_db("postgres://u@h:5432/other?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Staff users, their role grants, and sign-in attempts.
+
+use crate::{now, Result, Store, StoreError};
+use sqlx::FromRow;
+use talentflyt_domain::org::{Access, Grant, Role};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub oidc_subject: Option<String>,
+    pub active: i64,
+}
+
+const USER_COLS: &str = "id, username, email, display_name, password_hash, oidc_subject, active";
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: Option<&'a str>,
+}
+
+/// A grant as listed for the operator, with the unit's name.
+#[derive(Debug, Clone, FromRow)]
+pub struct GrantRow {
+    pub role: String,
+    pub unit_path: Option<String>,
+    pub posting_id: Option<i64>,
+}
+
+impl Store {
+    pub async fn create_user(&self, u: NewUser<'_>) -> Result<User> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, email, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+        )
+        .bind(u.username)
+        .bind(u.email)
+        .bind(u.display_name)
+        .bind(u.password_hash)
+        .bind(now())
+        .fetch_one(self.w())
+        .await
+        .map_err(|e| StoreError::from_insert(e, "username"))?;
+        self.user(id).await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User> {
+        sqlx::query_as(&format!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLS} FROM users WHERE username = $1 AND active = 1"
+        ))
+        .bind(username)
+        .fetch_optional(self.r())
+        .await?)
+    }
+
+    /// The staff user an OpenID Connect login belongs to: first by the provider's subject, then,
+    /// for a first login, by verified e-mail (which then binds the subject).
+    pub async fn user_for_oidc(
+        &self,
+        subject: &str,
+        verified_email: Option<&str>,
+    ) -> Result<Option<User>> {
+        if let Some(u) = sqlx::query_as::<_, User>(&format!(
+            "SELECT {USER_COLS} FROM users WHERE oidc_subject = $1 AND active = 1"
+        ))
+        .bind(subject)
+        .fetch_optional(self.r())
+        .await?
+        {
+            return Ok(Some(u));
+        }
+        let Some(email) = verified_email else {
+            return Ok(None);
+        };
+        let found: Option<User> = sqlx::query_as(&format!(
+            "SELECT {USER_COLS} FROM users WHERE LOWER(email) = LOWER($1) AND active = 1 AND oidc_subject IS NULL ORDER BY id LIMIT 1"
+        ))
+        .bind(email)
+        .fetch_optional(self.r())
+        .await?;
+        if let Some(u) = &found {
+            sqlx::query("UPDATE users SET oidc_subject = $1 WHERE id = $2")
+                .bind(subject)
+                .bind(u.id)
+                .execute(self.w())
+                .await?;
+        }
+        Ok(found)
+    }
+
+    pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(self.w())
+            .await?;
+        Ok(())
+    }
+
+    /// Grant a role on a unit (and all below it) or, for committee members and union
+    /// representatives, on one posting.
+    pub async fn grant(
+        &self,
+        user_id: i64,
+        role: Role,
+        unit_id: Option<i64>,
+        posting_id: Option<i64>,
+    ) -> Result<()> {
+        let ok = if role.scoped_to_posting() {
+            posting_id.is_some() && unit_id.is_none()
+        } else {
+            unit_id.is_some() && posting_id.is_none()
+        };
+        if !ok {
+            return Err(StoreError::Other(format!(
+                "{} is granted on {}",
+                role.as_str(),
+                if role.scoped_to_posting() {
+                    "a posting"
+                } else {
+                    "an org unit"
+                }
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO role_grants (user_id, role, unit_id, posting_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user_id)
+        .bind(role.as_str())
+        .bind(unit_id)
+        .bind(posting_id)
+        .execute(self.w())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn access(&self, user_id: i64) -> Result<Access> {
+        let rows: Vec<GrantRow> = sqlx::query_as(
+            "SELECT g.role, u.path AS unit_path, g.posting_id FROM role_grants g LEFT JOIN org_units u ON u.id = g.unit_id WHERE g.user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(self.r())
+        .await?;
+        Ok(Access {
+            grants: rows
+                .into_iter()
+                .filter_map(|r| {
+                    Some(Grant {
+                        role: Role::parse(&r.role)?,
+                        unit_path: r.unit_path,
+                        posting_id: r.posting_id,
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn record_login_attempt(
+        &self,
+        username: &str,
+        ip: &str,
+        succeeded: bool,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO login_attempts (username, ip, succeeded, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(username.to_lowercase())
+        .bind(ip)
+        .bind(succeeded as i64)
+        .bind(now())
+        .execute(self.w())
+        .await?;
+        Ok(())
+    }
+
+    /// Failed sign-ins for this user name or from this address since `since` (Unix seconds).
+    pub async fn recent_login_failures(&self, username: &str, ip: &str, since: i64) -> Result<i64> {
+        let by_user: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at >= $2")
+            .bind(username.to_lowercase())
+            .bind(since)
+            .fetch_one(self.r())
+            .await?;
+        // An address gets more room than one account: many staff share a hospital's NAT.
+        let by_ip: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND succeeded = 0 AND at >= $2",
+        )
+        .bind(ip)
+        .bind(since)
+        .fetch_one(self.r())
+        .await?;
+        Ok(by_user.max(by_ip / 4))
+    }
+}

@@ -1,0 +1,432 @@
+//! The storage story, run against SQLite and, when TALENTFLYT_TEST_POSTGRES is set, PostgreSQL.
+
+use talentflyt_domain::org::{Role, UnitKind};
+use talentflyt_domain::posting::{Engagement, PostingDraft, PostingStatus};
+use talentflyt_store::testing::TestDb;
+use talentflyt_store::*;
+
+async fn tree(s: &Store) -> (OrgUnit, OrgUnit, OrgUnit) {
+    let trust = s
+        .create_unit(NewUnit {
+            parent_id: None,
+            kind: UnitKind::Trust,
+            code: "OUS",
+            name_nb: "Oslo universitetssykehus",
+            name_en: "Oslo University Hospital",
+            site: "",
+        })
+        .await
+        .unwrap();
+    let clinic = s
+        .create_unit(NewUnit {
+            parent_id: Some(trust.id),
+            kind: UnitKind::Clinic,
+            code: "AKU",
+            name_nb: "Akuttklinikken",
+            name_en: "Emergency clinic",
+            site: "Ullevål",
+        })
+        .await
+        .unwrap();
+    let dept = s
+        .create_unit(NewUnit {
+            parent_id: Some(clinic.id),
+            kind: UnitKind::Department,
+            code: "AKU-INT",
+            name_nb: "Intensivavdelingen",
+            name_en: "Intensive care",
+            site: "Ullevål",
+        })
+        .await
+        .unwrap();
+    (trust, clinic, dept)
+}
+
+fn draft(unit_id: i64, title: &str) -> PostingDraft {
+    PostingDraft {
+        title: title.into(),
+        body: "Vi søker intensivsykepleiere.".into(),
+        unit_id,
+        profession: "specialist_nurse_intensive".into(),
+        engagement: Engagement::Permanent,
+        extent_percent: 100,
+        positions: 2,
+        deadline: chrono::Utc::now().date_naive() + chrono::Days::new(14),
+    }
+}
+
+fn email(to: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: to.into(),
+        subject: "Takk".into(),
+        text: "t".into(),
+        html: "<p>h</p>".into(),
+        template: "application_received".into(),
+    }
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+fn app<'a>(posting_id: i64, given: &'a str, mail: &'a str) -> NewApplication<'a> {
+    NewApplication {
+        posting_id,
+        given_name: given,
+        family_name: "Nordmann",
+        email: mail,
+        source: "career_site",
+        cv_filename: "cv.pdf",
+        cv_content_type: "application/pdf",
+        cv: PDF,
+        ip: "127.0.0.1",
+    }
+}
+
+#[tokio::test]
+async fn the_org_tree_nests_and_refuses_wrong_levels() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, clinic, dept) = tree(s).await;
+    assert_eq!(trust.path, format!("/{}/", trust.id));
+    assert_eq!(
+        dept.path,
+        format!("/{}/{}/{}/", trust.id, clinic.id, dept.id)
+    );
+    let wrong = s
+        .create_unit(NewUnit {
+            parent_id: Some(trust.id),
+            kind: UnitKind::Section,
+            code: "X",
+            name_nb: "x",
+            name_en: "x",
+            site: "",
+        })
+        .await;
+    assert!(
+        wrong.is_err(),
+        "a section directly under a trust is refused"
+    );
+    let dup = s
+        .create_unit(NewUnit {
+            parent_id: Some(trust.id),
+            kind: UnitKind::Clinic,
+            code: "AKU",
+            name_nb: "x",
+            name_en: "x",
+            site: "",
+        })
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))));
+    assert_eq!(s.all_units().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn users_get_scoped_access_and_unique_names() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, clinic, dept) = tree(s).await;
+    let u = s
+        .create_user(NewUser {
+            username: "leder",
+            email: "leder@ous.example",
+            display_name: "Lise Leder",
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    s.grant(u.id, Role::Manager, Some(dept.id), None)
+        .await
+        .unwrap();
+    assert!(
+        s.grant(u.id, Role::UnionRep, Some(dept.id), None)
+            .await
+            .is_err(),
+        "union reps are granted a posting, not a unit"
+    );
+    let access = s.access(u.id).await.unwrap();
+    assert!(access.may_read_applications_of(&dept.path, 1));
+    assert!(!access.may_read_applications_of(&clinic.path, 1));
+    let again = s
+        .create_user(NewUser {
+            username: "leder",
+            email: "x@ous.example",
+            display_name: "X",
+            password_hash: None,
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    // First OIDC login binds the subject by e-mail; later logins find it by subject.
+    let found = s
+        .user_for_oidc("sub-1", Some("LEDER@ous.example"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, u.id);
+    let found = s.user_for_oidc("sub-1", None).await.unwrap().unwrap();
+    assert_eq!(found.id, u.id);
+    assert!(s
+        .user_for_oidc("sub-2", Some("nobody@ous.example"))
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[tokio::test]
+async fn login_failures_are_counted_per_user_name() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    for _ in 0..3 {
+        s.record_login_attempt("Kari", "10.0.0.1", false)
+            .await
+            .unwrap();
+    }
+    s.record_login_attempt("kari", "10.0.0.1", true)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.recent_login_failures("kari", "10.0.0.9", now() - 60)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        s.recent_login_failures("ola", "10.0.0.9", now() - 60)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn published_postings_appear_on_the_career_site_until_the_deadline() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, clinic, dept) = tree(s).await;
+    let id = s
+        .create_posting(&draft(dept.id, "Intensivsykepleier 100 %"), None)
+        .await
+        .unwrap();
+    let other = s
+        .create_posting(
+            &PostingDraft {
+                body: "Vi søker sekretær.".into(),
+                ..draft(clinic.id, "Sekretær_50%")
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let filter = PublicFilter {
+        today: today.clone(),
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        s.public_postings(&filter).await.unwrap().1,
+        0,
+        "drafts are not public"
+    );
+    s.set_posting_status(id, PostingStatus::Published)
+        .await
+        .unwrap();
+    s.set_posting_status(other, PostingStatus::Published)
+        .await
+        .unwrap();
+    let (cards, total) = s.public_postings(&filter).await.unwrap();
+    assert_eq!(total, 2);
+    assert!(cards.iter().all(|c| c.status == "published"));
+    let p = s.posting(id).await.unwrap();
+    assert!(p.published_at.is_some());
+    assert!(p.reference.ends_with(&format!("-{id}")));
+
+    let words = PublicFilter {
+        words: vec!["INTENSIV".into()],
+        ..filter.clone()
+    };
+    assert_eq!(s.public_postings(&words).await.unwrap().0[0].id, id);
+    let literal = PublicFilter {
+        words: vec!["_50%".into()],
+        ..filter.clone()
+    };
+    assert_eq!(
+        s.public_postings(&literal).await.unwrap().1,
+        1,
+        "LIKE wildcards in the query are literal"
+    );
+    let in_dept = PublicFilter {
+        unit_path: Some(dept.path.clone()),
+        ..filter.clone()
+    };
+    assert_eq!(s.public_postings(&in_dept).await.unwrap().1, 1);
+    let in_trust = PublicFilter {
+        unit_path: Some(trust.path.clone()),
+        ..filter.clone()
+    };
+    assert_eq!(s.public_postings(&in_trust).await.unwrap().1, 2);
+    let later = PublicFilter {
+        today: "2999-01-01".into(),
+        ..filter
+    };
+    assert_eq!(
+        s.public_postings(&later).await.unwrap().1,
+        0,
+        "past the deadline a posting is not open"
+    );
+}
+
+#[tokio::test]
+async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let pid = s
+        .create_posting(&draft(dept.id, "Sykepleier"), None)
+        .await
+        .unwrap();
+    let aid = s
+        .submit_application(&app(pid, "Åse", "ase@example.no"), &email("ase@example.no"))
+        .await
+        .unwrap();
+    let a = s.application(aid).await.unwrap();
+    assert_eq!(
+        (a.given_name.as_str(), a.phase.as_str()),
+        ("Åse", "applied")
+    );
+    let docs = s.documents_of(aid).await.unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(s.document(aid, docs[0].id).await.unwrap().content, PDF);
+    assert!(
+        s.document(aid + 1, docs[0].id).await.is_err(),
+        "a document is reached only through its own application"
+    );
+    let trail = s.audit_trail("application", aid).await.unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].actor_kind, "candidate");
+    assert_eq!(
+        s.queue_counts().await.unwrap().queued,
+        1,
+        "the confirmation is queued"
+    );
+    assert_eq!(
+        s.staff_postings(
+            &StaffScope {
+                unit_paths: vec![dept.path.clone()],
+                posting_ids: vec![]
+            },
+            10
+        )
+        .await
+        .unwrap()[0]
+            .applications,
+        1
+    );
+
+    // A failed transaction leaves nothing behind: a missing posting breaks the foreign key.
+    let err = s
+        .submit_application(
+            &app(pid + 999, "Ola", "ola@example.no"),
+            &email("ola@example.no"),
+        )
+        .await;
+    assert!(err.is_err());
+    assert_eq!(s.queue_counts().await.unwrap().queued, 1);
+    assert_eq!(s.applications_for_posting(pid).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_audit_trail_cannot_be_rewritten() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    s.audit(AuditEvent {
+        actor: Actor::User(1),
+        action: "read",
+        subject_kind: "application",
+        subject_id: 7,
+        ip: "10.1.1.1",
+        detail: "",
+    })
+    .await
+    .unwrap();
+    let entry = &s.audit_trail("application", 7).await.unwrap()[0];
+    assert_eq!(
+        (entry.actor_id, entry.action.as_str(), entry.ip.as_str()),
+        (Some(1), "read", "10.1.1.1")
+    );
+    assert!(s.try_tamper_with_audit(entry.id).await.is_err());
+    assert_eq!(s.audit_trail("application", 7).await.unwrap()[0].detail, "");
+}
+
+#[tokio::test]
+async fn failed_jobs_retry_with_backoff_then_give_up() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let id = s.enqueue_job("test", "{}", now(), 2).await.unwrap();
+    let job = s.claim_job("w1", 60).await.unwrap().unwrap();
+    assert_eq!((job.id, job.attempts), (id, 1));
+    assert!(
+        s.claim_job("w2", 60).await.unwrap().is_none(),
+        "a taken job is not taken again"
+    );
+    let JobOutcome::Retry(at) = s.fail_job(&job, "smtp down").await.unwrap() else {
+        panic!("should retry")
+    };
+    assert!(at >= now() + 29);
+    assert!(
+        s.claim_job("w1", 60).await.unwrap().is_none(),
+        "not before the backoff has passed"
+    );
+    // Make it due now, as if the backoff had passed.
+    let id2 = s.enqueue_job("test", "{}", now() - 10, 1).await.unwrap();
+    let job2 = s.claim_job("w1", 60).await.unwrap().unwrap();
+    assert_eq!(job2.id, id2);
+    assert_eq!(s.fail_job(&job2, "boom").await.unwrap(), JobOutcome::Failed);
+    assert_eq!(s.job_status(id2).await.unwrap().0, "failed");
+}
+
+#[tokio::test]
+async fn a_job_whose_worker_died_is_taken_again_after_its_lease() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let id = s.enqueue_job("test", "{}", now(), 3).await.unwrap();
+    let first = s.claim_job("dies", -1).await.unwrap().unwrap();
+    let again = s.claim_job("lives", 60).await.unwrap().unwrap();
+    assert_eq!((first.id, again.id, again.attempts), (id, id, 2));
+    s.complete_job(id).await.unwrap();
+    assert_eq!(s.job_status(id).await.unwrap().0, "done");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_take_each_job_exactly_once() {
+    let db = TestDb::new().await;
+    let a = db.store.clone();
+    let b = db.second_instance().await;
+    let n = 60;
+    for _ in 0..n {
+        a.enqueue_job("test", "{}", now(), 3).await.unwrap();
+    }
+    let take = |s: Store, name: &'static str| {
+        tokio::spawn(async move {
+            let mut got = vec![];
+            while let Some(j) = s.claim_job(name, 60).await.unwrap() {
+                got.push(j.id);
+                s.complete_job(j.id).await.unwrap();
+            }
+            got
+        })
+    };
+    let (x, y, z) = (
+        take(a.clone(), "a1"),
+        take(b.clone(), "b1"),
+        take(b.clone(), "b2"),
+    );
+    let mut all: Vec<i64> = [x.await.unwrap(), y.await.unwrap(), z.await.unwrap()].concat();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, n, "every job taken once");
+    assert_eq!(all.len(), n, "no job taken twice");
+    assert_eq!(a.queue_counts().await.unwrap().done, n as i64);
+}
