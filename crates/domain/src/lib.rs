@@ -8,6 +8,7 @@ pub mod lang;
 pub mod org;
 pub mod person;
 pub mod posting;
+pub mod profession;
 pub mod security;
 pub mod upload;
 

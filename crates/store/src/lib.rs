@@ -9,6 +9,7 @@
 
 mod applications;
 mod audit;
+mod bulk;
 mod jobs;
 mod org;
 mod postings;
@@ -18,6 +19,7 @@ mod users;
 
 pub use applications::*;
 pub use audit::*;
+pub use bulk::*;
 pub use jobs::*;
 pub use org::*;
 pub use postings::*;

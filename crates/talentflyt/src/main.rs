@@ -1,1 +1,74 @@
-fn main() {}
+//! `talentflyt`: the recruitment and employee-journey platform for Norwegian hospital trusts.
+
+mod bench;
+mod config;
+mod demo;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use config::{DbArgs, ServeArgs};
+
+#[derive(Parser)]
+#[command(
+    name = "talentflyt",
+    version,
+    about = "Recruitment and employee journey for Norwegian hospital trusts",
+    long_about = "Talentflyt runs the career site, the application form and the back office for a hospital trust.\n\n\
+Quick start on a laptop (no services needed):\n  talentflyt demo            # fresh demo database with OUS-sized data, served on http://localhost:8080\n\n\
+In production:\n  DATABASE_URL=postgres://… talentflyt migrate\n  DATABASE_URL=postgres://… talentflyt user create --username admin --email it@example.no --name 'IT' --role hr_admin --unit OUS --password '…'\n  DATABASE_URL=postgres://… TALENTFLYT_BASE_URL=https://jobb.example.no talentflyt serve\n\n\
+Every option can also be set by the environment variable shown in its help."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and run the background job worker.
+    Serve(Box<ServeArgs>),
+    /// Apply database migrations and exit (serve and demo also do this at start).
+    Migrate(DbArgs),
+    /// Create a fresh database with synthetic OUS-shaped data, print demo logins, and serve it.
+    Demo(demo::DemoArgs),
+    /// Manage staff users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Measure the career site under load and print requests per second and latency.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff user with one role on an org unit (or, for committee members and union
+    /// representatives, on a posting).
+    Create(serve::UserCreateArgs),
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => {
+            config::init_logging(&args.log_format);
+            serve::serve(*args).await
+        }
+        Command::Migrate(db) => {
+            config::init_logging("text");
+            serve::migrate(&db).await
+        }
+        Command::Demo(args) => {
+            config::init_logging(&args.serve.log_format);
+            demo::run(args).await
+        }
+        Command::User(UserCommand::Create(args)) => serve::user_create(args).await,
+        Command::Bench(args) => bench::run(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("talentflyt: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Configuration: every key is a command-line option and an environment variable, documented in
+//! `--help` and in README.md.
+
+use clap::Args;
+use std::path::PathBuf;
+use std::time::Duration;
+use talentflyt_web::{Brand, OidcConfig, WebConfig};
+
+#[derive(Args, Clone, Debug)]
+pub struct DbArgs {
+    /// Database: `sqlite://path/file.db` (created if missing) or `postgres://user@host/db`.
+    /// Default: `sqlite://data/talentflyt.db` (for `demo`: `sqlite://data/demo.db`).
+    #[arg(long = "database-url", env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/talentflyt.db";
+
+impl DbArgs {
+    pub fn url(&self) -> &str {
+        self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
+    }
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "TALENTFLYT_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The public address of the site, used in links, e-mails and the OIDC redirect.
+    #[arg(
+        long,
+        env = "TALENTFLYT_BASE_URL",
+        default_value = "http://localhost:8080"
+    )]
+    pub base_url: String,
+    /// The organisation's name, shown in the header and e-mails.
+    #[arg(
+        long,
+        env = "TALENTFLYT_ORG_NAME",
+        default_value = "Oslo universitetssykehus"
+    )]
+    pub org_name: String,
+    /// A PNG, JPEG or SVG logo file shown in the header.
+    #[arg(long, env = "TALENTFLYT_ORG_LOGO")]
+    pub org_logo: Option<PathBuf>,
+    /// Primary colour (#rrggbb) for header, buttons and links; needs 4.5:1 contrast against white.
+    #[arg(long, env = "TALENTFLYT_COLOR_PRIMARY", default_value = "#0b4f8a")]
+    pub color_primary: String,
+    /// Accent colour (#rrggbb) for light panels; dark text must stay readable on it.
+    #[arg(long, env = "TALENTFLYT_COLOR_ACCENT", default_value = "#e8f1f8")]
+    pub color_accent: String,
+    /// SMTP server, e.g. `smtp://mail.example.no:587?tls=required` or `smtps://user:pass@host`.
+    /// Without it, e-mails are written as .eml files to the outbox folder.
+    #[arg(long, env = "TALENTFLYT_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Folder for .eml files when no SMTP server is set.
+    #[arg(long, env = "TALENTFLYT_OUTBOX_DIR", default_value = "data/outbox")]
+    pub outbox_dir: PathBuf,
+    /// Sender of e-mails.
+    #[arg(
+        long,
+        env = "TALENTFLYT_MAIL_FROM",
+        default_value = "Talentflyt <noreply@localhost>"
+    )]
+    pub mail_from: String,
+    /// OpenID Connect issuer for staff sign-in (e.g. https://login.microsoftonline.com/<tenant>/v2.0).
+    #[arg(long, env = "TALENTFLYT_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// OpenID Connect client id.
+    #[arg(long, env = "TALENTFLYT_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// OpenID Connect client secret.
+    #[arg(long, env = "TALENTFLYT_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Send the session cookie over HTTPS only: `auto` (when the base URL is https), `true`, `false`.
+    #[arg(long, env = "TALENTFLYT_COOKIE_SECURE", default_value = "auto")]
+    pub cookie_secure: String,
+    /// Largest accepted upload, in megabytes.
+    #[arg(long, env = "TALENTFLYT_MAX_UPLOAD_MB", default_value_t = 10)]
+    pub max_upload_mb: usize,
+    /// clamd address (host:port) to scan uploads with; unset means no scanning.
+    #[arg(long, env = "TALENTFLYT_CLAMD")]
+    pub clamd: Option<String>,
+    /// Seconds a rendered public page is served from memory (0 turns the cache off).
+    #[arg(long, env = "TALENTFLYT_PUBLIC_CACHE_SECONDS", default_value_t = 5)]
+    pub public_cache_seconds: u64,
+    /// Run the background job worker in this process.
+    #[arg(long, env = "TALENTFLYT_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub worker: bool,
+    /// Log format: `text` or `json`. Levels come from RUST_LOG (default `info`).
+    #[arg(long, env = "TALENTFLYT_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+impl ServeArgs {
+    pub fn web_config(&self) -> anyhow::Result<WebConfig> {
+        let oidc = match (&self.oidc_issuer, &self.oidc_client_id, &self.oidc_client_secret) {
+            (Some(issuer), Some(id), Some(secret)) => Some(OidcConfig { issuer: issuer.clone(), client_id: id.clone(), client_secret: secret.clone() }),
+            (None, None, None) => None,
+            _ => anyhow::bail!("OpenID Connect needs all of TALENTFLYT_OIDC_ISSUER, TALENTFLYT_OIDC_CLIENT_ID and TALENTFLYT_OIDC_CLIENT_SECRET"),
+        };
+        let cookie_secure = match self.cookie_secure.as_str() {
+            "auto" => self.base_url.starts_with("https://"),
+            "true" => true,
+            "false" => false,
+            other => {
+                anyhow::bail!("TALENTFLYT_COOKIE_SECURE must be auto, true or false, not {other:?}")
+            }
+        };
+        Ok(WebConfig {
+            base_url: self.base_url.trim_end_matches('/').to_owned(),
+            brand: Brand {
+                org_name: self.org_name.clone(),
+                logo_path: self.org_logo.clone(),
+                primary_color: self.color_primary.clone(),
+                accent_color: self.color_accent.clone(),
+            },
+            cookie_secure,
+            max_upload_bytes: self.max_upload_mb.max(1) * 1024 * 1024,
+            oidc,
+            clamd: self.clamd.clone(),
+            public_cache_ttl: Duration::from_secs(self.public_cache_seconds),
+        })
+    }
+
+    pub fn mail_config(&self) -> talentflyt_jobs::MailConfig {
+        talentflyt_jobs::MailConfig {
+            smtp_url: self.smtp_url.clone(),
+            outbox_dir: self.outbox_dir.clone(),
+            from: self.mail_from.clone(),
+        }
+    }
+}
+
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if format == "json" {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
+}

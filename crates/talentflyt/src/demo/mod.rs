@@ -1,0 +1,926 @@
+//! `talentflyt demo`: a fresh SQLite database with synthetic, OUS-shaped data. Everything is
+//! generated from the tables in [`data`] and a seeded random generator; nothing is downloaded,
+//! and no real person is in it.
+
+// Municipalities and the English ad texts wait for the public applicant list (R11) and English ads.
+#[allow(dead_code)]
+pub mod data;
+
+use crate::config::ServeArgs;
+use anyhow::Context;
+use chrono::{Days, NaiveDate};
+use clap::Args;
+use data::{
+    ClinicSpec, ProfessionSpec, CLINICS, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, PROFESSIONS,
+    SURNAMES, WE_OFFER_NB,
+};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use std::io::Write;
+use std::time::Instant;
+use talentflyt_domain::org::{Role, UnitKind};
+use talentflyt_store::{NewUser, Store, Val};
+
+/// OUS in one year: 25,000 employees, 5,305 ads for 8,782 positions, 54,777 applications.
+pub const EMPLOYEES: f64 = 25_000.0;
+pub const POSTINGS: f64 = 5_305.0;
+pub const POSITIONS: f64 = 8_782.0;
+pub const APPLICATIONS: f64 = 54_777.0;
+
+#[derive(Args, Clone)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Size relative to OUS (1.0 = 25,000 employees and 54,777 applications a year).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Seed for the random generator; the same seed gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Only create the database; do not serve it.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Replace an existing database file whose name does not end in `demo.db`.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+/// What was made, for the summary and for `bench`.
+pub struct DemoSummary {
+    pub clinics: usize,
+    pub units: usize,
+    pub employees: usize,
+    pub positions: usize,
+    pub postings: usize,
+    pub open_postings: usize,
+    pub applications: usize,
+    pub password: String,
+    pub logins: Vec<(String, String, String)>,
+    pub seconds: f64,
+}
+
+pub const DEFAULT_DEMO_DB: &str = "sqlite://data/demo.db";
+
+pub async fn run(mut args: DemoArgs) -> anyhow::Result<()> {
+    if args.serve.db.database_url.is_none() {
+        args.serve.db.database_url = Some(DEFAULT_DEMO_DB.into());
+    }
+    let url = args.serve.db.url().to_owned();
+    let store = fresh_database(&url, args.replace).await?;
+    let summary = generate(&store, args.scale, args.seed, true).await?;
+    print_logins(&summary, &args.serve.base_url);
+    if args.no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    println!(
+        "\nServing on {} — press Ctrl+C to stop.",
+        args.serve.base_url
+    );
+    crate::serve::run(store, &args.serve).await
+}
+
+/// Delete and recreate a SQLite database file, then migrate it.
+pub async fn fresh_database(url: &str, replace: bool) -> anyhow::Result<Store> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .context("the demo creates a SQLite database; set DATABASE_URL to sqlite://path/file.db or leave it unset")?;
+    let path = path.split('?').next().unwrap_or(path);
+    if std::path::Path::new(path).exists() {
+        anyhow::ensure!(replace || path.ends_with("demo.db"), "{path} exists; the demo replaces its database, so pass --replace if that is what you want");
+        for suffix in ["", "-wal", "-shm"] {
+            let f = format!("{path}{suffix}");
+            if std::path::Path::new(&f).exists() {
+                std::fs::remove_file(&f).with_context(|| format!("removing {f}"))?;
+            }
+        }
+    }
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+fn print_logins(s: &DemoSummary, base_url: &str) {
+    println!(
+        "\nDemo logins at {base_url}/login (password for all: {})",
+        s.password
+    );
+    for (user, role, scope) in &s.logins {
+        println!("  {user:<14} {role:<17} {scope}");
+    }
+}
+
+struct Progress {
+    label: &'static str,
+    total: usize,
+    last: usize,
+    interactive: bool,
+}
+
+impl Progress {
+    fn new(label: &'static str, total: usize) -> Progress {
+        Progress {
+            label,
+            total,
+            last: usize::MAX,
+            interactive: std::env::var_os("CI").is_none(),
+        }
+    }
+    fn set(&mut self, done: usize) {
+        let pct = if self.total == 0 {
+            100
+        } else {
+            done * 100 / self.total
+        };
+        if pct == self.last || (!self.interactive && pct % 25 != 0) {
+            return;
+        }
+        self.last = pct;
+        let mut err = std::io::stderr();
+        if self.interactive {
+            let _ = write!(
+                err,
+                "\r  {:<13} {:>3} %  {done}/{}",
+                self.label, pct, self.total
+            );
+            if done >= self.total {
+                let _ = writeln!(err);
+            }
+        } else {
+            let _ = writeln!(
+                err,
+                "  {:<13} {:>3} %  {done}/{}",
+                self.label, pct, self.total
+            );
+        }
+        let _ = err.flush();
+    }
+}
+
+fn scaled(n: f64, scale: f64) -> usize {
+    ((n * scale).round() as usize).max(1)
+}
+
+fn weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) -> u32) -> &'a T {
+    let total: u32 = items.iter().map(&weight).sum();
+    let mut x = rng.gen_range(0..total.max(1));
+    for it in items {
+        let w = weight(it);
+        if x < w {
+            return it;
+        }
+        x -= w;
+    }
+    &items[items.len() - 1]
+}
+
+fn ascii_local(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'æ' => "ae".to_string(),
+            'ø' => "o".to_string(),
+            'å' => "a".to_string(),
+            'ä' | 'á' | 'à' => "a".to_string(),
+            'ö' | 'ó' => "o".to_string(),
+            'é' | 'è' | 'ë' => "e".to_string(),
+            'ü' | 'ú' => "u".to_string(),
+            c if c.is_ascii_alphanumeric() => c.to_string(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+struct Unit {
+    id: i64,
+    path: String,
+    name_nb: String,
+    clinic: usize,
+    kind: UnitKind,
+}
+
+/// A minimal valid one-page PDF with one line of text.
+pub fn tiny_pdf(text: &str) -> Vec<u8> {
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && c != '(' && c != ')' && c != '\\' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    let content = format!("BT /F1 18 Tf 72 720 Td ({safe}) Tj ET");
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = vec![];
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn ad_body(rng: &mut StdRng, prof: &ProfessionSpec, unit: &str, clinic: &ClinicSpec) -> String {
+    let mut s = prof.ad_intro_nb.replace("{unit}", unit);
+    s.push_str(&format!(
+        "\n\nAvdelingen er en del av {} ved {}.",
+        clinic.name_nb, clinic.site
+    ));
+    s.push_str("\n\nKvalifikasjoner:");
+    for r in prof.requirements_nb {
+        s.push_str(&format!("\n- {r}"));
+    }
+    s.push_str("\n\nPersonlige egenskaper:\n- Gode samarbeidsevner og evne til å bidra i et tverrfaglig miljø\n- Personlig egnethet vektlegges");
+    s.push_str("\n\nVi tilbyr:");
+    let mut offers: Vec<&&str> = WE_OFFER_NB.iter().collect();
+    offers.shuffle(rng);
+    for o in offers.iter().take(4) {
+        s.push_str(&format!("\n- {o}"));
+    }
+    s.push_str("\n\nOslo universitetssykehus ønsker å gjenspeile mangfoldet i befolkningen og oppfordrer alle kvalifiserte kandidater til å søke, uavhengig av kjønn, alder, funksjonsevne og etnisk bakgrunn.");
+    s
+}
+
+/// Fill an empty, migrated database. Prints progress and a one-line summary when `verbose`.
+pub async fn generate(
+    store: &Store,
+    scale: f64,
+    seed: u64,
+    verbose: bool,
+) -> anyhow::Result<DemoSummary> {
+    anyhow::ensure!(
+        scale > 0.0 && scale <= 20.0,
+        "--scale must be above 0 and at most 20"
+    );
+    let started = Instant::now();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let today = chrono::Utc::now().date_naive();
+    let now_ts = chrono::Utc::now().timestamp();
+    if verbose {
+        eprintln!("Generating demo data (scale {scale}, seed {seed}) …");
+    }
+
+    // 1. The org tree.
+    let mut units: Vec<Unit> = vec![];
+    let mut unit_rows = vec![];
+    let trust_id = 1i64;
+    unit_rows.push(vec![
+        Val::I(trust_id),
+        Val::OptI(None),
+        Val::S("trust".into()),
+        Val::S("OUS".into()),
+        Val::S("Oslo universitetssykehus".into()),
+        Val::S("Oslo University Hospital".into()),
+        Val::S("/1/".into()),
+        Val::S(String::new()),
+    ]);
+    let mut next_id = 2i64;
+    for (ci, c) in CLINICS.iter().enumerate() {
+        let cid = next_id;
+        next_id += 1;
+        let cpath = format!("/1/{cid}/");
+        unit_rows.push(vec![
+            Val::I(cid),
+            Val::OptI(Some(trust_id)),
+            Val::S("clinic".into()),
+            Val::S(c.code.into()),
+            Val::S(c.name_nb.into()),
+            Val::S(c.name_en.into()),
+            Val::S(cpath.clone()),
+            Val::S(c.site.into()),
+        ]);
+        units.push(Unit {
+            id: cid,
+            path: cpath.clone(),
+            name_nb: c.name_nb.into(),
+            clinic: ci,
+            kind: UnitKind::Clinic,
+        });
+        for (di, d) in c.departments.iter().enumerate() {
+            let did = next_id;
+            next_id += 1;
+            let dpath = format!("{cpath}{did}/");
+            unit_rows.push(vec![
+                Val::I(did),
+                Val::OptI(Some(cid)),
+                Val::S("department".into()),
+                Val::S(format!("{}-{}", c.code, di + 1)),
+                Val::S(d.name_nb.into()),
+                Val::S(d.name_en.into()),
+                Val::S(dpath.clone()),
+                Val::S(c.site.into()),
+            ]);
+            units.push(Unit {
+                id: did,
+                path: dpath.clone(),
+                name_nb: d.name_nb.into(),
+                clinic: ci,
+                kind: UnitKind::Department,
+            });
+            for (si, (snb, sen)) in d.sections.iter().enumerate() {
+                let sid = next_id;
+                next_id += 1;
+                let spath = format!("{dpath}{sid}/");
+                unit_rows.push(vec![
+                    Val::I(sid),
+                    Val::OptI(Some(did)),
+                    Val::S("section".into()),
+                    Val::S(format!("{}-{}-{}", c.code, di + 1, si + 1)),
+                    Val::S((*snb).into()),
+                    Val::S((*sen).into()),
+                    Val::S(spath.clone()),
+                    Val::S(c.site.into()),
+                ]);
+                units.push(Unit {
+                    id: sid,
+                    path: spath,
+                    name_nb: (*snb).into(),
+                    clinic: ci,
+                    kind: UnitKind::Section,
+                });
+            }
+        }
+    }
+    store
+        .bulk_insert(
+            "org_units",
+            &[
+                "id",
+                "parent_id",
+                "kind",
+                "code",
+                "name_nb",
+                "name_en",
+                "path",
+                "site",
+            ],
+            &unit_rows,
+        )
+        .await?;
+    let sections: Vec<&Unit> = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Section)
+        .collect();
+    let departments: Vec<&Unit> = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Department)
+        .collect();
+    if verbose {
+        eprintln!(
+            "  org units     {} ({} clinics, {} departments, {} sections)",
+            unit_rows.len(),
+            CLINICS.len(),
+            departments.len(),
+            sections.len()
+        );
+    }
+
+    // 2. Employees.
+    let n_emp = scaled(EMPLOYEES, scale);
+    let mut p = Progress::new("employees", n_emp);
+    let mut rows = Vec::with_capacity(5000);
+    for i in 0..n_emp {
+        let prof = weighted(&mut rng, PROFESSIONS, |p| p.weight);
+        let female = rng.gen_range(0..100) < prof.female_share as u32;
+        let given = if female {
+            FEMALE_FIRST_NAMES.choose(&mut rng)
+        } else {
+            MALE_FIRST_NAMES.choose(&mut rng)
+        }
+        .copied()
+        .unwrap_or("Kari");
+        let unit = sections[rng.gen_range(0..sections.len())];
+        let hired = today - Days::new(rng.gen_range(30..30 * 365));
+        rows.push(vec![
+            Val::I(i as i64 + 1),
+            Val::S(format!("{:06}", 100_000 + i)),
+            Val::S(given.into()),
+            Val::S(
+                SURNAMES
+                    .choose(&mut rng)
+                    .copied()
+                    .unwrap_or("Hansen")
+                    .into(),
+            ),
+            Val::I(rng.gen_range(1960..2004)),
+            Val::S(if female { "female" } else { "male" }.into()),
+            Val::I(unit.id),
+            Val::S(prof.code.into()),
+            Val::I(*prof.typical_extent.choose(&mut rng).unwrap_or(&100) as i64),
+            Val::I((rng.gen_range(0..100) < 85) as i64),
+            Val::S(hired.format("%Y-%m-%d").to_string()),
+        ]);
+        if rows.len() == 5000 || i + 1 == n_emp {
+            store
+                .bulk_insert(
+                    "employees",
+                    &[
+                        "id",
+                        "employee_number",
+                        "given_name",
+                        "family_name",
+                        "birth_year",
+                        "gender",
+                        "unit_id",
+                        "profession",
+                        "fte_percent",
+                        "permanent",
+                        "hired_on",
+                    ],
+                    &rows,
+                )
+                .await?;
+            rows.clear();
+            p.set(i + 1);
+        }
+    }
+
+    // 3. A year of postings with their positions.
+    let n_post = scaled(POSTINGS, scale);
+    let n_pos_target = scaled(POSITIONS, scale);
+    let expected_apps: f64 = PROFESSIONS
+        .iter()
+        .map(|p| p.weight as f64 * p.applicants_mean as f64)
+        .sum::<f64>()
+        / PROFESSIONS.iter().map(|p| p.weight as f64).sum::<f64>();
+    let app_factor = APPLICATIONS / POSTINGS / expected_apps;
+    let mut p = Progress::new("postings", n_post);
+    let mut posting_rows = vec![];
+    let mut position_rows = vec![];
+    let mut link_rows = vec![];
+    struct Made {
+        id: i64,
+        published: NaiveDate,
+        deadline: NaiveDate,
+        positions: i64,
+        prof: &'static ProfessionSpec,
+        title: String,
+        unit_path: String,
+    }
+    let mut made: Vec<Made> = vec![];
+    let mut position_id = 0i64;
+    for i in 0..n_post {
+        let id = i as i64 + 1;
+        let prof = weighted(&mut rng, PROFESSIONS, |p| p.weight);
+        let unit = if rng.gen_bool(0.6) {
+            sections[rng.gen_range(0..sections.len())]
+        } else {
+            departments[rng.gen_range(0..departments.len())]
+        };
+        let clinic = &CLINICS[unit.clinic];
+        // Spread over the last year; the newest are still open.
+        let published = today - Days::new(rng.gen_range(0..365));
+        let deadline = published + Days::new(rng.gen_range(14..29));
+        // Positions per ad so that the year sums to about 8,782.
+        let remaining_posts = (n_post - i) as f64;
+        let remaining_pos = (n_pos_target as i64 - position_id).max(remaining_posts as i64) as f64;
+        let mean = remaining_pos / remaining_posts;
+        let positions = if mean <= 1.0 {
+            1
+        } else {
+            (1 + rng.gen_range(0..((2.0 * (mean - 1.0)).round() as i64 + 1))).max(1)
+        };
+        let extent = *prof.typical_extent.choose(&mut rng).unwrap_or(&100) as i64;
+        let temporary = rng.gen_bool(0.3);
+        let title = if positions > 1 {
+            format!(
+                "{} – {} ({} stillinger)",
+                prof.name_nb, unit.name_nb, positions
+            )
+        } else if temporary {
+            format!(
+                "Vikariat som {} – {}",
+                prof.name_nb.to_lowercase(),
+                unit.name_nb
+            )
+        } else {
+            format!("{} – {}", prof.name_nb, unit.name_nb)
+        };
+        let closed = deadline + Days::new(45) < today;
+        let published_ts = published
+            .and_hms_opt(9, rng.gen_range(0..60), 0)
+            .map(|d| d.and_utc().timestamp())
+            .unwrap_or(now_ts);
+        posting_rows.push(vec![
+            Val::I(id),
+            Val::S(format!("{}-{id}", published.format("%Y"))),
+            Val::I(unit.id),
+            Val::S(title.clone()),
+            Val::S(ad_body(&mut rng, prof, &unit.name_nb, clinic)),
+            Val::S(prof.code.into()),
+            Val::S(if temporary { "temporary" } else { "permanent" }.into()),
+            Val::I(extent),
+            Val::I(positions),
+            Val::S(deadline.format("%Y-%m-%d").to_string()),
+            Val::S(if closed { "closed" } else { "published" }.into()),
+            Val::OptI(Some(published_ts)),
+            Val::I(published_ts - 86_400),
+            Val::I(published_ts),
+        ]);
+        for _ in 0..positions {
+            position_id += 1;
+            position_rows.push(vec![
+                Val::I(position_id),
+                Val::I(unit.id),
+                Val::S(format!("P{:07}", position_id)),
+                Val::I(extent),
+                Val::S(prof.code.into()),
+            ]);
+            link_rows.push(vec![Val::I(id), Val::I(position_id)]);
+        }
+        made.push(Made {
+            id,
+            published,
+            deadline,
+            positions,
+            prof,
+            title,
+            unit_path: unit.path.clone(),
+        });
+        if posting_rows.len() == 500 || i + 1 == n_post {
+            store
+                .bulk_insert(
+                    "positions",
+                    &["id", "unit_id", "number", "fte_percent", "profession"],
+                    &position_rows,
+                )
+                .await?;
+            store
+                .bulk_insert(
+                    "postings",
+                    &[
+                        "id",
+                        "reference",
+                        "unit_id",
+                        "title",
+                        "body",
+                        "profession",
+                        "engagement",
+                        "extent_percent",
+                        "positions",
+                        "deadline",
+                        "status",
+                        "published_at",
+                        "created_at",
+                        "updated_at",
+                    ],
+                    &posting_rows,
+                )
+                .await?;
+            store
+                .bulk_insert(
+                    "posting_positions",
+                    &["posting_id", "position_id"],
+                    &link_rows,
+                )
+                .await?;
+            posting_rows.clear();
+            position_rows.clear();
+            link_rows.clear();
+            p.set(i + 1);
+        }
+    }
+    let open_postings = made.iter().filter(|m| m.deadline >= today).count();
+
+    // 4. Applications, each with a candidate; those to open postings with a CV.
+    let n_apps_target = scaled(APPLICATIONS, scale);
+    let mut counts: Vec<usize> = made
+        .iter()
+        .map(|m| {
+            let mean = m.prof.applicants_mean as f64 * app_factor;
+            (mean * rng.gen_range(0.3..1.7)).round().max(0.0) as usize
+        })
+        .collect();
+    // Nudge to the yearly total.
+    let mut total: usize = counts.iter().sum();
+    while total != n_apps_target && !counts.is_empty() {
+        let i = rng.gen_range(0..counts.len());
+        if total < n_apps_target {
+            counts[i] += 1;
+            total += 1;
+        } else if counts[i] > 0 {
+            counts[i] -= 1;
+            total -= 1;
+        }
+    }
+    let mut p = Progress::new("applications", total);
+    let sources: [(&str, u32); 6] = [
+        ("career_site", 52),
+        ("nav", 18),
+        ("finn", 14),
+        ("linkedin", 7),
+        ("referral", 5),
+        ("jobbnorge", 4),
+    ];
+    let (mut cand_rows, mut app_rows, mut doc_rows) = (vec![], vec![], vec![]);
+    let mut app_id = 0i64;
+    for (m, n) in made.iter().zip(counts) {
+        let window = (m.deadline - m.published).num_days().max(1) as u64;
+        let decided = m.deadline < today;
+        let mut hired_left = m.positions;
+        for _ in 0..n {
+            app_id += 1;
+            let female = rng.gen_range(0..100) < m.prof.female_share as u32;
+            let given = if female {
+                FEMALE_FIRST_NAMES.choose(&mut rng)
+            } else {
+                MALE_FIRST_NAMES.choose(&mut rng)
+            }
+            .copied()
+            .unwrap_or("Kari");
+            let family = SURNAMES.choose(&mut rng).copied().unwrap_or("Hansen");
+            let day = m.published + Days::new(rng.gen_range(0..=window));
+            let submitted = day
+                .and_hms_opt(
+                    rng.gen_range(6..23),
+                    rng.gen_range(0..60),
+                    rng.gen_range(0..60),
+                )
+                .map(|d| d.and_utc().timestamp())
+                .unwrap_or(now_ts)
+                .min(now_ts);
+            let phase = if !decided {
+                if rng.gen_bool(0.2) {
+                    "screening"
+                } else {
+                    "applied"
+                }
+            } else if hired_left > 0 && rng.gen_bool(0.35) {
+                hired_left -= 1;
+                "hired"
+            } else if rng.gen_bool(0.05) {
+                "withdrawn"
+            } else {
+                "rejected"
+            };
+            let source = weighted(&mut rng, &sources, |s| s.1).0;
+            cand_rows.push(vec![
+                Val::I(app_id),
+                Val::S(format!(
+                    "{}.{}{}@example.no",
+                    ascii_local(given),
+                    ascii_local(family),
+                    rng.gen_range(1..100)
+                )),
+                Val::S(given.into()),
+                Val::S(family.into()),
+                Val::I(submitted),
+            ]);
+            app_rows.push(vec![
+                Val::I(app_id),
+                Val::I(m.id),
+                Val::I(app_id),
+                Val::S(phase.into()),
+                Val::S(source.into()),
+                Val::I(submitted),
+                Val::I(submitted),
+            ]);
+            if !decided {
+                let pdf = tiny_pdf(&format!(
+                    "CV - {given} {family} - {}",
+                    m.title.chars().take(40).collect::<String>()
+                ));
+                doc_rows.push(vec![
+                    Val::I(app_id),
+                    Val::S("cv".into()),
+                    Val::S(format!("CV {given} {family}.pdf")),
+                    Val::S("application/pdf".into()),
+                    Val::I(pdf.len() as i64),
+                    Val::S(String::new()),
+                    Val::B(pdf),
+                    Val::I(submitted),
+                ]);
+            }
+            if cand_rows.len() == 5000 {
+                flush_apps(store, &mut cand_rows, &mut app_rows, &mut doc_rows).await?;
+                p.set(app_id as usize);
+            }
+        }
+    }
+    flush_apps(store, &mut cand_rows, &mut app_rows, &mut doc_rows).await?;
+    p.set(app_id as usize);
+
+    // 5. Demo users, one per role.
+    let password = format!(
+        "demo-{}",
+        (0..10)
+            .map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rng.gen_range(0..31)]))
+            .collect::<String>()
+    );
+    let hash = talentflyt_web::hash_password(&password)?;
+    let first_clinic = units
+        .iter()
+        .find(|u| u.kind == UnitKind::Clinic)
+        .context("no clinic")?;
+    // The department with the most open postings, so its manager has something to look at.
+    let busiest = departments
+        .iter()
+        .max_by_key(|d| {
+            made.iter()
+                .filter(|m| m.deadline >= today && m.unit_path.starts_with(&d.path))
+                .count()
+        })
+        .copied()
+        .unwrap_or(departments[0]);
+    let committee_posting = made
+        .iter()
+        .filter(|m| m.deadline >= today)
+        .find(|m| m.unit_path.starts_with(&busiest.path))
+        .map(|m| m.id)
+        .unwrap_or(1);
+    let clinic_name = CLINICS[first_clinic.clinic].name_nb;
+    let plan: Vec<(&str, &str, &str, Role, Option<i64>, Option<i64>, String)> = vec![
+        (
+            "hr",
+            "Hanne Haugen",
+            "hr@ous.example",
+            Role::HrAdmin,
+            Some(trust_id),
+            None,
+            "Oslo universitetssykehus".into(),
+        ),
+        (
+            "radgiver",
+            "Rune Rådgiver",
+            "radgiver@ous.example",
+            Role::HrAdvisor,
+            Some(first_clinic.id),
+            None,
+            clinic_name.into(),
+        ),
+        (
+            "leder",
+            "Lise Leder",
+            "leder@ous.example",
+            Role::Manager,
+            Some(busiest.id),
+            None,
+            busiest.name_nb.clone(),
+        ),
+        (
+            "nemnd",
+            "Nils Nemnd",
+            "nemnd@ous.example",
+            Role::CommitteeMember,
+            None,
+            Some(committee_posting),
+            format!("utlysning {committee_posting}"),
+        ),
+        (
+            "tillitsvalgt",
+            "Tone Tillitsvalgt",
+            "tillitsvalgt@ous.example",
+            Role::UnionRep,
+            None,
+            Some(committee_posting),
+            format!("utlysning {committee_posting}"),
+        ),
+        (
+            "ansatt",
+            "Anders Ansatt",
+            "ansatt@ous.example",
+            Role::Employee,
+            Some(trust_id),
+            None,
+            "Oslo universitetssykehus".into(),
+        ),
+    ];
+    let mut logins = vec![];
+    for (username, name, email, role, unit, posting, scope) in plan {
+        let u = store
+            .create_user(NewUser {
+                username,
+                email,
+                display_name: name,
+                password_hash: Some(&hash),
+            })
+            .await?;
+        store.grant(u.id, role, unit, posting).await?;
+        logins.push((username.to_owned(), role.as_str().to_owned(), scope));
+    }
+    store.sync_id_sequences().await?;
+
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = DemoSummary {
+        clinics: CLINICS.len(),
+        units: unit_rows.len(),
+        employees: n_emp,
+        positions: position_id as usize,
+        postings: n_post,
+        open_postings,
+        applications: app_id as usize,
+        password,
+        logins,
+        seconds,
+    };
+    if verbose {
+        eprintln!(
+            "Demo ready: {} clinics, {} org units, {} employees, {} postings ({} open), {} positions, {} applications in {:.1} s.",
+            summary.clinics, summary.units, summary.employees, summary.postings, summary.open_postings, summary.positions, summary.applications, seconds
+        );
+    }
+    Ok(summary)
+}
+
+async fn flush_apps(
+    store: &Store,
+    cands: &mut Vec<Vec<Val>>,
+    apps: &mut Vec<Vec<Val>>,
+    docs: &mut Vec<Vec<Val>>,
+) -> anyhow::Result<()> {
+    store
+        .bulk_insert(
+            "candidates",
+            &["id", "email", "given_name", "family_name", "created_at"],
+            cands,
+        )
+        .await?;
+    store
+        .bulk_insert(
+            "applications",
+            &[
+                "id",
+                "posting_id",
+                "candidate_id",
+                "phase",
+                "source",
+                "submitted_at",
+                "updated_at",
+            ],
+            apps,
+        )
+        .await?;
+    store
+        .bulk_insert(
+            "documents",
+            &[
+                "application_id",
+                "kind",
+                "filename",
+                "content_type",
+                "size_bytes",
+                "sha256",
+                "content",
+                "created_at",
+            ],
+            docs,
+        )
+        .await?;
+    cands.clear();
+    apps.clear();
+    docs.clear();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generated_pdf_passes_the_upload_check() {
+        let pdf = tiny_pdf("CV - Åse Ødegård");
+        assert!(talentflyt_domain::upload::sniff_cv(&pdf, 1 << 20).is_ok());
+    }
+
+    #[test]
+    fn the_demo_professions_are_the_domain_catalogue() {
+        assert_eq!(
+            PROFESSIONS.len(),
+            talentflyt_domain::profession::PROFESSIONS.len()
+        );
+        for p in PROFESSIONS {
+            let d = talentflyt_domain::profession::find(p.code).expect(p.code);
+            assert_eq!(
+                (d.name_nb, d.name_en, d.vulnerable),
+                (p.name_nb, p.name_en, p.vulnerable)
+            );
+        }
+    }
+
+    #[test]
+    fn e_mail_local_parts_are_ascii() {
+        assert_eq!(ascii_local("Ødegård-Åsen"), "odegardasen");
+    }
+}

@@ -1,0 +1,202 @@
+//! Wiring: open the store, start the worker, serve HTTP until told to stop.
+
+use crate::config::{DbArgs, ServeArgs};
+use anyhow::Context;
+use clap::Args;
+use std::net::SocketAddr;
+use talentflyt_domain::org::Role;
+use talentflyt_domain::person::Email;
+use talentflyt_domain::security::{password_acceptable, MIN_PASSWORD_LEN};
+use talentflyt_jobs::{Mailer, Worker};
+use talentflyt_store::{NewUser, Store};
+use talentflyt_web::{hash_password, AppState};
+
+pub async fn open(db: &DbArgs) -> anyhow::Result<Store> {
+    let store = Store::connect(db.url())
+        .await
+        .with_context(|| format!("opening the database ({})", redact_url(db.url())))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// A database URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub async fn migrate(db: &DbArgs) -> anyhow::Result<()> {
+    open(db).await?;
+    println!("Database is up to date ({}).", redact_url(db.url()));
+    Ok(())
+}
+
+/// A ready application and its worker, for `serve`, `demo` and `bench`.
+pub async fn build(
+    store: Store,
+    args: &ServeArgs,
+) -> anyhow::Result<(axum::Router, Option<Worker>)> {
+    let worker = if args.worker {
+        let mailer = Mailer::new(&args.mail_config())?;
+        tracing::info!(mail = %mailer.describe(), "e-mail transport");
+        Some(Worker::new(store.clone(), mailer, args.mail_from.clone()))
+    } else {
+        None
+    };
+    let state = AppState::new(
+        store,
+        args.web_config()?,
+        worker.as_ref().map(Worker::waker),
+    )
+    .await?;
+    Ok((talentflyt_web::router(state), worker))
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = open(&args.db).await?;
+    run(store, &args).await
+}
+
+pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
+    let (app, worker) = build(store.clone(), args).await?;
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("listening on {}", args.bind))?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_task = worker.map(|w| {
+        let mut rx = stop_rx.clone();
+        tokio::spawn(w.run(async move {
+            let _ = rx.changed().await;
+        }))
+    });
+    let pruner = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.prune_sessions().await {
+                    tracing::warn!(error = %e, "pruning sessions failed");
+                }
+            }
+        })
+    };
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
+    .await?;
+    let _ = stop_tx.send(true);
+    if let Some(t) = worker_task {
+        let _ = t.await;
+    }
+    pruner.abort();
+    store.close().await;
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct UserCreateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Sign-in name.
+    #[arg(long)]
+    pub username: String,
+    /// E-mail; also how a first OpenID Connect sign-in finds the user.
+    #[arg(long)]
+    pub email: String,
+    /// Full name as shown in the application.
+    #[arg(long)]
+    pub name: String,
+    /// Password for local sign-in (at least 12 characters). Leave out for OpenID Connect only.
+    #[arg(long, env = "TALENTFLYT_NEW_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// hr_admin, hr_advisor, manager, committee_member, union_rep or employee.
+    #[arg(long)]
+    pub role: String,
+    /// Org unit code the role applies to (and everything under it), e.g. OUS.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Posting id, for committee_member and union_rep.
+    #[arg(long)]
+    pub posting: Option<i64>,
+}
+
+pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
+    let role = Role::parse(&a.role).with_context(|| {
+        format!(
+            "unknown role {:?}; use one of {}",
+            a.role,
+            Role::ALL.map(|r| r.as_str()).join(", ")
+        )
+    })?;
+    let email = Email::parse(&a.email)
+        .map_err(|_| anyhow::anyhow!("{:?} is not a valid e-mail address", a.email))?;
+    if let Some(pw) = &a.password {
+        anyhow::ensure!(
+            password_acceptable(pw),
+            "the password must be at least {MIN_PASSWORD_LEN} characters"
+        );
+    }
+    let store = open(&a.db).await?;
+    let unit_id = match &a.unit {
+        Some(code) => Some(
+            store
+                .unit_by_code(code)
+                .await
+                .with_context(|| format!("no org unit with code {code:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let hash = a.password.as_deref().map(hash_password).transpose()?;
+    let user = store
+        .create_user(NewUser {
+            username: &a.username,
+            email: email.as_str(),
+            display_name: &a.name,
+            password_hash: hash.as_deref(),
+        })
+        .await
+        .with_context(|| format!("creating user {:?}", a.username))?;
+    store.grant(user.id, role, unit_id, a.posting).await?;
+    println!(
+        "Created user {} (id {}) as {}{}.",
+        a.username,
+        user.id,
+        role.as_str(),
+        a.unit
+            .map(|u| format!(" on {u}"))
+            .or(a.posting.map(|p| format!(" on posting {p}")))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_kept_out_of_messages() {
+        assert_eq!(
+            super::redact_url("postgres://app:s3cret@db:5432/tf"),
+            "postgres://app:***@db:5432/tf"
+        );
+        assert_eq!(
+            super::redact_url("sqlite://data/x.db"),
+            "sqlite://data/x.db"
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Texts in bokmål and English. Each language is a `key = text` file in `locales/`, compiled into
+//! the binary; a test keeps the two files' keys identical and covers every key the code uses.
+
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use talentflyt_domain::Lang;
+
+pub const NB_SOURCE: &str = include_str!("../locales/nb.txt");
+pub const EN_SOURCE: &str = include_str!("../locales/en.txt");
+
+pub fn parse(src: &'static str) -> HashMap<&'static str, &'static str> {
+    src.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" = ").map(|(k, v)| (k.trim(), v.trim())))
+        .collect()
+}
+
+static NB: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(NB_SOURCE));
+static EN: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| parse(EN_SOURCE));
+
+/// The text for `key`; the key itself if it is missing (a test prevents that).
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    let map = match lang {
+        Lang::Nb => &*NB,
+        Lang::En => &*EN,
+    };
+    map.get(key).copied().unwrap_or(key)
+}
+
+/// The text for `key` with `{name}` placeholders filled in.
+pub fn tf(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> String {
+    let mut s = t(lang, key).to_owned();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+const MONTHS_NB: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `1. desember 2026` / `1 December 2026`.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    let m = d.month0() as usize;
+    match lang {
+        Lang::Nb => format!("{}. {} {}", d.day(), MONTHS_NB[m], d.year()),
+        Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
+    }
+}
+
+/// A date stored as `YYYY-MM-DD`, formatted; the raw text if it does not parse.
+pub fn date_str(lang: Lang, s: &str) -> String {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| date(lang, d))
+        .unwrap_or_else(|_| s.to_owned())
+}
+
+/// A Unix time in Norwegian time: `1. desember 2026 kl. 14.05` / `1 December 2026, 14:05`.
+pub fn datetime(lang: Lang, unix: i64) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp(unix, 0) else {
+        return String::new();
+    };
+    let local = utc.with_timezone(&chrono_tz::Europe::Oslo);
+    let day = date(lang, local.date_naive());
+    match lang {
+        Lang::Nb => format!("{day} kl. {}", local.format("%H.%M")),
+        Lang::En => format!("{day}, {}", local.format("%H:%M")),
+    }
+}
+
+/// Today in Norway: deadlines are Norwegian dates.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+}
+
+/// `1 vacancy`, `12 ledige stillinger`.
+pub fn count(lang: Lang, n: i64, one: &'static str, many: &'static str) -> String {
+    if n == 1 {
+        t(lang, one).to_owned()
+    } else {
+        tf(lang, many, &[("n", &n.to_string())])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let nb: std::collections::BTreeSet<_> = NB.keys().collect();
+        let en: std::collections::BTreeSet<_> = EN.keys().collect();
+        assert_eq!(
+            nb.difference(&en).collect::<Vec<_>>(),
+            Vec::<&&&str>::new(),
+            "in nb but not en"
+        );
+        assert_eq!(
+            en.difference(&nb).collect::<Vec<_>>(),
+            Vec::<&&&str>::new(),
+            "in en but not nb"
+        );
+    }
+
+    #[test]
+    fn every_key_the_code_and_templates_use_exists() {
+        let mut used = vec![];
+        for dir in ["templates", "src"] {
+            for entry in
+                std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + dir)
+                    .unwrap()
+            {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for pat in [
+                    "t(\"",
+                    "tf(lang, \"",
+                    "t(lang, \"",
+                    "t(p.lang, \"",
+                    "tf(p.lang, \"",
+                ] {
+                    for (i, _) in text.match_indices(pat) {
+                        let rest = &text[i + pat.len()..];
+                        let key = &rest[..rest.find('"').unwrap()];
+                        if key.contains('.') || key == "skip_to_main" {
+                            used.push(key.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(used.len() > 50, "found {} keys", used.len());
+        for key in used {
+            assert!(NB.contains_key(key.as_str()), "missing key {key}");
+        }
+        for key in talentflyt_domain::posting::Phase::ALL.map(|p| p.label_key()) {
+            assert!(NB.contains_key(key), "missing key {key}");
+        }
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(date(Lang::Nb, d), "1. desember 2026");
+        assert_eq!(date(Lang::En, d), "1 December 2026");
+        assert_eq!(datetime(Lang::Nb, 1_780_000_000), "28. mai 2026 kl. 22.26");
+        assert_eq!(
+            count(Lang::Nb, 3, "jobs.count_one", "jobs.count_many"),
+            "3 ledige stillinger"
+        );
+        assert_eq!(
+            count(Lang::En, 1, "jobs.count_one", "jobs.count_many"),
+            "1 vacancy"
+        );
+    }
+}

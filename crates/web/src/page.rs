@@ -1,0 +1,346 @@
+//! What every page shares: the organisation's look, the reader's language, the signed-in person,
+//! form errors, and one error type that becomes an error page in the reader's language.
+
+use crate::i18n;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use talentflyt_domain::{Invalid, Lang};
+
+/// The organisation's visual profile, from configuration.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub org_name: String,
+    pub logo_path: Option<PathBuf>,
+    /// Used for buttons, links and the header; must reach 4.5:1 against white.
+    pub primary_color: String,
+    pub accent_color: String,
+}
+
+impl Default for Brand {
+    fn default() -> Self {
+        Brand {
+            org_name: "Oslo universitetssykehus".into(),
+            logo_path: None,
+            primary_color: "#0b4f8a".into(),
+            accent_color: "#e8f1f8".into(),
+        }
+    }
+}
+
+/// A colour as `#rgb` or `#rrggbb`; anything else could break out of the style sheet.
+pub fn valid_color(c: &str) -> bool {
+    let hex = c.strip_prefix('#').unwrap_or("");
+    (hex.len() == 3 || hex.len() == 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit())
+}
+
+/// The style sheet with the brand's colours, and the logo, read once at start.
+pub struct Assets {
+    pub css: Bytes,
+    pub css_version: String,
+    pub logo: Option<(Bytes, &'static str)>,
+}
+
+impl Assets {
+    pub fn load(brand: &Brand) -> anyhow::Result<Assets> {
+        for c in [&brand.primary_color, &brand.accent_color] {
+            anyhow::ensure!(valid_color(c), "colour {c:?} is not of the form #rrggbb");
+        }
+        let css = include_str!("../static/app.css")
+            .replace("#0b4f8a", &brand.primary_color)
+            .replace("#e8f1f8", &brand.accent_color);
+        let css_version = hex::encode(&Sha256::digest(css.as_bytes())[..6]);
+        let logo = match &brand.logo_path {
+            None => None,
+            Some(p) => {
+                let bytes =
+                    std::fs::read(p).map_err(|e| anyhow::anyhow!("logo {}: {e}", p.display()))?;
+                let mime = if bytes.starts_with(b"\x89PNG") {
+                    "image/png"
+                } else if bytes.starts_with(b"<svg") || bytes.starts_with(b"<?xml") {
+                    "image/svg+xml"
+                } else if bytes.starts_with(b"\xff\xd8") {
+                    "image/jpeg"
+                } else {
+                    anyhow::bail!("logo {} is not a PNG, JPEG or SVG", p.display())
+                };
+                Some((Bytes::from(bytes), mime))
+            }
+        };
+        Ok(Assets {
+            css: Bytes::from(css),
+            css_version,
+            logo,
+        })
+    }
+}
+
+pub async fn css(State(state): State<AppState>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        state.assets.css.clone(),
+    )
+        .into_response()
+}
+
+pub async fn logo(State(state): State<AppState>) -> Result<Response, AppError> {
+    let (bytes, mime) = state.assets.logo.clone().ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The brand as templates see it.
+pub struct BrandView {
+    pub org_name: String,
+    pub has_logo: bool,
+}
+
+/// The reader's language: the `lang` cookie, else `Accept-Language`, else bokmål.
+#[derive(Debug, Clone, Copy)]
+pub struct ReqLang(pub Lang);
+
+pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    if let Some(cookies) = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
+        for c in cookies.split(';') {
+            if let Some(v) = c.trim().strip_prefix("lang=") {
+                if let Some(l) = Lang::parse(v) {
+                    return l;
+                }
+            }
+        }
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqLang(lang_from_headers(&parts.headers)))
+    }
+}
+
+/// Everything the layout needs.
+pub struct PageCtx {
+    pub lang: Lang,
+    pub title: String,
+    pub brand: BrandView,
+    pub css_version: String,
+    /// Path and query of this page, for the language switch to come back to.
+    pub path: String,
+    pub user: Option<String>,
+    pub csrf: String,
+}
+
+impl PageCtx {
+    pub fn new(
+        state: &AppState,
+        lang: Lang,
+        title: impl Into<String>,
+        path: impl Into<String>,
+    ) -> PageCtx {
+        PageCtx {
+            lang,
+            title: title.into(),
+            brand: BrandView {
+                org_name: state.cfg.brand.org_name.clone(),
+                has_logo: state.assets.logo.is_some(),
+            },
+            css_version: state.assets.css_version.clone(),
+            path: path.into(),
+            user: None,
+            csrf: String::new(),
+        }
+    }
+
+    pub fn t(&self, key: &'static str) -> &'static str {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn switch_href(&self) -> String {
+        format!(
+            "/lang/{}?next={}",
+            self.lang.other().code(),
+            urlencoding::encode(&self.path)
+        )
+    }
+}
+
+/// One message per field, in the reader's language, in form order.
+#[derive(Default)]
+pub struct Errors {
+    pub items: Vec<FieldError>,
+}
+
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Errors {
+    pub fn from_invalid(lang: Lang, errs: &[Invalid]) -> Errors {
+        let mut out = Errors::default();
+        for e in errs {
+            out.add(e.field, i18n::t(lang, e.key).to_owned());
+        }
+        out
+    }
+    pub fn add(&mut self, field: &'static str, message: String) {
+        if !self.has(field) {
+            self.items.push(FieldError { field, message });
+        }
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// Render a template to a response, or an internal error.
+pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
+    Ok(Html(
+        t.render()
+            .map_err(|e| AppError::Internal(format!("template: {e}")))?,
+    )
+    .into_response())
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Result<Response, AppError> {
+    let mut r = render(t)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+/// What went wrong, as the user is told. Operators see the cause in the log.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    NotFound,
+    Forbidden,
+    BadRequest,
+    /// The form's CSRF token is missing or stale.
+    FormExpired,
+    /// The posting no longer takes applications.
+    Closed,
+    Internal(String),
+}
+
+impl From<talentflyt_store::StoreError> for AppError {
+    fn from(e: talentflyt_store::StoreError) -> Self {
+        match e {
+            talentflyt_store::StoreError::NotFound => AppError::NotFound,
+            talentflyt_store::StoreError::Conflict(_) => AppError::BadRequest,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::Internal(format!("session: {e}"))
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::FormExpired => StatusCode::FORBIDDEN,
+            AppError::Closed => StatusCode::GONE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    fn keys(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("error.page.not_found.title", "error.page.not_found.text"),
+            AppError::Forbidden => ("error.page.forbidden.title", "error.page.forbidden.text"),
+            AppError::BadRequest => (
+                "error.page.bad_request.title",
+                "error.page.bad_request.text",
+            ),
+            AppError::FormExpired => ("error.page.expired.title", "error.page.expired.text"),
+            AppError::Closed => ("error.page.closed.title", "error.page.closed.text"),
+            AppError::Internal(_) => ("error.page.internal.title", "error.page.internal.text"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        }
+        let mut r = self.status().into_response();
+        r.extensions_mut().insert(self);
+        r
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub p: PageCtx,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub link_href: String,
+    pub link_text: String,
+}
+
+/// Turns an [`AppError`] into a page in the reader's language and the organisation's look.
+pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let lang = lang_from_headers(req.headers());
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let Some(err) = res.extensions_mut().remove::<AppError>() else {
+        return res;
+    };
+    let (title, text) = err.keys();
+    let page = MessagePage {
+        p: PageCtx::new(&state, lang, i18n::t(lang, title), path),
+        heading: i18n::t(lang, title).to_owned(),
+        paragraphs: vec![i18n::t(lang, text).to_owned()],
+        link_href: "/jobs".into(),
+        link_text: i18n::t(lang, "error.page.back").to_owned(),
+    };
+    let status = res.status();
+    match page.render() {
+        Ok(html) => {
+            let mut out = (status, Html(html)).into_response();
+            out.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            out
+        }
+        Err(_) => res,
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
