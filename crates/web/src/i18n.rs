@@ -149,6 +149,10 @@ mod tests {
                     "tf(p.lang, \"",
                 ] {
                     for (i, _) in text.match_indices(pat) {
+                        let before = text[..i].chars().next_back().unwrap_or(' ');
+                        if before.is_alphanumeric() || before == '_' {
+                            continue;
+                        }
                         let rest = &text[i + pat.len()..];
                         let key = &rest[..rest.find('"').unwrap()];
                         if key.contains('.') || key == "skip_to_main" {

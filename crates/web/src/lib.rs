@@ -139,7 +139,9 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
-    let upload_limit = state.cfg.max_upload_bytes + 256 * 1024;
+    // Room for a CV of twice the allowed size, so an oversized file is read far enough to answer
+    // with the form and a clear message; beyond that the request is cut off.
+    let upload_limit = state.cfg.max_upload_bytes * 2 + 256 * 1024;
 
     Router::new()
         .route("/", get(public::root))

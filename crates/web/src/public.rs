@@ -410,10 +410,12 @@ struct ApplyInput {
     too_large: bool,
 }
 
-async fn read_apply_form(mut mp: Multipart) -> Result<ApplyInput, AppError> {
+/// Read the form. The CV is read in chunks and dropped once it passes `max_cv` bytes, so a too
+/// large file still leaves the other fields to show again with a clear message.
+async fn read_apply_form(mut mp: Multipart, max_cv: usize) -> Result<ApplyInput, AppError> {
     let mut f = ApplyInput::default();
     loop {
-        let field = match mp.next_field().await {
+        let mut field = match mp.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -425,13 +427,28 @@ async fn read_apply_form(mut mp: Multipart) -> Result<ApplyInput, AppError> {
         let name = field.name().unwrap_or("").to_owned();
         if name == "cv" {
             f.cv_name = field.file_name().unwrap_or("cv.pdf").to_owned();
-            match field.bytes().await {
-                Ok(b) => f.cv = Some(b),
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    f.too_large = true;
-                    break;
+            let mut buf = Vec::new();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        if !f.too_large {
+                            buf.extend_from_slice(&chunk);
+                            if buf.len() > max_cv {
+                                f.too_large = true;
+                                buf = Vec::new();
+                            }
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        f.too_large = true;
+                        return Ok(f);
+                    }
+                    Err(_) => return Err(AppError::BadRequest),
                 }
-                Err(_) => return Err(AppError::BadRequest),
+            }
+            if !f.too_large {
+                f.cv = Some(Bytes::from(buf));
             }
             continue;
         }
@@ -479,8 +496,8 @@ pub async fn apply_submit(
     mp: Multipart,
 ) -> Result<Response, AppError> {
     let posting = public_posting(&state, id).await?;
-    let input = read_apply_form(mp).await?;
-    if !input.too_large {
+    let input = read_apply_form(mp, state.cfg.max_upload_bytes).await?;
+    if !input.csrf.is_empty() || !input.too_large {
         verify_csrf(&session, &input.csrf).await?;
     }
     if !is_open(&posting) {

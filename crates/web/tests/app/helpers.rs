@@ -1,0 +1,390 @@
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use mailin_embedded::{response, Handler, Response as SmtpResponse, Server};
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use talentflyt_domain::org::{Role, UnitKind};
+use talentflyt_jobs::{MailConfig, Mailer, Worker};
+use talentflyt_store::testing::TestDb;
+use talentflyt_store::{NewUnit, NewUser, OrgUnit};
+use talentflyt_web::{hash_password, AppState, WebConfig};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "et-godt-passord-2026";
+
+/// A real SMTP server on a free port that keeps what it receives.
+#[derive(Clone, Default)]
+pub struct Inbox {
+    pub messages: Arc<Mutex<Vec<(Vec<String>, String)>>>,
+    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
+}
+
+impl Handler for Inbox {
+    fn data_start(&mut self, _d: &str, _f: &str, _8: bool, to: &[String]) -> SmtpResponse {
+        *self.current.lock().unwrap() = (to.to_vec(), vec![]);
+        response::OK
+    }
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.lock().unwrap().1.extend_from_slice(buf);
+        Ok(())
+    }
+    fn data_end(&mut self) -> SmtpResponse {
+        let (to, raw) = std::mem::take(&mut *self.current.lock().unwrap());
+        self.messages
+            .lock()
+            .unwrap()
+            .push((to, String::from_utf8_lossy(&raw).into_owned()));
+        response::OK
+    }
+}
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub router: Router,
+    pub worker: Worker,
+    pub inbox: Inbox,
+    pub trust: OrgUnit,
+    pub icu: OrgUnit,
+    pub children: OrgUnit,
+}
+
+/// The application with a small org tree and three staff users:
+/// `hr` (hr_admin on the trust), `leder` (manager of intensive care) and `annen` (manager of a
+/// children's ward), all with [`PASSWORD`].
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(WebConfig::for_tests()).await
+}
+
+pub async fn spawn_app_with(cfg: WebConfig) -> TestApp {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let trust = s
+        .create_unit(NewUnit {
+            parent_id: None,
+            kind: UnitKind::Trust,
+            code: "OUS",
+            name_nb: "Oslo universitetssykehus",
+            name_en: "Oslo University Hospital",
+            site: "",
+        })
+        .await
+        .unwrap();
+    let aku = s
+        .create_unit(NewUnit {
+            parent_id: Some(trust.id),
+            kind: UnitKind::Clinic,
+            code: "AKU",
+            name_nb: "Akuttklinikken",
+            name_en: "Division of Emergencies and Critical Care",
+            site: "Ullevål",
+        })
+        .await
+        .unwrap();
+    let icu = s
+        .create_unit(NewUnit {
+            parent_id: Some(aku.id),
+            kind: UnitKind::Department,
+            code: "AKU-1",
+            name_nb: "Intensivavdelingen",
+            name_en: "Department of Intensive Care",
+            site: "Ullevål",
+        })
+        .await
+        .unwrap();
+    let bar = s
+        .create_unit(NewUnit {
+            parent_id: Some(trust.id),
+            kind: UnitKind::Clinic,
+            code: "BAR",
+            name_nb: "Barne- og ungdomsklinikken",
+            name_en: "Division of Paediatric and Adolescent Medicine",
+            site: "Rikshospitalet",
+        })
+        .await
+        .unwrap();
+    let children = s
+        .create_unit(NewUnit {
+            parent_id: Some(bar.id),
+            kind: UnitKind::Department,
+            code: "BAR-1",
+            name_nb: "Barneavdelingen",
+            name_en: "Paediatric Department",
+            site: "Rikshospitalet",
+        })
+        .await
+        .unwrap();
+    let hash = hash_password(PASSWORD).unwrap();
+    for (username, name, role, unit) in [
+        ("hr", "Hanne Haugen", Role::HrAdmin, trust.id),
+        ("leder", "Lise Leder", Role::Manager, icu.id),
+        ("annen", "Ola Annen", Role::Manager, children.id),
+    ] {
+        let u = s
+            .create_user(NewUser {
+                username,
+                email: &format!("{username}@ous.example"),
+                display_name: name,
+                password_hash: Some(&hash),
+            })
+            .await
+            .unwrap();
+        s.grant(u.id, role, Some(unit), None).await.unwrap();
+    }
+    let inbox = Inbox::default();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut server = Server::new(inbox.clone());
+    server.with_name("smtp.test").with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    let mail = MailConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        outbox_dir: "unused".into(),
+        from: "Talentflyt <noreply@ous.example>".into(),
+    };
+    let worker = Worker::new(
+        db.store.clone(),
+        Mailer::new(&mail).unwrap(),
+        mail.from.clone(),
+    );
+    let state = AppState::new(db.store.clone(), cfg, Some(worker.waker()))
+        .await
+        .unwrap();
+    TestApp {
+        router: talentflyt_web::router(state),
+        db,
+        worker,
+        inbox,
+        trust,
+        icu,
+        children,
+    }
+}
+
+/// A browser: keeps cookies, sends a language.
+pub struct Client {
+    router: Router,
+    cookies: HashMap<String, String>,
+    pub accept_language: &'static str,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Page {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let t = self.text();
+        let i = t
+            .find("name=\"csrf\" value=\"")
+            .expect("page has a CSRF field")
+            + 19;
+        t[i..i + t[i..].find('"').unwrap()].to_owned()
+    }
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            accept_language: "nb-NO,nb;q=0.9",
+        }
+    }
+
+    /// A client signed in as `username`.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let csrf = c.get("/login").await.csrf();
+        let r = c
+            .post_form(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("next", "/admin"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{username} signs in: {}",
+            r.text()
+        );
+        c
+    }
+}
+
+impl Client {
+    async fn send(&mut self, req: Request<Body>) -> Page {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            if v.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        let content_type = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Page {
+            status,
+            location,
+            content_type,
+            body,
+        }
+    }
+
+    fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::ACCEPT_LANGUAGE, self.accept_language);
+        if !cookie.is_empty() {
+            b = b.header(header::COOKIE, cookie);
+        }
+        b
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Page {
+        let req = self.request("GET", uri).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    pub async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = self
+            .request("POST", uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// A multipart form; `file` is (field, file name, bytes).
+    pub async fn post_multipart(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Page {
+        let boundary = "----talentflyt-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, filename, bytes)) = file {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = self
+            .request("POST", uri)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// The same browser talking to another server instance.
+    pub fn with_router(&mut self, router: Router) -> &mut Client {
+        self.router = router;
+        self
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.contains_key(name)
+    }
+}
+
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+pub fn in_days(n: u64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Days::new(n))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// HR writes and publishes a posting through the back office; returns its id.
+pub async fn publish_posting(app: &TestApp, hr: &mut Client, title: &str, unit_id: i64) -> i64 {
+    let csrf = hr.get("/admin/postings/new").await.csrf();
+    let unit = unit_id.to_string();
+    let deadline = in_days(14);
+    let r = hr
+        .post_form(
+            "/admin/postings",
+            &[
+                ("csrf", &csrf),
+                ("title", title),
+                ("body", "Vi søker en engasjert intensivsykepleier.\n\nKvalifikasjoner:\n- Norsk autorisasjon"),
+                ("unit_id", &unit),
+                ("profession", "specialist_nurse_intensive"),
+                ("engagement", "permanent"),
+                ("extent_percent", "100"),
+                ("positions", "2"),
+                ("deadline", &deadline),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let loc = r.location.unwrap();
+    let id: i64 = loc.rsplit('/').next().unwrap().parse().unwrap();
+    let page = hr.get(&loc).await;
+    assert!(page.text().contains("Utkast"));
+    let r = hr
+        .post_form(
+            &format!("/admin/postings/{id}/publish"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(hr.get(&loc).await.text().contains("Publisert"));
+    let _ = app;
+    id
+}

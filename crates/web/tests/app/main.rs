@@ -1,0 +1,8 @@
+//! Behaviour through the real application: router, database (SQLite, or PostgreSQL when
+//! TALENTFLYT_TEST_POSTGRES is set), job worker and a real SMTP server.
+
+mod helpers;
+mod site;
+mod skeleton;
+
+pub use helpers::*;

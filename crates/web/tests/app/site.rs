@@ -1,0 +1,225 @@
+//! The shell: languages, sign-in, sessions, CSRF, error pages, operations endpoints.
+
+use crate::*;
+use axum::http::StatusCode;
+use talentflyt_domain::posting::{Engagement, PostingDraft, PostingStatus};
+
+#[tokio::test]
+async fn pages_follow_the_language_cookie_then_accept_language() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    c.accept_language = "en-GB,en;q=0.9";
+    let page = c.get("/jobs").await.text();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("<h1>Vacancies</h1>"));
+    assert!(page.contains("Skip to main content"));
+    let r = c.get("/lang/nb?next=/jobs%3Fq%3Dx").await;
+    assert_eq!(r.location.as_deref(), Some("/jobs?q=x"));
+    let page = c.get("/jobs").await.text();
+    assert!(
+        page.contains("<html lang=\"nb\">") && page.contains("<h1>Ledige stillinger</h1>"),
+        "the cookie wins over Accept-Language"
+    );
+    assert!(page.contains("Hopp til hovedinnhold"));
+    assert_eq!(
+        c.get("/lang/en?next=//evil.example")
+            .await
+            .location
+            .as_deref(),
+        Some("/jobs"),
+        "no open redirect"
+    );
+}
+
+#[tokio::test]
+async fn error_pages_speak_the_readers_language() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    let r = c.get("/finnes/ikke").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("Fant ikke siden") && r.text().contains("<html lang=\"nb\">"));
+    c.accept_language = "en";
+    let r = c.get("/jobs/999999").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn drafts_are_hidden_and_closed_postings_take_no_applications() {
+    let app = spawn_app().await;
+    let s = &app.db.store;
+    let mut draft = PostingDraft {
+        title: "Sykepleier natt".into(),
+        body: "Tekst".into(),
+        unit_id: app.icu.id,
+        profession: "nurse".into(),
+        engagement: Engagement::Temporary,
+        extent_percent: 50,
+        positions: 1,
+        deadline: chrono::Utc::now().date_naive() + chrono::Days::new(3),
+    };
+    let hidden = s.create_posting(&draft, None).await.unwrap();
+    let mut c = app.client();
+    assert_eq!(
+        c.get(&format!("/jobs/{hidden}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.get(&format!("/jobs/{hidden}/apply")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    draft.deadline = chrono::Utc::now().date_naive() - chrono::Days::new(2);
+    let past = s.create_posting(&draft, None).await.unwrap();
+    s.set_posting_status(past, PostingStatus::Published)
+        .await
+        .unwrap();
+    let ad = c.get(&format!("/jobs/{past}")).await;
+    assert!(ad.text().contains("Søknadsfristen er ute"));
+    let r = c.get(&format!("/jobs/{past}/apply")).await;
+    assert_eq!(r.status, StatusCode::GONE);
+    assert!(r.text().contains("Søknadsfristen er ute"));
+    assert!(!c.get("/jobs").await.text().contains("Sykepleier natt"));
+}
+
+#[tokio::test]
+async fn staff_pages_need_sign_in_and_sign_out_ends_the_session() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    let r = c.get("/admin/postings/new").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/login?next=%2Fadmin%2Fpostings%2Fnew")
+    );
+    let mut hr = app.signed_in("hr").await;
+    let home = hr.get("/admin").await;
+    assert!(home.text().contains("Innlogget som Hanne Haugen"));
+    let r = hr.post_form("/logout", &[("csrf", &home.csrf())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(hr.get("/admin").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_the_sessions_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    c.get("/login").await;
+    let r = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", "forged"),
+                ("username", "hr"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("Skjemaet er utløpt"));
+    let mut hr = app.signed_in("hr").await;
+    let r = hr
+        .post_form("/admin/postings", &[("csrf", "forged"), ("title", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_alike_and_then_throttled() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    let csrf = c.get("/login").await.csrf();
+    let unknown = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "finnesikke"),
+                ("password", "x"),
+            ],
+        )
+        .await;
+    let wrong = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "hr"),
+                ("password", "feil-passord"),
+            ],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        unknown.text().contains("Feil brukernavn eller passord")
+            && wrong.text().contains("Feil brukernavn eller passord")
+    );
+    for _ in 0..4 {
+        c.post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "hr"),
+                ("password", "feil-passord"),
+            ],
+        )
+        .await;
+    }
+    let right = c
+        .post_form(
+            "/login",
+            &[("csrf", &csrf), ("username", "hr"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::UNAUTHORIZED);
+    assert!(right.text().contains("For mange mislykkede forsøk"));
+    // Another user is not locked out by it.
+    let other = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "leder"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sessions_live_in_the_database_and_work_on_a_second_instance() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    assert!(hr.has_cookie("tf_session"));
+    let second = talentflyt_web::router(
+        talentflyt_web::AppState::new(
+            app.db.second_instance().await,
+            talentflyt_web::WebConfig::for_tests(),
+            None,
+        )
+        .await
+        .unwrap(),
+    );
+    let page = hr.with_router(second).get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Hanne Haugen"));
+}
+
+#[tokio::test]
+async fn health_readiness_metrics_and_security_headers() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    assert_eq!(c.get("/healthz").await.text(), "ok");
+    assert_eq!(c.get("/readyz").await.text(), "ready");
+    c.get("/jobs").await;
+    let m = c.get("/metrics").await.text();
+    assert!(
+        m.contains(
+            "talentflyt_http_requests_total{method=\"GET\",route=\"/jobs\",status=\"200\"} 1"
+        ),
+        "{m}"
+    );
+    assert!(m.contains("talentflyt_jobs{status=\"queued\"} 0"));
+    let css = c.get("/static/app.css").await;
+    assert_eq!(css.content_type, "text/css; charset=utf-8");
+    assert!(css.text().contains(":focus-visible"));
+}

@@ -1,0 +1,303 @@
+//! The walking skeleton: HR publishes, a candidate applies, the manager reads, the candidate is told.
+
+use crate::*;
+use axum::http::StatusCode;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// Collects everything the application logs while a test runs.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is_told() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(
+        &app,
+        &mut hr,
+        "Intensivsykepleier – Intensivavdelingen",
+        app.icu.id,
+    )
+    .await;
+
+    // The candidate finds it on the career site, by search.
+    let mut cand = app.client();
+    let list = cand.get("/jobs?q=intensivsykepleier").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text().contains(&format!("href=\"/jobs/{id}\"")));
+    assert!(list.text().contains("1 ledig stilling"));
+    let ad = cand.get(&format!("/jobs/{id}")).await;
+    let ad_text = ad.text();
+    assert!(ad_text.contains("<h1>Intensivsykepleier – Intensivavdelingen</h1>"));
+    assert!(
+        ad_text.contains("offentleglova § 25"),
+        "the ad warns about the public applicant list"
+    );
+    assert!(ad_text.contains("Akuttklinikken") && ad_text.contains("Ullevål"));
+    assert!(ad_text.contains(&format!("href=\"/jobs/{id}/apply\"")));
+
+    // … and applies.
+    let form = cand.get(&format!("/jobs/{id}/apply?source=nav")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let r = cand
+        .post_multipart(
+            &format!("/jobs/{id}/apply"),
+            &[
+                ("csrf", &form.csrf()),
+                ("source", "nav"),
+                ("given_name", "Kari"),
+                ("family_name", "Nordmann-Øyen"),
+                ("email", "kari.nordmann@example.no"),
+            ],
+            Some(("cv", "Kari CV.pdf", &pdf())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/jobs/{id}/applied").as_str())
+    );
+    assert!(cand
+        .get(&format!("/jobs/{id}/applied"))
+        .await
+        .text()
+        .contains("Takk for søknaden"));
+
+    // The confirmation goes out over SMTP.
+    assert_eq!(app.worker.drain().await.unwrap(), 1);
+    let mail = app.inbox.messages.lock().unwrap().clone();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].0, vec!["kari.nordmann@example.no".to_string()]);
+    assert!(mail[0].1.contains("To: kari.nordmann@example.no"));
+
+    // The manager of the unit sees the application and reads the CV.
+    let mut leder = app.signed_in("leder").await;
+    let posting = leder.get(&format!("/admin/postings/{id}")).await;
+    assert_eq!(posting.status, StatusCode::OK);
+    let text = posting.text();
+    assert!(text.contains("Kari Nordmann-Øyen"));
+    assert!(text.contains("nav"), "the source is recorded");
+    assert!(!text.contains(">Publiser<"), "managers do not publish");
+    let app_id: i64 = {
+        let i = text.find("/admin/applications/").unwrap() + 20;
+        text[i..i + text[i..].find('"').unwrap()].parse().unwrap()
+    };
+    let detail = leder.get(&format!("/admin/applications/{app_id}")).await;
+    assert!(detail.text().contains("kari.nordmann@example.no"));
+    assert!(detail.text().contains("Last ned CV"));
+    let doc_href = {
+        let t = detail.text();
+        let i = t
+            .find(&format!("/admin/applications/{app_id}/documents/"))
+            .unwrap();
+        t[i..i + t[i..].find('"').unwrap()].to_owned()
+    };
+    let cv = leder.get(&doc_href).await;
+    assert_eq!(cv.status, StatusCode::OK);
+    assert_eq!(cv.content_type, "application/pdf");
+    assert_eq!(cv.body, pdf());
+
+    // A manager elsewhere sees neither the applicants nor the CV.
+    let mut annen = app.signed_in("annen").await;
+    assert_eq!(
+        annen.get(&format!("/admin/postings/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        annen
+            .get(&format!("/admin/applications/{app_id}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(annen.get(&doc_href).await.status, StatusCode::FORBIDDEN);
+    assert!(!annen
+        .get("/admin")
+        .await
+        .text()
+        .contains("Intensivsykepleier"));
+
+    // Every read is in the audit trail, with who did it.
+    let trail = app
+        .db
+        .store
+        .audit_trail("application", app_id)
+        .await
+        .unwrap();
+    let actions: Vec<_> = trail
+        .iter()
+        .map(|e| (e.actor_kind.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("candidate", "create"),
+            ("user", "list"),
+            ("user", "read"),
+            ("user", "download")
+        ]
+    );
+
+    // And nothing personal reached the logs.
+    let logged = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("application received"),
+        "the application is logged by id: {logged}"
+    );
+    for secret in ["kari.nordmann@example.no", "Nordmann", "Kari"] {
+        assert!(!logged.contains(secret), "{secret} leaked into the logs");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_cv_gets_a_clear_message_in_the_readers_language_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Jordmor", app.icu.id).await;
+    let uri = format!("/jobs/{id}/apply");
+    for (lang, expected) in [
+        ("nb-NO", "Filen er ikke en PDF"),
+        ("en-GB", "The file is not a PDF"),
+    ] {
+        let mut c = app.client();
+        c.accept_language = lang;
+        let csrf = c.get(&uri).await.csrf();
+        let r = c
+            .post_multipart(
+                &uri,
+                &[
+                    ("csrf", &csrf),
+                    ("given_name", "Åse"),
+                    ("family_name", "Berg"),
+                    ("email", "ase@example.no"),
+                ],
+                Some(("cv", "cv.pdf", b"just text pretending")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let t = r.text();
+        assert!(t.contains(expected), "{lang}: {t}");
+        assert!(
+            t.contains("value=\"Åse\"") && t.contains("value=\"ase@example.no\""),
+            "typed values are kept"
+        );
+        assert!(t.contains("aria-invalid=\"true\""));
+    }
+    // Several problems at once, and nothing stored.
+    let mut c = app.client();
+    let csrf = c.get(&uri).await.csrf();
+    let r = c
+        .post_multipart(
+            &uri,
+            &[
+                ("csrf", &csrf),
+                ("given_name", ""),
+                ("family_name", "Berg"),
+                ("email", "ikke-en-adresse"),
+            ],
+            None,
+        )
+        .await;
+    let t = r.text();
+    assert!(
+        t.contains("Fyll ut feltet")
+            && t.contains("gyldig e-postadresse")
+            && t.contains("Last opp CV-en din"),
+        "{t}"
+    );
+    assert!(app
+        .db
+        .store
+        .applications_for_posting(id)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn an_oversized_cv_is_refused_with_the_limit() {
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.max_upload_bytes = 1024 * 1024;
+    let app = spawn_app_with(cfg).await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Psykolog", app.icu.id).await;
+    let uri = format!("/jobs/{id}/apply");
+    let mut c = app.client();
+    let csrf = c.get(&uri).await.csrf();
+    let mut big = pdf();
+    big.splice(10..10, std::iter::repeat_n(b' ', 2 * 1024 * 1024));
+    let r = c
+        .post_multipart(
+            &uri,
+            &[
+                ("csrf", &csrf),
+                ("given_name", "Per"),
+                ("family_name", "Lund"),
+                ("email", "per@example.no"),
+            ],
+            Some(("cv", "cv.pdf", &big)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("høyst 1 MB"), "{}", r.text());
+    assert!(r.text().contains("value=\"Per\""));
+}
+
+#[tokio::test]
+async fn the_posting_form_reports_every_error_and_keeps_the_text() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let csrf = hr.get("/admin/postings/new").await.csrf();
+    let r = hr
+        .post_form(
+            "/admin/postings",
+            &[
+                ("csrf", &csrf),
+                ("title", ""),
+                ("body", "Lang tekst som ikke skal gå tapt."),
+                ("unit_id", ""),
+                ("profession", "nurse"),
+                ("engagement", "permanent"),
+                ("extent_percent", "150"),
+                ("positions", "1"),
+                ("deadline", "2020-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let t = r.text();
+    for msg in [
+        "Fyll ut feltet",
+        "Velg en enhet",
+        "fra 1 til 100",
+        "tilbake i tid",
+    ] {
+        assert!(t.contains(msg), "missing {msg}");
+    }
+    assert!(t.contains("Lang tekst som ikke skal gå tapt."));
+    // A manager may not write postings at all.
+    let mut leder = app.signed_in("leder").await;
+    assert_eq!(
+        leder.get("/admin/postings/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
