@@ -6,3 +6,6 @@ pub mod worker;
 
 pub use mail::{MailConfig, Mailer};
 pub use worker::Worker;
+
+#[cfg(feature = "testing")]
+pub mod testing;

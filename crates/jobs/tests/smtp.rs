@@ -1,46 +1,11 @@
 //! The outbox delivers through a real SMTP conversation with a server the test starts.
 
-use mailin_embedded::{response, Handler, Response, Server};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use talentflyt_domain::Lang;
 use talentflyt_jobs::mail::{ApplicationReceived, Brand};
+use talentflyt_jobs::testing::SmtpInbox;
 use talentflyt_jobs::{MailConfig, Mailer, Worker};
 use talentflyt_store::testing::TestDb;
-
-#[derive(Clone, Default)]
-struct Inbox {
-    messages: Arc<Mutex<Vec<(Vec<String>, Vec<u8>)>>>,
-    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
-}
-
-impl Handler for Inbox {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        *self.current.lock().unwrap() = (to.to_vec(), vec![]);
-        response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.lock().unwrap().1.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> Response {
-        let done = std::mem::take(&mut *self.current.lock().unwrap());
-        self.messages.lock().unwrap().push(done);
-        response::OK
-    }
-}
-
-fn start_smtp() -> (u16, Inbox) {
-    let inbox = Inbox::default();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut server = Server::new(inbox.clone());
-    server.with_name("smtp.test").with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (port, inbox)
-}
 
 fn brand() -> Brand {
     Brand {
@@ -52,7 +17,7 @@ fn brand() -> Brand {
 #[tokio::test]
 async fn a_queued_confirmation_is_delivered_over_smtp() {
     let db = TestDb::new().await;
-    let (port, inbox) = start_smtp();
+    let (port, inbox) = SmtpInbox::start();
     let cfg = MailConfig {
         smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
         outbox_dir: "unused".into(),
@@ -74,11 +39,10 @@ async fn a_queued_confirmation_is_delivered_over_smtp() {
     .unwrap();
     let outbox_id = db.store.enqueue_email(&mail).await.unwrap();
     assert_eq!(worker.drain().await.unwrap(), 1);
-    let msgs = inbox.messages.lock().unwrap().clone();
+    let msgs = inbox.messages();
     assert_eq!(msgs.len(), 1);
-    let (to, raw) = &msgs[0];
-    assert_eq!(to, &vec!["kari.nordmann@example.no".to_string()]);
-    let raw = String::from_utf8_lossy(raw);
+    assert_eq!(msgs[0].to, vec!["kari.nordmann@example.no".to_string()]);
+    let raw = &msgs[0].raw;
     assert!(raw.contains("multipart/alternative"), "text and HTML parts");
     assert!(raw.contains("text/plain") && raw.contains("text/html"));
     assert!(raw.contains("From: Talentflyt <noreply@ous.example>"));

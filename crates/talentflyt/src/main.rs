@@ -30,7 +30,7 @@ enum Command {
     /// Apply database migrations and exit (serve and demo also do this at start).
     Migrate(DbArgs),
     /// Create a fresh database with synthetic OUS-shaped data, print demo logins, and serve it.
-    Demo(demo::DemoArgs),
+    Demo(Box<demo::DemoArgs>),
     /// Manage staff users.
     #[command(subcommand)]
     User(UserCommand),
@@ -59,7 +59,7 @@ async fn main() -> std::process::ExitCode {
         }
         Command::Demo(args) => {
             config::init_logging(&args.serve.log_format);
-            demo::run(args).await
+            demo::run(*args).await
         }
         Command::User(UserCommand::Create(args)) => serve::user_create(args).await,
         Command::Bench(args) => bench::run(args).await,

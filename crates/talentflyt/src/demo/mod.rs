@@ -129,12 +129,8 @@ impl Progress {
         }
     }
     fn set(&mut self, done: usize) {
-        let pct = if self.total == 0 {
-            100
-        } else {
-            done * 100 / self.total
-        };
-        if pct == self.last || (!self.interactive && pct % 25 != 0) {
+        let pct = (done * 100).checked_div(self.total).unwrap_or(100);
+        if pct == self.last || (!self.interactive && !pct.is_multiple_of(25)) {
             return;
         }
         self.last = pct;
@@ -751,7 +747,16 @@ pub async fn generate(
         .map(|m| m.id)
         .unwrap_or(1);
     let clinic_name = CLINICS[first_clinic.clinic].name_nb;
-    let plan: Vec<(&str, &str, &str, Role, Option<i64>, Option<i64>, String)> = vec![
+    type Login<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Role,
+        Option<i64>,
+        Option<i64>,
+        String,
+    );
+    let plan: Vec<Login> = vec![
         (
             "hr",
             "Hanne Haugen",

@@ -2,11 +2,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use mailin_embedded::{response, Handler, Response as SmtpResponse, Server};
 use std::collections::HashMap;
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use talentflyt_domain::org::{Role, UnitKind};
+use talentflyt_jobs::testing::SmtpInbox;
 use talentflyt_jobs::{MailConfig, Mailer, Worker};
 use talentflyt_store::testing::TestDb;
 use talentflyt_store::{NewUnit, NewUser, OrgUnit};
@@ -15,37 +13,11 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "et-godt-passord-2026";
 
-/// A real SMTP server on a free port that keeps what it receives.
-#[derive(Clone, Default)]
-pub struct Inbox {
-    pub messages: Arc<Mutex<Vec<(Vec<String>, String)>>>,
-    current: Arc<Mutex<(Vec<String>, Vec<u8>)>>,
-}
-
-impl Handler for Inbox {
-    fn data_start(&mut self, _d: &str, _f: &str, _8: bool, to: &[String]) -> SmtpResponse {
-        *self.current.lock().unwrap() = (to.to_vec(), vec![]);
-        response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.lock().unwrap().1.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> SmtpResponse {
-        let (to, raw) = std::mem::take(&mut *self.current.lock().unwrap());
-        self.messages
-            .lock()
-            .unwrap()
-            .push((to, String::from_utf8_lossy(&raw).into_owned()));
-        response::OK
-    }
-}
-
 pub struct TestApp {
     pub db: TestDb,
     pub router: Router,
     pub worker: Worker,
-    pub inbox: Inbox,
+    pub inbox: SmtpInbox,
     pub trust: OrgUnit,
     pub icu: OrgUnit,
     pub children: OrgUnit,
@@ -133,14 +105,7 @@ pub async fn spawn_app_with(cfg: WebConfig) -> TestApp {
             .unwrap();
         s.grant(u.id, role, Some(unit), None).await.unwrap();
     }
-    let inbox = Inbox::default();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut server = Server::new(inbox.clone());
-    server.with_name("smtp.test").with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
+    let (port, inbox) = SmtpInbox::start();
     let mail = MailConfig {
         smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
         outbox_dir: "unused".into(),

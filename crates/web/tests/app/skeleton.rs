@@ -84,10 +84,10 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
 
     // The confirmation goes out over SMTP.
     assert_eq!(app.worker.drain().await.unwrap(), 1);
-    let mail = app.inbox.messages.lock().unwrap().clone();
+    let mail = app.inbox.messages();
     assert_eq!(mail.len(), 1);
-    assert_eq!(mail[0].0, vec!["kari.nordmann@example.no".to_string()]);
-    assert!(mail[0].1.contains("To: kari.nordmann@example.no"));
+    assert_eq!(mail[0].to, vec!["kari.nordmann@example.no".to_string()]);
+    assert!(mail[0].raw.contains("To: kari.nordmann@example.no"));
 
     // The manager of the unit sees the application and reads the CV.
     let mut leder = app.signed_in("leder").await;

@@ -1,0 +1,252 @@
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export const BASE_URL = (process.env.E2E_BASE_URL || 'http://127.0.0.1:8181').replace(/\/+$/, '');
+export const OIDC_ISSUER = (process.env.E2E_OIDC_ISSUER || 'http://127.0.0.1:9400').replace(/\/+$/, '');
+export const OUTBOX_DIR = process.env.E2E_OUTBOX_DIR || '';
+export const HR = {
+  username: process.env.E2E_HR_USERNAME || 'hr',
+  password: process.env.E2E_HR_PASSWORD || 'E2e-passord-123',
+  name: process.env.E2E_HR_NAME || 'Hanne HR',
+};
+export const OIDC_USER = {
+  login: process.env.E2E_OIDC_LOGIN || 'kari',
+  name: process.env.E2E_OIDC_NAME || 'Kari Leder',
+};
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** A short random suffix that makes titles and e-mail addresses unique per run. */
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** A date `days` days from today as YYYY-MM-DD (what an <input type=date> takes). */
+export function isoDateInDays(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A new anonymous browser context (no cookies) with the suite's defaults. */
+export async function newVisitorContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: BASE_URL, locale: 'nb-NO', timezoneId: 'Europe/Oslo' });
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now and fails the
+ * test with a readable list if there is any violation. Also checks the basics
+ * every Talentflyt page must have: <html lang>, a main landmark and the skip link.
+ */
+export async function checkA11y(page: Page, label: string, opts: { basics?: boolean } = {}): Promise<void> {
+  await page.waitForLoadState('load');
+  const where = `${label} (${page.url()})`;
+
+  if (opts.basics !== false) {
+    const lang = await page.locator('html').getAttribute('lang');
+    expect(lang, `${where}: <html> must have a non-empty lang attribute`).toBeTruthy();
+    await expect(page.getByRole('main'), `${where}: exactly one main landmark`).toHaveCount(1);
+    await expect(
+      page.getByRole('link', { name: 'Hopp til hovedinnhold' }).or(page.getByRole('link', { name: 'Skip to main content' })),
+      `${where}: skip link`,
+    ).toHaveCount(1);
+  }
+
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  const violations = results.violations;
+  if (violations.length > 0) {
+    const report = violations
+      .map((v) => {
+        const nodes = v.nodes
+          .slice(0, 8)
+          .map((n) => {
+            const summary = (n.failureSummary || '').replace(/\s*\n\s*/g, ' | ');
+            return `      - ${n.target.join(' ')}\n        ${n.html.slice(0, 200)}\n        ${summary}`;
+          })
+          .join('\n');
+        const more = v.nodes.length > 8 ? `\n      … and ${v.nodes.length - 8} more node(s)` : '';
+        return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}${more}`;
+      })
+      .join('\n');
+    expect(
+      violations.map((v) => v.id),
+      `axe-core found ${violations.length} WCAG A/AA violation(s) on ${where}:\n${report}\n`,
+    ).toEqual([]);
+  }
+}
+
+/** Signs in through the /login form with a username and password. */
+export async function passwordLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Brukernavn', { exact: true }).fill(username);
+  await page.getByLabel('Passord', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+}
+
+/** Selects the first option of a <select> that has a non-empty value; returns its label. */
+export async function selectFirstRealOption(page: Page, label: string): Promise<string> {
+  const select = page.getByLabel(label, { exact: true });
+  const options = await select.locator('option').evaluateAll((els) =>
+    (els as HTMLOptionElement[])
+      .filter((o) => o.value !== '' && !o.disabled)
+      .map((o) => ({ value: o.value, label: (o.textContent || '').trim() })),
+  );
+  expect(options.length, `select "${label}" must offer at least one option`).toBeGreaterThan(0);
+  await select.selectOption(options[0].value);
+  return options[0].label;
+}
+
+/**
+ * A minimal but valid one-page PDF (correct xref offsets), with the given text on the page.
+ */
+export function minimalPdf(text = 'CV'): Buffer {
+  const safe = text.replace(/[^\x20-\x7e]/g, '?').replace(/([()\\])/g, '\\$1');
+  const content = `BT /F1 18 Tf 72 770 Td (${safe}) Tj ET\n`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}endstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out, 'latin1'));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xrefAt = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+// ---------------------------------------------------------------------------
+// E-mail (.eml) reading: enough MIME to find text in encoded subjects and bodies.
+
+function decodeQuotedPrintable(s: string): Buffer {
+  const bytes: number[] = [];
+  const src = s.replace(/=\r?\n/g, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(src.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(src.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(c, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function charsetDecode(buf: Buffer, charset: string): string {
+  try {
+    return new TextDecoder(charset || 'utf-8').decode(buf);
+  } catch {
+    return buf.toString('utf8');
+  }
+}
+
+/** Decodes RFC 2047 encoded-words (=?utf-8?B?...?= / =?utf-8?Q?...?=) in a header value. */
+export function decodeEncodedWords(value: string): string {
+  return value
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
+      const cs = charset.split('*')[0];
+      const buf = enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64')
+        : decodeQuotedPrintable(text.replace(/_/g, ' '));
+      return charsetDecode(buf, cs);
+    });
+}
+
+function splitHeaderBody(raw: string): { headers: Record<string, string>; body: string } {
+  const m = /\r?\n\r?\n/.exec(raw);
+  const head = m ? raw.slice(0, m.index) : raw;
+  const body = m ? raw.slice(m.index + m[0].length) : '';
+  const headers: Record<string, string> = {};
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return { headers, body };
+}
+
+function decodeMimePart(raw: string): string {
+  const { headers, body } = splitHeaderBody(raw);
+  const ctype = headers['content-type'] || 'text/plain';
+  const boundary = /boundary="?([^";]+)"?/i.exec(ctype)?.[1];
+  if (/^multipart\//i.test(ctype) && boundary) {
+    return body
+      .split(`--${boundary}`)
+      .slice(1)
+      .filter((p) => !p.startsWith('--'))
+      .map((p) => decodeMimePart(p.replace(/^\r?\n/, '')))
+      .join('\n');
+  }
+  const charset = /charset="?([^";]+)"?/i.exec(ctype)?.[1] || 'utf-8';
+  const cte = (headers['content-transfer-encoding'] || '').toLowerCase();
+  let buf: Buffer;
+  if (cte === 'base64') buf = Buffer.from(body.replace(/\s+/g, ''), 'base64');
+  else if (cte === 'quoted-printable') buf = decodeQuotedPrintable(body);
+  else buf = Buffer.from(body, 'latin1'); // raw bytes as read
+  let text = charsetDecode(buf, charset);
+  if (/text\/html/i.test(ctype)) {
+    text = text
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"').replace(/&#0*39;|&#x0*27;|&apos;/g, "'");
+  }
+  return text;
+}
+
+export interface Email {
+  file: string;
+  raw: string;
+  headers: Record<string, string>;
+  subject: string;
+  /** decoded subject + all decoded text parts */
+  text: string;
+}
+
+export function parseEml(file: string, rawBytes: Buffer): Email {
+  const raw = rawBytes.toString('latin1');
+  const { headers } = splitHeaderBody(raw);
+  const subject = decodeEncodedWords(charsetDecode(Buffer.from(headers['subject'] || '', 'latin1'), 'utf-8'));
+  const text = `${subject}\n${decodeMimePart(raw)}`;
+  return { file, raw: rawBytes.toString('utf8'), headers, subject, text };
+}
+
+/** Polls the outbox directory for an .eml whose raw text contains `needle`. */
+export async function waitForEmail(dir: string, needle: string, timeoutMs = 15_000): Promise<Email> {
+  const deadline = Date.now() + timeoutMs;
+  const seen: string[] = [];
+  for (;;) {
+    let files: string[] = [];
+    try {
+      files = (await fs.readdir(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.eml'));
+    } catch {
+      files = [];
+    }
+    seen.splice(0, seen.length, ...files);
+    for (const f of files) {
+      const full = path.join(dir, f);
+      const bytes = await fs.readFile(full).catch(() => null);
+      if (!bytes) continue;
+      const email = parseEml(full, bytes);
+      if (email.raw.includes(needle) || email.text.includes(needle)) return email;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no .eml containing "${needle}" in ${dir} within ${timeoutMs} ms (found: ${seen.join(', ') || 'none'})`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
