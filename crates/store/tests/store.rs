@@ -430,3 +430,22 @@ async fn two_instances_take_each_job_exactly_once() {
     assert_eq!(all.len(), n, "no job taken twice");
     assert_eq!(a.queue_counts().await.unwrap().done, n as i64);
 }
+
+#[tokio::test]
+async fn queued_jobs_survive_a_restart() {
+    let db = TestDb::new().await;
+    let id = db
+        .store
+        .enqueue_job("test", "{\"n\":1}", now(), 3)
+        .await
+        .unwrap();
+    db.store.close().await;
+    // A new process: a fresh connection pool to the same database.
+    let restarted = db.second_instance().await;
+    let job = restarted
+        .claim_job("after-restart", 60)
+        .await
+        .unwrap()
+        .expect("the job is still there");
+    assert_eq!((job.id, job.payload.as_str()), (id, "{\"n\":1}"));
+}

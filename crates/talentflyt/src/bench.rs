@@ -32,6 +32,10 @@ pub struct BenchArgs {
     /// Paths to load; default: the career-site list and the newest open ad.
     #[arg(long = "path")]
     pub paths: Vec<String>,
+    /// nginx binary to compare with: it serves the very same bytes as static files, loaded the
+    /// same way. Skipped when the binary is not found.
+    #[arg(long, default_value = "nginx")]
+    pub nginx: String,
 }
 
 /// `serve`'s options with their defaults (and the environment), for the in-process server.
@@ -114,6 +118,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "{:<22} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}",
         "page", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "KiB/resp"
     );
+    let mut ours = vec![];
     for path in &paths {
         load(addr, path, args.connections, Duration::from_secs(1)).await?;
         let f = load(
@@ -123,20 +128,152 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             Duration::from_secs(args.duration),
         )
         .await?;
-        let ms = |q: f64| f.hist.value_at_quantile(q) as f64 / 1000.0;
-        println!(
-            "{:<22} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8} {:>9.1}",
-            path,
-            f.requests as f64 / f.seconds,
-            ms(0.5),
-            ms(0.9),
-            ms(0.99),
-            f.hist.max() as f64 / 1000.0,
-            f.errors,
-            f.bytes as f64 / f.requests.max(1) as f64 / 1024.0
-        );
+        print_row(path, &f);
+        ours.push(f.requests as f64 / f.seconds);
+    }
+    match Nginx::start(&args.nginx, addr, &paths).await {
+        Ok(Some(nginx)) => {
+            println!("\nnginx serving the same bytes as static files:");
+            for (i, path) in paths.iter().enumerate() {
+                load(nginx.addr, path, args.connections, Duration::from_secs(1)).await?;
+                let f = load(
+                    nginx.addr,
+                    path,
+                    args.connections,
+                    Duration::from_secs(args.duration),
+                )
+                .await?;
+                print_row(path, &f);
+                let theirs = f.requests as f64 / f.seconds;
+                println!(
+                    "{:<22} talentflyt does {:.0} % of nginx's requests per second",
+                    "",
+                    100.0 * ours[i] / theirs.max(1.0)
+                );
+            }
+        }
+        Ok(None) => println!(
+            "\n(nginx not found as {:?}; install it to compare)",
+            args.nginx
+        ),
+        Err(e) => println!("\n(nginx comparison skipped: {e:#})"),
     }
     Ok(())
+}
+
+fn print_row(path: &str, f: &Figures) {
+    let ms = |q: f64| f.hist.value_at_quantile(q) as f64 / 1000.0;
+    println!(
+        "{:<22} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8} {:>9.1}",
+        path,
+        f.requests as f64 / f.seconds,
+        ms(0.5),
+        ms(0.9),
+        ms(0.99),
+        f.hist.max() as f64 / 1000.0,
+        f.errors,
+        f.bytes as f64 / f.requests.max(1) as f64 / 1024.0
+    );
+}
+
+/// An nginx process serving, for each path, the bytes our server answered, from a file.
+struct Nginx {
+    addr: SocketAddr,
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+}
+
+impl Nginx {
+    async fn start(bin: &str, ours: SocketAddr, paths: &[String]) -> anyhow::Result<Option<Nginx>> {
+        let Some(found) = which(bin) else {
+            return Ok(None);
+        };
+        let dir = std::env::temp_dir().join(format!("talentflyt-nginx-{}", std::process::id()));
+        for sub in ["root", "logs", "tmp"] {
+            std::fs::create_dir_all(dir.join(sub))?;
+        }
+        let mut locations = String::new();
+        for (i, path) in paths.iter().enumerate() {
+            let body = fetch(ours, path).await?;
+            let file = dir.join("root").join(format!("page{i}.html"));
+            std::fs::write(&file, body)?;
+            let exact = path.split('?').next().unwrap_or(path);
+            locations.push_str(&format!("    location = {exact} {{ default_type \"text/html; charset=utf-8\"; alias {}; }}\n", file.display()));
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let d = dir.display();
+        let conf = format!(
+            "worker_processes auto;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{ worker_connections 1024; }}\n\
+             http {{\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 1000000;\n\
+             client_body_temp_path {d}/tmp;\n  proxy_temp_path {d}/tmp;\n  fastcgi_temp_path {d}/tmp;\n  uwsgi_temp_path {d}/tmp;\n  scgi_temp_path {d}/tmp;\n\
+             server {{\n    listen 127.0.0.1:{port};\n{locations}  }}\n}}\n"
+        );
+        std::fs::write(dir.join("nginx.conf"), conf)?;
+        let child = std::process::Command::new(found)
+            .arg("-p")
+            .arg(&dir)
+            .arg("-c")
+            .arg(dir.join("nginx.conf"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("starting nginx")?;
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+        let nginx = Nginx { addr, child, dir };
+        for _ in 0..50 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return Ok(Some(nginx));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!(
+            "nginx did not start; see {}/logs/error.log",
+            nginx.dir.display()
+        )
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The nginx binary: a path, or a name looked up in PATH and the sbin folders.
+fn which(bin: &str) -> Option<std::path::PathBuf> {
+    if bin.contains('/') {
+        let p = std::path::PathBuf::from(bin);
+        return p.exists().then_some(p);
+    }
+    let path = std::env::var("PATH").unwrap_or_default();
+    let found = path
+        .split(':')
+        .chain(["/usr/sbin", "/sbin"])
+        .map(|dir| std::path::Path::new(dir).join(bin))
+        .find(|p| p.exists());
+    found
+}
+
+/// One GET, for the bytes nginx will serve.
+async fn fetch(addr: SocketAddr, path: &str) -> anyhow::Result<Bytes> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let req = hyper::Request::get(path)
+        .header("host", "bench")
+        .header("accept-language", "nb-NO")
+        .body(Empty::<Bytes>::new())?;
+    Ok(sender
+        .send_request(req)
+        .await?
+        .into_body()
+        .collect()
+        .await?
+        .to_bytes())
 }
 
 struct Cleanup(std::path::PathBuf);
