@@ -89,7 +89,7 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
     await expect(visitor.getByRole('heading', { level: 1, name: 'Ledige stillinger' })).toBeVisible();
     await checkA11y(visitor, 'career site: /jobs');
 
-    await visitor.getByLabel('Søk', { exact: true }).fill(title);
+    await visitor.getByLabel('Søkeord', { exact: true }).fill(title);
     await visitor.getByRole('button', { name: 'Søk', exact: true }).click();
     const postingLink = visitor.getByRole('link', { name: title, exact: true });
     await expect(postingLink).toBeVisible();

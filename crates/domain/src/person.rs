@@ -18,7 +18,15 @@ impl Email {
             return Err(err);
         }
         let (local, domain) = s.rsplit_once('@').ok_or(err.clone())?;
-        if local.is_empty() || local.len() > 64 || local.contains('@') {
+        // RFC 5322 dot-atom: what every mail server accepts (no quoted forms, no commas).
+        let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+        if local.is_empty()
+            || local.len() > 64
+            || local.starts_with('.')
+            || local.ends_with('.')
+            || local.contains("..")
+            || !local.chars().all(|c| c == '.' || atext(c))
+        {
             return Err(err);
         }
         let labels: Vec<&str> = domain.split('.').collect();

@@ -70,6 +70,16 @@ impl Store {
         insert_audit(&mut conn, &e).await
     }
 
+    /// Several events at once, all or none (e.g. every application on a list that was read).
+    pub async fn audit_many(&self, events: &[AuditEvent<'_>]) -> Result<()> {
+        let mut tx = self.w().begin().await?;
+        for e in events {
+            insert_audit(&mut tx, e).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The trail of one record, oldest first.
     pub async fn audit_trail(
         &self,
@@ -83,14 +93,5 @@ impl Store {
         .bind(subject_id)
         .fetch_all(self.r())
         .await?)
-    }
-
-    /// Only for proving the trail is append-only in tests: tries to rewrite history.
-    pub async fn try_tamper_with_audit(&self, id: i64) -> Result<()> {
-        sqlx::query("UPDATE audit_log SET detail = 'changed' WHERE id = $1")
-            .bind(id)
-            .execute(self.w())
-            .await?;
-        Ok(())
     }
 }

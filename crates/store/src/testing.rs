@@ -120,6 +120,15 @@ impl Drop for TestDb {
     }
 }
 
+/// Tries to rewrite an audit entry, to prove in tests that the database refuses it.
+pub async fn try_tamper_with_audit(store: &Store, id: i64) -> crate::Result<()> {
+    sqlx::query("UPDATE audit_log SET detail = 'changed' WHERE id = $1")
+        .bind(id)
+        .execute(store.w())
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::server_url_with_db;

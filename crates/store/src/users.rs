@@ -100,12 +100,15 @@ impl Store {
         Ok(found)
     }
 
-    pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
+    /// Bind an identity provider's subject to a user ahead of the first sign-in (needed where the
+    /// provider does not vouch for e-mail addresses, e.g. Entra ID's `oid`).
+    pub async fn set_oidc_subject(&self, user_id: i64, subject: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET oidc_subject = $1 WHERE id = $2")
+            .bind(subject)
             .bind(user_id)
             .execute(self.w())
-            .await?;
+            .await
+            .map_err(|e| StoreError::from_insert(e, "oidc subject"))?;
         Ok(())
     }
 

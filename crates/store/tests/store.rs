@@ -355,7 +355,11 @@ async fn the_audit_trail_cannot_be_rewritten() {
         (entry.actor_id, entry.action.as_str(), entry.ip.as_str()),
         (Some(1), "read", "10.1.1.1")
     );
-    assert!(s.try_tamper_with_audit(entry.id).await.is_err());
+    assert!(
+        talentflyt_store::testing::try_tamper_with_audit(s, entry.id)
+            .await
+            .is_err()
+    );
     assert_eq!(s.audit_trail("application", 7).await.unwrap()[0].detail, "");
 }
 

@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// Seconds a rendered public page is served from memory (0 turns the cache off).
     #[arg(long, env = "TALENTFLYT_PUBLIC_CACHE_SECONDS", default_value_t = 5)]
     pub public_cache_seconds: u64,
+    /// Number of reverse proxies (load balancers) in front whose X-Forwarded-For entries are
+    /// trusted for the client's address; 0 uses the connection's address.
+    #[arg(long, env = "TALENTFLYT_TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: usize,
     /// Run the background job worker in this process.
     #[arg(long, env = "TALENTFLYT_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
@@ -123,6 +127,7 @@ impl ServeArgs {
             oidc,
             clamd: self.clamd.clone(),
             public_cache_ttl: Duration::from_secs(self.public_cache_seconds),
+            trusted_proxy_hops: self.trusted_proxy_hops,
         })
     }
 

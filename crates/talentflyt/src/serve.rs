@@ -133,6 +133,10 @@ pub struct UserCreateArgs {
     /// Posting id, for committee_member and union_rep.
     #[arg(long)]
     pub posting: Option<i64>,
+    /// The identity provider's subject for this person (for Entra ID: the object id). Without it,
+    /// the first OpenID Connect sign-in binds by e-mail, and only if the provider marks it verified.
+    #[arg(long)]
+    pub oidc_subject: Option<String>,
 }
 
 pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
@@ -151,6 +155,21 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
             "the password must be at least {MIN_PASSWORD_LEN} characters"
         );
     }
+    let scope_ok = if role.scoped_to_posting() {
+        a.posting.is_some() && a.unit.is_none()
+    } else {
+        a.unit.is_some() && a.posting.is_none()
+    };
+    anyhow::ensure!(
+        scope_ok,
+        "{} is granted {}",
+        role.as_str(),
+        if role.scoped_to_posting() {
+            "on one posting: give --posting ID and no --unit"
+        } else {
+            "on an org unit: give --unit CODE and no --posting"
+        }
+    );
     let store = open(&a.db).await?;
     let unit_id = match &a.unit {
         Some(code) => Some(
@@ -173,6 +192,9 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("creating user {:?}", a.username))?;
     store.grant(user.id, role, unit_id, a.posting).await?;
+    if let Some(sub) = &a.oidc_subject {
+        store.set_oidc_subject(user.id, sub).await?;
+    }
     println!(
         "Created user {} (id {}) as {}{}.",
         a.username,

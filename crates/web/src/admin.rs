@@ -3,7 +3,7 @@
 
 use crate::auth::{verify_csrf, ClientIp, Staff};
 use crate::i18n::{self, t};
-use crate::page::{render, render_status, AppError, Errors, PageCtx, ReqLang};
+use crate::page::{render, render_status, AppError, CsrfForm, Errors, PageCtx, ReqLang};
 use crate::public::UnitNames;
 use crate::AppState;
 use askama::Template;
@@ -313,18 +313,20 @@ pub async fn show_posting(
     let (posting, unit, may_manage, may_read) = visible_posting(&state, &staff, id).await?;
     let mut applications = vec![];
     if may_read {
-        for a in state.store.applications_for_posting(id).await? {
-            state
-                .store
-                .audit(AuditEvent {
-                    actor: Actor::User(staff.user.id),
-                    action: "list",
-                    subject_kind: "application",
-                    subject_id: a.id,
-                    ip: &ip,
-                    detail: "posting applicant list",
-                })
-                .await?;
+        let rows = state.store.applications_for_posting(id).await?;
+        let events: Vec<AuditEvent> = rows
+            .iter()
+            .map(|a| AuditEvent {
+                actor: Actor::User(staff.user.id),
+                action: "list",
+                subject_kind: "application",
+                subject_id: a.id,
+                ip: &ip,
+                detail: "posting applicant list",
+            })
+            .collect();
+        state.store.audit_many(&events).await?;
+        for a in rows {
             applications.push(AppRow {
                 id: a.id,
                 name: format!("{} {}", a.given_name, a.family_name),
@@ -354,16 +356,11 @@ pub async fn show_posting(
     })
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 pub async fn publish_posting(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     verify_csrf(&staff.session, &f.csrf).await?;
     let (posting, _, may_manage, _) = visible_posting(&state, &staff, id).await?;

@@ -2,7 +2,7 @@
 //! CSRF tokens on every state-changing form.
 
 use crate::i18n;
-use crate::page::{render, AppError, PageCtx, ReqLang};
+use crate::page::{render, AppError, CsrfForm, NextQuery, PageCtx, ReqLang};
 use crate::AppState;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -64,19 +64,42 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 // ---------- Who is asking ----------
 
-/// The client's address, for throttling and the audit trail.
+/// The client's address, for throttling and the audit trail. Behind `trusted_proxy_hops`
+/// reverse proxies it is taken from `X-Forwarded-For`, counting that many entries from the right
+/// (each proxy appends the address it saw); otherwise it is the socket's peer.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+pub fn client_ip(parts: &Parts, trusted_proxy_hops: usize) -> String {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    if trusted_proxy_hops == 0 {
+        return peer;
+    }
+    let hops: Vec<String> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_owned())
+        .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
+        .collect();
+    match hops.len().checked_sub(trusted_proxy_hops) {
+        Some(i) => hops[i].clone(),
+        None => peer,
+    }
+}
+
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, state.cfg.trusted_proxy_hops)))
     }
 }
 
@@ -198,17 +221,8 @@ struct LoginPage {
     username: String,
 }
 
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
-/// Only paths on this site: never an open redirect.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/admin".to_owned(),
-    }
+    crate::page::safe_next(next, "/admin")
 }
 
 async fn login_page(
@@ -318,11 +332,6 @@ async fn start_session(session: &Session, user_id: i64) -> Result<(), AppError> 
     Ok(())
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn logout(session: Session, Form(f): Form<CsrfForm>) -> Result<Response, AppError> {
     verify_csrf(&session, &f.csrf).await?;
     session.flush().await?;
@@ -340,10 +349,14 @@ pub struct OidcConfig {
     pub client_secret: String,
 }
 
-/// The provider's metadata, discovered on first use and kept.
+/// How long discovered metadata (and the provider's signing keys) are trusted before asking again.
+const OIDC_METADATA_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The provider's metadata, discovered on first use, kept for an hour, and discovered again after
+/// a failed sign-in (the provider may have rotated its signing keys).
 pub struct OidcRuntime {
     cfg: Option<OidcConfig>,
-    metadata: Mutex<Option<CoreProviderMetadata>>,
+    metadata: Mutex<Option<(std::time::Instant, CoreProviderMetadata)>>,
     http: openidconnect::reqwest::Client,
 }
 
@@ -367,17 +380,42 @@ impl OidcRuntime {
             .clone()
             .ok_or_else(|| anyhow::anyhow!("OIDC is not configured"))?;
         let mut guard = self.metadata.lock().await;
-        if guard.is_none() {
-            let issuer = IssuerUrl::new(cfg.issuer.clone())?;
-            *guard = Some(
-                CoreProviderMetadata::discover_async(issuer, &self.http)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("discovery: {e}"))?,
-            );
+        if let Some((at, m)) = guard.as_ref() {
+            if at.elapsed() < OIDC_METADATA_TTL {
+                return Ok((m.clone(), cfg));
+            }
         }
-        Ok((guard.clone().expect("set above"), cfg))
+        let issuer = IssuerUrl::new(cfg.issuer.clone())?;
+        let m = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| anyhow::anyhow!("discovery: {e}"))?;
+        *guard = Some((std::time::Instant::now(), m.clone()));
+        Ok((m, cfg))
+    }
+
+    async fn forget(&self) {
+        *self.metadata.lock().await = None;
+    }
+
+    async fn client(&self, state: &AppState) -> anyhow::Result<OidcClient> {
+        let (metadata, cfg) = self.metadata().await?;
+        Ok(CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(cfg.client_id),
+            Some(ClientSecret::new(cfg.client_secret)),
+        )
+        .set_redirect_uri(redirect_url(state)?))
     }
 }
+
+type OidcClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
 
 #[derive(Serialize, Deserialize)]
 struct PendingOidc {
@@ -409,13 +447,7 @@ pub async fn oidc_start(
     verify_csrf(&session, &f.csrf).await?;
     let next = safe_next(f.next.as_deref());
     let built = async {
-        let (metadata, cfg) = state.oidc.metadata().await?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(cfg.client_id),
-            Some(ClientSecret::new(cfg.client_secret)),
-        )
-        .set_redirect_uri(redirect_url(&state)?);
+        let client = state.oidc.client(&state).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, csrf_state, nonce) = client
             .authorize_url(
@@ -489,13 +521,7 @@ pub async fn oidc_callback(
             constant_time_eq(st.as_bytes(), pending.state.as_bytes()),
             "state mismatch"
         );
-        let (metadata, cfg) = state.oidc.metadata().await?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(cfg.client_id),
-            Some(ClientSecret::new(cfg.client_secret)),
-        )
-        .set_redirect_uri(redirect_url(&state)?);
+        let client = state.oidc.client(&state).await?;
         let token = client
             .exchange_code(AuthorizationCode::new(code))?
             .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier))
@@ -507,9 +533,11 @@ pub async fn oidc_callback(
             .ok_or_else(|| anyhow::anyhow!("no id token"))?;
         let claims = id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))?;
         let subject = claims.subject().as_str().to_owned();
+        // Only an address the provider vouches for may bind an account; a missing
+        // email_verified is not a yes (Entra ID sends none: bind its subject with `user create`).
         let mut email = claims
             .email()
-            .filter(|_| claims.email_verified() != Some(false))
+            .filter(|_| claims.email_verified() == Some(true))
             .map(|e| e.as_str().to_owned());
         if email.is_none() {
             // Many providers put the e-mail only in the userinfo answer.
@@ -520,7 +548,7 @@ pub async fn oidc_callback(
                 .map_err(|e| anyhow::anyhow!("userinfo: {e}"))?;
             email = info
                 .email()
-                .filter(|_| info.email_verified() != Some(false))
+                .filter(|_| info.email_verified() == Some(true))
                 .map(|e| e.as_str().to_owned());
         }
         let user = state
@@ -553,6 +581,7 @@ pub async fn oidc_callback(
         }
         Err(e) => {
             tracing::warn!(error = %e, "OIDC callback failed");
+            state.oidc.forget().await;
             login_page(
                 &state,
                 &session,
@@ -571,12 +600,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn next_is_never_an_open_redirect() {
-        assert_eq!(safe_next(Some("/admin/postings/3")), "/admin/postings/3");
-        assert_eq!(safe_next(Some("//evil.example")), "/admin");
-        assert_eq!(safe_next(Some("https://evil.example")), "/admin");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/admin");
-        assert_eq!(safe_next(None), "/admin");
+    fn the_client_is_found_behind_trusted_proxies_only() {
+        let req = axum::http::Request::builder()
+            .header("x-forwarded-for", "203.0.113.9, 10.0.0.2")
+            .body(())
+            .unwrap();
+        let (mut parts, _) = req.into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 443))));
+        assert_eq!(
+            client_ip(&parts, 0),
+            "10.0.0.1",
+            "no proxies trusted: the peer, whatever the header says"
+        );
+        assert_eq!(client_ip(&parts, 1), "10.0.0.2");
+        assert_eq!(client_ip(&parts, 2), "203.0.113.9");
+        assert_eq!(
+            client_ip(&parts, 3),
+            "10.0.0.1",
+            "fewer hops than proxies: the peer"
+        );
     }
 
     #[test]

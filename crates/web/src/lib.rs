@@ -38,6 +38,8 @@ pub struct WebConfig {
     pub clamd: Option<String>,
     /// How long a rendered public page may be served from memory.
     pub public_cache_ttl: Duration,
+    /// Reverse proxies in front of the server whose `X-Forwarded-For` entries are trusted.
+    pub trusted_proxy_hops: usize,
 }
 
 impl WebConfig {
@@ -50,6 +52,7 @@ impl WebConfig {
             oidc: None,
             clamd: None,
             public_cache_ttl: Duration::from_secs(5),
+            trusted_proxy_hops: 0,
         }
     }
 }
@@ -70,6 +73,7 @@ pub struct Inner {
     pub org: RwLock<(std::time::Instant, Arc<Vec<OrgUnit>>)>,
     /// Wakes the job worker when work is queued.
     pub job_wake: Option<Arc<Notify>>,
+    pub csp: String,
 }
 
 impl std::ops::Deref for AppState {
@@ -100,6 +104,7 @@ impl AppState {
             assets,
             org: RwLock::new((std::time::Instant::now(), units)),
             job_wake,
+            csp: ops::content_security_policy(cfg.oidc.as_ref().map(|o| o.issuer.as_str())),
             cfg,
         })))
     }
@@ -185,6 +190,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             ops::observe,
         ))
-        .layer(axum::middleware::from_fn(ops::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::security_headers,
+        ))
         .with_state(state)
 }

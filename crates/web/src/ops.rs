@@ -98,13 +98,14 @@ pub async fn observe(State(state): State<AppState>, req: Request, next: Next) ->
     res
 }
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Security headers on every answer. Pages that say nothing about caching are not stored
+/// (staff pages hold personal data; forms hold CSRF tokens); public pages and assets set their own.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'self'"),
-    );
+    if let Ok(csp) = HeaderValue::from_str(&state.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -114,7 +115,24 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     res
+}
+
+/// The Content-Security-Policy: everything from this site; forms may also go to the OIDC issuer.
+pub fn content_security_policy(oidc_issuer: Option<&str>) -> String {
+    let issuer_origin = oidc_issuer
+        .and_then(|i| {
+            let rest = i.split_once("://")?;
+            let host = rest.1.split('/').next()?;
+            Some(format!(" {}://{host}", rest.0))
+        })
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'{issuer_origin}; frame-ancestors 'none'; base-uri 'self'"
+    )
 }
 
 /// The process is up.

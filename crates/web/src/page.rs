@@ -34,6 +34,35 @@ impl Default for Brand {
     }
 }
 
+/// Where to go after an action: only a path on this site, never an open redirect. Control
+/// characters are refused too, since browsers drop a tab and `/\t/evil.example` becomes
+/// `//evil.example`.
+pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic())
+                && !n.contains('\\') =>
+        {
+            n.to_owned()
+        }
+        _ => fallback.to_owned(),
+    }
+}
+
+/// `?next=…` on pages that send the reader on afterwards.
+#[derive(serde::Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+/// A form whose only field is the CSRF token (publish, sign out).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
 /// A colour as `#rgb` or `#rrggbb`; anything else could break out of the style sheet.
 pub fn valid_color(c: &str) -> bool {
     let hex = c.strip_prefix('#').unwrap_or("");
@@ -318,8 +347,15 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     let lang = lang_from_headers(req.headers());
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
-    let Some(err) = res.extensions_mut().remove::<AppError>() else {
-        return res;
+    let err = match res.extensions_mut().remove::<AppError>() {
+        Some(e) => e,
+        // Rejections from axum's extractors (a malformed id, query or form) are plain text in
+        // English; answer them with a page in the reader's language too.
+        None if res.status().is_client_error() && !is_html(&res) => match res.status() {
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => AppError::NotFound,
+            _ => AppError::BadRequest,
+        },
+        None => return res,
     };
     let (title, text) = err.keys();
     let page = MessagePage {
@@ -341,6 +377,37 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     }
 }
 
+fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 pub async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_never_an_open_redirect() {
+        assert_eq!(
+            safe_next(Some("/admin/postings/3?x=1"), "/admin"),
+            "/admin/postings/3?x=1"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/a b",
+        ] {
+            assert_eq!(safe_next(Some(bad), "/admin"), "/admin", "{bad:?}");
+        }
+        assert_eq!(safe_next(None, "/jobs"), "/jobs");
+    }
 }

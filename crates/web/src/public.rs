@@ -2,7 +2,9 @@
 
 use crate::auth::{csrf_token, verify_csrf, ClientIp};
 use crate::i18n::{self, t};
-use crate::page::{render, render_status, AppError, Errors, MessagePage, PageCtx, ReqLang};
+use crate::page::{
+    render, render_status, AppError, Errors, MessagePage, NextQuery, PageCtx, ReqLang,
+};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Multipart, OriginalUri, Path, Query, State};
@@ -619,21 +621,13 @@ pub async fn applied(
     })
 }
 
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
 /// Remember the chosen language for a year and go back to the page.
 pub async fn switch_lang(
     Path(code): Path<String>,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
-    let next = match q.next.as_deref() {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/jobs".to_owned(),
-    };
+    let next = crate::page::safe_next(q.next.as_deref(), "/jobs");
     let mut r = Redirect::to(&next).into_response();
     r.headers_mut().insert(
         header::SET_COOKIE,

@@ -141,6 +141,7 @@ pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
     pub content_type: String,
+    pub cache_control: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -216,11 +217,16 @@ impl Client {
             .get(header::CONTENT_TYPE)
             .map(|l| l.to_str().unwrap().to_owned())
             .unwrap_or_default();
+        let cache_control = res
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .map(|l| l.to_str().unwrap().to_owned());
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         Page {
             status,
             location,
             content_type,
+            cache_control,
             body,
         }
     }

@@ -223,3 +223,34 @@ async fn health_readiness_metrics_and_security_headers() {
     assert_eq!(css.content_type, "text/css; charset=utf-8");
     assert!(css.text().contains(":focus-visible"));
 }
+
+#[tokio::test]
+async fn malformed_requests_get_a_page_in_the_readers_language() {
+    let app = spawn_app().await;
+    let mut c = app.client();
+    let r = c.get("/jobs/ikke-et-tall").await;
+    assert!(r.status.is_client_error());
+    assert!(r.text().contains("<html lang=\"nb\">"), "{}", r.text());
+    c.accept_language = "en";
+    let r = c.get("/jobs?page=x").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("Something was wrong with the request"));
+    let r = c.post_form("/login", &[("username", "x")]).await;
+    assert!(r.status.is_client_error());
+    assert!(r.text().contains("<html lang=\"en\">"));
+}
+
+#[tokio::test]
+async fn staff_pages_are_not_kept_in_the_browser_cache() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    for path in ["/admin", "/admin/postings/new", "/login"] {
+        let r = hr.get(path).await;
+        assert_eq!(r.cache_control.as_deref(), Some("no-store"), "{path}");
+    }
+    let mut c = app.client();
+    assert_eq!(
+        c.get("/jobs").await.cache_control.as_deref(),
+        Some("public, max-age=10")
+    );
+}
