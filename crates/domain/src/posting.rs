@@ -86,8 +86,9 @@ pub struct PostingDraft {
     pub deadline: NaiveDate,
 }
 
-/// The raw fields of the posting form.
+/// The raw fields of the posting form (a missing field is empty).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PostingForm {
     pub title: String,
     pub body: String,
@@ -229,6 +230,12 @@ impl Phase {
     }
 }
 
+/// What the career-site search matches against: title and text, lowercased with Unicode rules
+/// (SQLite's `LOWER` knows only ASCII, so Æ, Ø and Å are folded here, once, for both databases).
+pub fn search_text(title: &str, body: &str) -> String {
+    format!("{}\n{}", title.to_lowercase(), body.to_lowercase())
+}
+
 /// Where an application came from (A2: the source of every application is recorded).
 pub fn normalise_source(raw: Option<&str>) -> String {
     let s: String = raw
@@ -306,6 +313,14 @@ mod tests {
             deadline,
             d("2026-11-01")
         ));
+    }
+
+    #[test]
+    fn search_text_folds_norwegian_letters() {
+        assert_eq!(
+            search_text("ØNH-sykepleier", "Ærlig Å"),
+            "ønh-sykepleier\nærlig å"
+        );
     }
 
     #[test]

@@ -100,39 +100,16 @@ impl Store {
 
     /// The whole tree in path order (a parent before its children). OUS has a few hundred units.
     pub async fn all_units(&self) -> Result<Vec<OrgUnit>> {
-        Ok(
-            sqlx::query_as(&format!("SELECT {UNIT_COLS} FROM org_units ORDER BY path"))
-                .fetch_all(self.r())
-                .await?,
-        )
-    }
-
-    pub async fn count_rows(&self, table: CountTable) -> Result<i64> {
-        let sql = format!("SELECT COUNT(*) FROM {}", table.name());
-        Ok(sqlx::query_scalar(&sql).fetch_one(self.r()).await?)
-    }
-}
-
-/// Tables whose size the operator may ask for (a closed list: never interpolate user input).
-#[derive(Debug, Clone, Copy)]
-pub enum CountTable {
-    OrgUnits,
-    Positions,
-    Employees,
-    Postings,
-    Applications,
-    Users,
-}
-
-impl CountTable {
-    fn name(self) -> &'static str {
-        match self {
-            CountTable::OrgUnits => "org_units",
-            CountTable::Positions => "positions",
-            CountTable::Employees => "employees",
-            CountTable::Postings => "postings",
-            CountTable::Applications => "applications",
-            CountTable::Users => "users",
-        }
+        let mut units: Vec<OrgUnit> = sqlx::query_as(&format!("SELECT {UNIT_COLS} FROM org_units"))
+            .fetch_all(self.r())
+            .await?;
+        // By the ids along the path, not the text: collations differ in how they treat '/'.
+        units.sort_by_cached_key(|u| {
+            u.path
+                .split('/')
+                .filter_map(|s| s.parse::<i64>().ok())
+                .collect::<Vec<_>>()
+        });
+        Ok(units)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::{now, Result, Store, StoreError};
 use sqlx::FromRow;
-use talentflyt_domain::posting::{PostingDraft, PostingStatus};
+use talentflyt_domain::posting::{search_text, PostingDraft, PostingStatus};
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
 pub struct Posting {
@@ -104,8 +104,8 @@ impl Store {
         let t = now();
         let mut tx = self.w().begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11) RETURNING id",
+            "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at, search_text)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11, $12) RETURNING id",
         )
         .bind(format!("tmp-{}", rand::random::<u64>()))
         .bind(d.unit_id)
@@ -118,6 +118,7 @@ impl Store {
         .bind(d.deadline.format("%Y-%m-%d").to_string())
         .bind(created_by)
         .bind(t)
+        .bind(search_text(&d.title, &d.body))
         .fetch_one(&mut *tx)
         .await?;
         let reference = format!("{}-{id}", chrono::Utc::now().format("%Y"));
@@ -128,29 +129,6 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(id)
-    }
-
-    pub async fn update_posting(&self, id: i64, d: &PostingDraft) -> Result<()> {
-        let n = sqlx::query(
-            "UPDATE postings SET unit_id=$1, title=$2, body=$3, profession=$4, engagement=$5, extent_percent=$6, positions=$7, deadline=$8, updated_at=$9 WHERE id=$10",
-        )
-        .bind(d.unit_id)
-        .bind(&d.title)
-        .bind(&d.body)
-        .bind(&d.profession)
-        .bind(d.engagement.as_str())
-        .bind(d.extent_percent)
-        .bind(d.positions)
-        .bind(d.deadline.format("%Y-%m-%d").to_string())
-        .bind(now())
-        .bind(id)
-        .execute(self.w())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
     }
 
     pub async fn set_posting_status(&self, id: i64, status: PostingStatus) -> Result<()> {
@@ -190,7 +168,7 @@ impl Store {
         w.push(|n| format!("p.deadline >= ${n}"), f.today.clone());
         for word in &f.words {
             w.push(
-                |n| format!("(LOWER(p.title) LIKE ${n} ESCAPE '\\' OR LOWER(p.body) LIKE ${n} ESCAPE '\\')"),
+                |n| format!("p.search_text LIKE ${n} ESCAPE '\\'"),
                 format!("%{}%", like_escape(&word.to_lowercase())),
             );
         }
@@ -229,10 +207,16 @@ impl Store {
         Ok((q.fetch_all(self.r()).await?, total))
     }
 
-    /// Postings a staff member sees, newest first, with their application counts.
-    pub async fn staff_postings(&self, scope: &StaffScope, limit: i64) -> Result<Vec<PostingCard>> {
+    /// Postings a staff member sees, newest first, with their application counts, one page at a
+    /// time, and how many there are in all.
+    pub async fn staff_postings(
+        &self,
+        scope: &StaffScope,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<PostingCard>, i64)> {
         if scope.unit_paths.is_empty() && scope.posting_ids.is_empty() {
-            return Ok(vec![]);
+            return Ok((vec![], 0));
         }
         let mut ors = Vec::new();
         let mut texts = Vec::new();
@@ -244,27 +228,27 @@ impl Store {
             let ids: Vec<String> = scope.posting_ids.iter().map(i64::to_string).collect();
             ors.push(format!("p.id IN ({})", ids.join(",")));
         }
+        let from = format!(
+            "FROM postings p JOIN org_units u ON u.id = p.unit_id WHERE {}",
+            ors.join(" OR ")
+        );
+        let count_sql = format!("SELECT COUNT(*) {from}");
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+        for t in &texts {
+            count = count.bind(t);
+        }
+        let total = count.fetch_one(self.r()).await?;
         let sql = format!(
             "SELECT p.id, p.title, p.unit_id, u.path AS unit_path, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.status, p.published_at,
                     (SELECT COUNT(*) FROM applications a WHERE a.posting_id = p.id) AS applications
-             FROM postings p JOIN org_units u ON u.id = p.unit_id
-             WHERE {} ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
-            ors.join(" OR "),
-            limit.clamp(1, 1000)
+             {from} ORDER BY p.created_at DESC, p.id DESC LIMIT {} OFFSET {}",
+            limit.clamp(1, 1000),
+            offset.max(0)
         );
         let mut q = sqlx::query_as::<_, PostingCard>(&sql);
         for t in &texts {
             q = q.bind(t);
         }
-        Ok(q.fetch_all(self.r()).await?)
-    }
-
-    /// An opaque number that changes whenever a posting changes: public page caches compare it.
-    pub async fn postings_version(&self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(updated_at), 0) + COUNT(*) FROM postings")
-                .fetch_one(self.r())
-                .await?,
-        )
+        Ok((q.fetch_all(self.r()).await?, total))
     }
 }

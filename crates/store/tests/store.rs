@@ -310,18 +310,16 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
         1,
         "the confirmation is queued"
     );
-    assert_eq!(
-        s.staff_postings(
-            &StaffScope {
-                unit_paths: vec![dept.path.clone()],
-                posting_ids: vec![]
-            },
-            10
-        )
-        .await
-        .unwrap()[0]
-            .applications,
-        1
+    let mine = StaffScope {
+        unit_paths: vec![dept.path.clone()],
+        posting_ids: vec![],
+    };
+    let (cards, total) = s.staff_postings(&mine, 0, 10).await.unwrap();
+    assert_eq!((cards[0].applications, total), (1, 1));
+    let (past_end, total) = s.staff_postings(&mine, 10, 10).await.unwrap();
+    assert!(
+        past_end.is_empty() && total == 1,
+        "past the last page: nothing, but the total"
     );
 
     // A failed transaction leaves nothing behind: a missing posting breaks the foreign key.
@@ -452,4 +450,31 @@ async fn queued_jobs_survive_a_restart() {
         .unwrap()
         .expect("the job is still there");
     assert_eq!((job.id, job.payload.as_str()), (id, "{\"n\":1}"));
+}
+
+#[tokio::test]
+async fn search_ignores_case_for_norwegian_letters_too() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let id = s
+        .create_posting(&draft(dept.id, "Sykepleier ØNH-poliklinikken"), None)
+        .await
+        .unwrap();
+    s.set_posting_status(id, PostingStatus::Published)
+        .await
+        .unwrap();
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    for word in ["ønh", "ØNH", "Ønh-POLIKLINIKKEN"] {
+        let f = PublicFilter {
+            words: vec![word.to_lowercase()],
+            today: today.clone(),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(s.public_postings(&f).await.unwrap().1, 1, "{word}");
+    }
 }

@@ -3,16 +3,19 @@
 
 use crate::auth::{verify_csrf, ClientIp, Staff};
 use crate::i18n::{self, t};
-use crate::page::{render, render_status, AppError, CsrfForm, Errors, PageCtx, ReqLang};
+use crate::page::{
+    engagement_options, profession_options, render, render_status, AppError, CsrfForm, Errors,
+    Options, PageCtx, ReqLang,
+};
 use crate::public::UnitNames;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use talentflyt_domain::posting::{Engagement, Phase, PostingDraft, PostingForm, PostingStatus};
+use talentflyt_domain::posting::{Phase, PostingDraft, PostingForm, PostingStatus};
 use talentflyt_domain::{profession, Lang};
 use talentflyt_store::{Actor, AuditEvent, OrgUnit, Posting, StaffScope};
 
@@ -31,6 +34,17 @@ struct HomePage {
     p: PageCtx,
     may_create: bool,
     rows: Vec<Row>,
+    count_text: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    page_text: String,
+}
+
+const STAFF_PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
 }
 
 fn status_label(lang: Lang, s: &str) -> &'static str {
@@ -43,6 +57,7 @@ pub async fn home(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     staff: Staff,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let mut unit_paths = staff.access.reading_unit_paths();
     unit_paths.extend(
@@ -59,7 +74,12 @@ pub async fn home(
         unit_paths,
         posting_ids: staff.access.reading_posting_ids(),
     };
-    let cards = state.store.staff_postings(&scope, 200).await?;
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let (cards, total) = state
+        .store
+        .staff_postings(&scope, (page - 1) * STAFF_PAGE_SIZE, STAFF_PAGE_SIZE)
+        .await?;
+    let pages = ((total + STAFF_PAGE_SIZE - 1) / STAFF_PAGE_SIZE).max(1);
     let units = state.units().await;
     let names = UnitNames::new(&units);
     let rows = cards
@@ -77,6 +97,14 @@ pub async fn home(
         p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
         may_create: staff.access.may_manage_any_postings(),
         rows,
+        count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
+        prev_href: (page > 1).then(|| format!("/admin?page={}", page - 1)),
+        next_href: (page < pages).then(|| format!("/admin?page={}", page + 1)),
+        page_text: i18n::tf(
+            lang,
+            "jobs.page_of",
+            &[("page", &page.to_string()), ("pages", &pages.to_string())],
+        ),
     })
 }
 
@@ -87,8 +115,8 @@ struct PostingFormPage {
     errs: Errors,
     form: PostingForm,
     units: Vec<(i64, String, bool)>,
-    professions: Vec<(String, String, bool)>,
-    engagements: Vec<(String, String, bool)>,
+    professions: Options,
+    engagements: Options,
 }
 
 /// Units this person may write postings for, indented by level.
@@ -120,27 +148,6 @@ fn posting_form_page(
     form: PostingForm,
     errs: Errors,
 ) -> PostingFormPage {
-    let mut professions: Vec<(String, String, bool)> = profession::PROFESSIONS
-        .iter()
-        .map(|p| {
-            (
-                p.code.to_owned(),
-                p.name(lang).to_owned(),
-                p.code == form.profession,
-            )
-        })
-        .collect();
-    professions.sort_by(|a, b| a.1.cmp(&b.1));
-    let engagements = [Engagement::Permanent, Engagement::Temporary]
-        .into_iter()
-        .map(|e| {
-            (
-                e.as_str().to_owned(),
-                t(lang, e.label_key()).to_owned(),
-                e.as_str() == form.engagement,
-            )
-        })
-        .collect();
     PostingFormPage {
         p: staff.page(
             state,
@@ -150,8 +157,8 @@ fn posting_form_page(
         ),
         units: unit_options(units, staff, lang, &form.unit_id),
         errs,
-        professions,
-        engagements,
+        professions: profession_options(lang, &form.profession),
+        engagements: engagement_options(lang, &form.engagement),
         form,
     }
 }
@@ -187,22 +194,8 @@ pub async fn new_posting(
 #[derive(Deserialize)]
 pub struct PostingFormInput {
     csrf: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    unit_id: String,
-    #[serde(default)]
-    profession: String,
-    #[serde(default)]
-    engagement: String,
-    #[serde(default)]
-    extent_percent: String,
-    #[serde(default)]
-    positions: String,
-    #[serde(default)]
-    deadline: String,
+    #[serde(flatten)]
+    form: PostingForm,
 }
 
 pub async fn create_posting(
@@ -215,16 +208,7 @@ pub async fn create_posting(
     if !staff.access.may_manage_any_postings() {
         return Err(AppError::Forbidden);
     }
-    let form = PostingForm {
-        title: f.title,
-        body: f.body,
-        unit_id: f.unit_id,
-        profession: f.profession,
-        engagement: f.engagement,
-        extent_percent: f.extent_percent,
-        positions: f.positions,
-        deadline: f.deadline,
-    };
+    let form = f.form;
     let units = state.units().await;
     let parsed = PostingDraft::parse(&form, i18n::today());
     let mut errs = match &parsed {

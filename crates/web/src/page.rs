@@ -57,6 +57,52 @@ pub struct NextQuery {
     pub next: Option<String>,
 }
 
+/// Sort key for Norwegian alphabetical order: æ, ø, å come after z (code points put å first).
+pub fn nb_sort_key(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'æ' | 'ä' => '{',
+            'ø' | 'ö' => '|',
+            'å' => '}',
+            c => c,
+        })
+        .collect()
+}
+
+/// `(value, label, selected)` for a `<select>`.
+pub type Options = Vec<(String, String, bool)>;
+
+/// Every profession, in the reader's language and alphabetical order.
+pub fn profession_options(lang: Lang, selected: &str) -> Options {
+    let mut v: Options = talentflyt_domain::profession::PROFESSIONS
+        .iter()
+        .map(|p| {
+            (
+                p.code.to_owned(),
+                p.name(lang).to_owned(),
+                p.code == selected,
+            )
+        })
+        .collect();
+    v.sort_by_cached_key(|o| nb_sort_key(&o.1));
+    v
+}
+
+pub fn engagement_options(lang: Lang, selected: &str) -> Options {
+    use talentflyt_domain::posting::Engagement;
+    [Engagement::Permanent, Engagement::Temporary]
+        .into_iter()
+        .map(|e| {
+            (
+                e.as_str().to_owned(),
+                i18n::t(lang, e.label_key()).to_owned(),
+                e.as_str() == selected,
+            )
+        })
+        .collect()
+}
+
 /// A form whose only field is the CSRF token (publish, sign out).
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
@@ -69,7 +115,31 @@ pub fn valid_color(c: &str) -> bool {
     (hex.len() == 3 || hex.len() == 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit())
 }
 
+/// The WCAG contrast ratio of two `#rgb`/`#rrggbb` colours (1 to 21).
+pub fn contrast(a: &str, b: &str) -> f64 {
+    fn luminance(c: &str) -> f64 {
+        let hex = c.trim_start_matches('#');
+        let hex: String = if hex.len() == 3 {
+            hex.chars().flat_map(|ch| [ch, ch]).collect()
+        } else {
+            hex.to_owned()
+        };
+        let channel = |i: usize| {
+            let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0) as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 /// The style sheet with the brand's colours, and the logo, read once at start.
+#[derive(Debug)]
 pub struct Assets {
     pub css: Bytes,
     pub css_version: String,
@@ -81,6 +151,15 @@ impl Assets {
         for c in [&brand.primary_color, &brand.accent_color] {
             anyhow::ensure!(valid_color(c), "colour {c:?} is not of the form #rrggbb");
         }
+        // WCAG 2.1 1.4.3: white text on the primary colour, dark text on the accent.
+        let on_primary = contrast(&brand.primary_color, "#ffffff");
+        anyhow::ensure!(
+            on_primary >= 4.5,
+            "primary colour {} has contrast {on_primary:.1}:1 against white; WCAG AA needs 4.5:1",
+            brand.primary_color
+        );
+        let on_accent = contrast(&brand.accent_color, "#1a1a1a");
+        anyhow::ensure!(on_accent >= 4.5, "accent colour {} has contrast {on_accent:.1}:1 against the text colour; WCAG AA needs 4.5:1", brand.accent_color);
         let css = include_str!("../static/app.css")
             .replace("#0b4f8a", &brand.primary_color)
             .replace("#e8f1f8", &brand.accent_color);
@@ -409,5 +488,29 @@ mod tests {
             assert_eq!(safe_next(Some(bad), "/admin"), "/admin", "{bad:?}");
         }
         assert_eq!(safe_next(None, "/jobs"), "/jobs");
+    }
+
+    #[test]
+    fn brand_colours_must_be_readable() {
+        assert!((contrast("#000", "#fff") - 21.0).abs() < 0.01);
+        assert!(contrast("#0b4f8a", "#ffffff") >= 4.5);
+        let pale = Brand {
+            primary_color: "#7fb2e5".into(),
+            ..Brand::default()
+        };
+        assert!(Assets::load(&pale)
+            .unwrap_err()
+            .to_string()
+            .contains("4.5:1"));
+        assert!(Assets::load(&Brand::default()).is_ok());
+    }
+
+    #[test]
+    fn norwegian_letters_sort_after_z() {
+        let mut v = vec!["Åse", "Ørjan", "Zara", "Ærlig", "anne"];
+        v.sort_by_cached_key(|s| nb_sort_key(s));
+        assert_eq!(v, ["anne", "Zara", "Ærlig", "Ørjan", "Åse"]);
+        let opts = profession_options(Lang::Nb, "midwife");
+        assert!(opts.iter().any(|o| o.0 == "midwife" && o.2));
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::auth::{csrf_token, verify_csrf, ClientIp};
 use crate::i18n::{self, t};
+use crate::page::{engagement_options, nb_sort_key, profession_options, Options};
 use crate::page::{
     render, render_status, AppError, Errors, MessagePage, NextQuery, PageCtx, ReqLang,
 };
@@ -129,9 +130,9 @@ pub(crate) struct Card {
 struct JobsPage {
     p: PageCtx,
     q: String,
-    clinics: Vec<(String, String, bool)>,
-    professions: Vec<(String, String, bool)>,
-    engagements: Vec<(String, String, bool)>,
+    clinics: Options,
+    professions: Options,
+    engagements: Options,
     count_text: String,
     cards: Vec<Card>,
     prev_href: Option<String>,
@@ -211,7 +212,7 @@ pub async fn list(
             parts.push(format!("page={n}"));
             format!("/jobs?{}", parts.join("&"))
         };
-        let mut clinics: Vec<(String, String, bool)> = units
+        let mut clinics: Options = units
             .iter()
             .filter(|u| u.kind == "clinic")
             .map(|u| {
@@ -222,34 +223,13 @@ pub async fn list(
                 )
             })
             .collect();
-        clinics.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut professions: Vec<(String, String, bool)> = profession::PROFESSIONS
-            .iter()
-            .map(|p| {
-                (
-                    p.code.to_owned(),
-                    p.name(lang).to_owned(),
-                    Some(p.code) == profession_code.as_deref(),
-                )
-            })
-            .collect();
-        professions.sort_by(|a, b| a.1.cmp(&b.1));
-        let engagements = [Engagement::Permanent, Engagement::Temporary]
-            .into_iter()
-            .map(|e| {
-                (
-                    e.as_str().to_owned(),
-                    t(lang, e.label_key()).to_owned(),
-                    Some(e.as_str()) == engagement_code.as_deref(),
-                )
-            })
-            .collect();
+        clinics.sort_by_cached_key(|c| nb_sort_key(&c.1));
         let page_view = JobsPage {
             p: PageCtx::new(&state, lang, t(lang, "jobs.title"), key.clone()),
             q: text.clone(),
             clinics,
-            professions,
-            engagements,
+            professions: profession_options(lang, profession_code.as_deref().unwrap_or("")),
+            engagements: engagement_options(lang, engagement_code.as_deref().unwrap_or("")),
             count_text: i18n::count(lang, total, "jobs.count_one", "jobs.count_many"),
             cards,
             prev_href: (page > 1).then(|| href(page - 1)),
@@ -376,22 +356,46 @@ pub async fn apply_form(
     if !is_open(&posting) {
         return Err(AppError::Closed);
     }
+    let typed = Typed {
+        source: normalise_source(q.source.as_deref()),
+        ..Default::default()
+    };
+    render(&apply_page(&state, lang, &session, posting, typed, Errors::default()).await?)
+}
+
+/// What the candidate typed, to show again.
+#[derive(Default)]
+struct Typed {
+    source: String,
+    given_name: String,
+    family_name: String,
+    email: String,
+}
+
+async fn apply_page(
+    state: &AppState,
+    lang: Lang,
+    session: &Session,
+    posting: Posting,
+    typed: Typed,
+    errs: Errors,
+) -> Result<ApplyPage, AppError> {
     let mut p = PageCtx::new(
-        &state,
+        state,
         lang,
         format!("{} – {}", t(lang, "apply.title"), posting.title),
-        format!("/jobs/{id}/apply"),
+        format!("/jobs/{}/apply", posting.id),
     );
-    p.csrf = csrf_token(&session).await?;
-    render(&ApplyPage {
+    p.csrf = csrf_token(session).await?;
+    Ok(ApplyPage {
         p,
-        errs: Errors::default(),
-        posting_id: id,
+        errs,
+        posting_id: posting.id,
         posting_title: posting.title,
-        source: normalise_source(q.source.as_deref()),
-        given_name: String::new(),
-        family_name: String::new(),
-        email: String::new(),
+        source: typed.source,
+        given_name: typed.given_name,
+        family_name: typed.family_name,
+        email: typed.email,
         cv_hint: i18n::tf(
             lang,
             "apply.cv_hint",
@@ -543,26 +547,15 @@ pub async fn apply_submit(
     let (Ok(given), Ok(family), Ok(email), Ok(doc), true) =
         (given, family, email, cv_type, errs.is_empty())
     else {
-        let mut p = PageCtx::new(
-            &state,
-            lang,
-            format!("{} – {}", t(lang, "apply.title"), posting.title),
-            format!("/jobs/{id}/apply"),
-        );
-        p.csrf = csrf_token(&session).await?;
+        let typed = Typed {
+            source: normalise_source(Some(&input.source)),
+            given_name: input.given_name,
+            family_name: input.family_name,
+            email: input.email,
+        };
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &ApplyPage {
-                p,
-                errs,
-                posting_id: id,
-                posting_title: posting.title,
-                source: normalise_source(Some(&input.source)),
-                given_name: input.given_name,
-                family_name: input.family_name,
-                email: input.email,
-                cv_hint: i18n::tf(lang, "apply.cv_hint", &[("mb", &mb(max))]),
-            },
+            &apply_page(&state, lang, &session, posting, typed, errs).await?,
         );
     };
     let cv = input.cv.unwrap_or_default();

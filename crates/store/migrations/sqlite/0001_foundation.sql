@@ -66,7 +66,9 @@ CREATE TABLE postings (
     published_at    INTEGER,
     created_by      INTEGER REFERENCES users(id),
     created_at      INTEGER NOT NULL,
-    updated_at      INTEGER NOT NULL
+    updated_at      INTEGER NOT NULL,
+    -- title and text lowercased by the application (Unicode-aware, the same on both databases)
+    search_text     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX postings_public ON postings(status, deadline);
 CREATE INDEX postings_unit ON postings(unit_id);

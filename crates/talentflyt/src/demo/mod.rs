@@ -519,12 +519,13 @@ pub async fn generate(
             .and_hms_opt(9, rng.gen_range(0..60), 0)
             .map(|d| d.and_utc().timestamp())
             .unwrap_or(now_ts);
+        let body = ad_body(&mut rng, prof, &unit.name_nb, clinic);
         posting_rows.push(vec![
             Val::I(id),
             Val::S(format!("{}-{id}", published.format("%Y"))),
             Val::I(unit.id),
             Val::S(title.clone()),
-            Val::S(ad_body(&mut rng, prof, &unit.name_nb, clinic)),
+            Val::S(body.clone()),
             Val::S(prof.code.into()),
             Val::S(if temporary { "temporary" } else { "permanent" }.into()),
             Val::I(extent),
@@ -534,6 +535,7 @@ pub async fn generate(
             Val::OptI(Some(published_ts)),
             Val::I(published_ts - 86_400),
             Val::I(published_ts),
+            Val::S(talentflyt_domain::posting::search_text(&title, &body)),
         ]);
         for _ in 0..positions {
             position_id += 1;
@@ -581,6 +583,7 @@ pub async fn generate(
                         "published_at",
                         "created_at",
                         "updated_at",
+                        "search_text",
                     ],
                     &posting_rows,
                 )
