@@ -23,8 +23,9 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        // Stay far below SQLite's 32,766 and PostgreSQL's 65,535 bind parameters per statement.
-        let per_stmt = (8000 / columns.len()).max(1);
+        // About 900 parameters a statement: far below both databases' limits, and SQLite runs
+        // many moderate statements much faster than a few huge ones (demo: 15 s → 3.5 s).
+        let per_stmt = (900 / columns.len()).max(1);
         let mut tx = self.w().begin().await?;
         for chunk in rows.chunks(per_stmt) {
             let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
