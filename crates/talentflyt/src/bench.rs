@@ -32,6 +32,9 @@ pub struct BenchArgs {
     /// Paths to load; default: the career-site list and the newest open ad.
     #[arg(long = "path")]
     pub paths: Vec<String>,
+    /// Seconds the server keeps rendered public pages (0 renders every request from the database).
+    #[arg(long, default_value_t = 5)]
+    pub public_cache_seconds: u64,
     /// nginx binary to compare with: it serves the very same bytes as static files, loaded the
     /// same way. Skipped when the binary is not found.
     #[arg(long, default_value = "nginx")]
@@ -72,6 +75,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 summary.seconds, summary.employees, summary.postings, summary.positions, summary.applications
             );
             // The server exactly as `serve` builds it, on a free port, without the job worker.
+            let cache = args.public_cache_seconds.to_string();
             let mut serve = DefaultServe::parse_from([
                 "talentflyt",
                 "--bind",
@@ -79,7 +83,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 "--worker",
                 "false",
                 "--public-cache-seconds",
-                "5",
+                cache.as_str(),
             ])
             .serve;
             serve.db = DbArgs {
