@@ -722,10 +722,12 @@ pub async fn generate(
     p.set(app_id as usize);
 
     // 5. Demo users, one per role.
+    // The data is reproducible from the seed; the password must not be, or every demo shares it.
+    let mut os = rand::rngs::OsRng;
     let password = format!(
         "demo-{}",
         (0..10)
-            .map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rng.gen_range(0..31)]))
+            .map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[os.gen_range(0..31)]))
             .collect::<String>()
     );
     let hash = talentflyt_web::hash_password(&password)?;
