@@ -16,6 +16,17 @@ pub enum MailError {
     Build(String),
     #[error("delivery: {0}")]
     Send(String),
+    /// The server refused the message for good (a 5xx answer): trying again cannot help.
+    #[error("refused: {0}")]
+    Refused(String),
+}
+
+impl MailError {
+    /// Whether a retry could succeed. A message that cannot be built, or that the server
+    /// refused permanently, fails at once instead of after hours of retries.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, MailError::Build(_) | MailError::Refused(_))
+    }
 }
 
 /// How e-mail leaves the system.
@@ -87,11 +98,14 @@ impl Mailer {
             )
             .map_err(|e| MailError::Build(e.to_string()))?;
         match self {
-            Mailer::Smtp(t) => t
-                .send(msg)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Send(redact(&e.to_string()))),
+            Mailer::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| {
+                let msg = redact(&e.to_string());
+                if e.is_permanent() {
+                    MailError::Refused(msg)
+                } else {
+                    MailError::Send(msg)
+                }
+            }),
             Mailer::Files(t, _) => t
                 .send(msg)
                 .await

@@ -16,9 +16,19 @@ pub struct ReceivedMail {
 pub struct SmtpInbox {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
     current: Arc<Mutex<ReceivedMail>>,
+    /// Recipients this server refuses with 550, as a real server does for unknown mailboxes.
+    unknown: Arc<Vec<String>>,
 }
 
 impl Handler for SmtpInbox {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if self.unknown.iter().any(|u| u == to) {
+            response::NO_MAILBOX
+        } else {
+            response::OK
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) = ReceivedMail {
             to: to.to_vec(),
@@ -47,7 +57,15 @@ impl Handler for SmtpInbox {
 impl SmtpInbox {
     /// Start a server on 127.0.0.1 and return its port and inbox.
     pub fn start() -> (u16, SmtpInbox) {
-        let inbox = SmtpInbox::default();
+        SmtpInbox::start_refusing(&[])
+    }
+
+    /// Start a server that answers 550 (mailbox unavailable) for these recipients.
+    pub fn start_refusing(unknown: &[&str]) -> (u16, SmtpInbox) {
+        let inbox = SmtpInbox {
+            unknown: Arc::new(unknown.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        };
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
         let port = listener.local_addr().expect("local address").port();
         let mut server = Server::new(inbox.clone());

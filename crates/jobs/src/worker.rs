@@ -60,7 +60,7 @@ impl Worker {
             }
             Err(e) => {
                 let msg = e.to_string();
-                let outcome = self.store.fail_job(&job, &msg).await?;
+                let outcome = self.store.fail_job(&job, &msg, e.is_permanent()).await?;
                 if let (JobOutcome::Failed, Some(id)) = (outcome, outbox_id(&job)) {
                     self.store.mark_outbox(id, false).await?;
                 }
@@ -114,6 +114,16 @@ impl Worker {
                 Ok(())
             }
             _ => Err(JobError::Unknown),
+        }
+    }
+}
+
+impl JobError {
+    fn is_permanent(&self) -> bool {
+        match self {
+            JobError::Payload(_) | JobError::Unknown => true,
+            JobError::Mail(m) => m.is_permanent(),
+            JobError::Store(_) => false,
         }
     }
 }

@@ -130,3 +130,38 @@ async fn without_smtp_the_mail_is_written_as_an_eml_file() {
     assert!(eml.contains("To: per@example.no"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_recipient_the_server_refuses_fails_at_once_instead_of_retrying_for_hours() {
+    let db = TestDb::new().await;
+    let (port, inbox) = SmtpInbox::start_refusing(&["finnes.ikke@example.no"]);
+    let cfg = MailConfig {
+        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
+        outbox_dir: "unused".into(),
+        from: "noreply@ous.example".into(),
+    };
+    let worker = Worker::new(
+        db.store.clone(),
+        Mailer::new(&cfg).unwrap(),
+        cfg.from.clone(),
+    );
+    let mail = ApplicationReceived {
+        to: "finnes.ikke@example.no",
+        given_name: "Siv",
+        posting_title: "Radiograf",
+        reference: "2026-4",
+        deadline: "4. desember 2026",
+    }
+    .render(Lang::Nb, &brand())
+    .unwrap();
+    let id = db.store.enqueue_email(&mail).await.unwrap();
+    assert!(worker.run_once().await.unwrap());
+    let counts = db.store.queue_counts().await.unwrap();
+    assert_eq!(
+        (counts.queued, counts.failed),
+        (0, 1),
+        "no retry after a permanent refusal"
+    );
+    assert_eq!(db.store.outbox_message(id).await.unwrap().status, "failed");
+    assert!(inbox.messages().is_empty());
+}

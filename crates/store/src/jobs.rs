@@ -154,11 +154,11 @@ impl Store {
         Ok(())
     }
 
-    /// Record a failure: retry after the backoff, or give up after the last attempt.
-    /// `error` is for operators and must not contain personal data.
-    pub async fn fail_job(&self, job: &Job, error: &str) -> Result<JobOutcome> {
+    /// Record a failure: retry after the backoff, or give up after the last attempt or when the
+    /// failure is `permanent`. `error` is for operators and must not contain personal data.
+    pub async fn fail_job(&self, job: &Job, error: &str, permanent: bool) -> Result<JobOutcome> {
         let t = now();
-        if job.attempts >= job.max_attempts {
+        if permanent || job.attempts >= job.max_attempts {
             sqlx::query("UPDATE jobs SET status = 'failed', finished_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
                 .bind(t)
                 .bind(error)

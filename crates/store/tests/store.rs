@@ -372,7 +372,7 @@ async fn failed_jobs_retry_with_backoff_then_give_up() {
         s.claim_job("w2", 60).await.unwrap().is_none(),
         "a taken job is not taken again"
     );
-    let JobOutcome::Retry(at) = s.fail_job(&job, "smtp down").await.unwrap() else {
+    let JobOutcome::Retry(at) = s.fail_job(&job, "smtp down", false).await.unwrap() else {
         panic!("should retry")
     };
     assert!(at >= now() + 29);
@@ -384,7 +384,10 @@ async fn failed_jobs_retry_with_backoff_then_give_up() {
     let id2 = s.enqueue_job("test", "{}", now() - 10, 1).await.unwrap();
     let job2 = s.claim_job("w1", 60).await.unwrap().unwrap();
     assert_eq!(job2.id, id2);
-    assert_eq!(s.fail_job(&job2, "boom").await.unwrap(), JobOutcome::Failed);
+    assert_eq!(
+        s.fail_job(&job2, "boom", false).await.unwrap(),
+        JobOutcome::Failed
+    );
     assert_eq!(s.job_status(id2).await.unwrap().0, "failed");
 }
 

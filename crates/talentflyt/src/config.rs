@@ -91,6 +91,12 @@ pub struct ServeArgs {
     /// trusted for the client's address; 0 uses the connection's address.
     #[arg(long, env = "TALENTFLYT_TRUSTED_PROXY_HOPS", default_value_t = 0)]
     pub trusted_proxy_hops: usize,
+    /// Bearer token that /metrics requires; unset leaves /metrics open (restrict it in the proxy).
+    #[arg(long, env = "TALENTFLYT_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Contact (e-mail or phone) for reporting accessibility problems, shown on /accessibility.
+    #[arg(long, env = "TALENTFLYT_A11Y_CONTACT")]
+    pub a11y_contact: Option<String>,
     /// Run the background job worker in this process.
     #[arg(long, env = "TALENTFLYT_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
@@ -128,6 +134,8 @@ impl ServeArgs {
             clamd: self.clamd.clone(),
             public_cache_ttl: Duration::from_secs(self.public_cache_seconds),
             trusted_proxy_hops: self.trusted_proxy_hops,
+            metrics_token: self.metrics_token.clone(),
+            a11y_contact: self.a11y_contact.clone(),
         })
     }
 

@@ -40,6 +40,10 @@ pub struct WebConfig {
     pub public_cache_ttl: Duration,
     /// Reverse proxies in front of the server whose `X-Forwarded-For` entries are trusted.
     pub trusted_proxy_hops: usize,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// Where readers report accessibility problems (shown on the accessibility statement).
+    pub a11y_contact: Option<String>,
 }
 
 impl WebConfig {
@@ -53,6 +57,8 @@ impl WebConfig {
             clamd: None,
             public_cache_ttl: Duration::from_secs(5),
             trusted_proxy_hops: 0,
+            metrics_token: None,
+            a11y_contact: None,
         }
     }
 }

@@ -644,6 +644,13 @@ pub async fn accessibility(
             paragraphs: ["a11y.p1", "a11y.p2", "a11y.p3"]
                 .into_iter()
                 .map(|k| t(lang, k).to_owned())
+                .chain(
+                    state
+                        .cfg
+                        .a11y_contact
+                        .iter()
+                        .map(|c| i18n::tf(lang, "a11y.contact", &[("contact", c)])),
+                )
                 .collect(),
             link_href: "/jobs".into(),
             link_text: t(lang, "applied.back").to_owned(),

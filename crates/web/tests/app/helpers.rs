@@ -253,6 +253,15 @@ impl Client {
         self.send(req).await
     }
 
+    pub async fn get_with_bearer(&mut self, uri: &str, token: &str) -> Page {
+        let req = self
+            .request("GET", uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
         let body = fields
             .iter()

@@ -254,3 +254,26 @@ async fn staff_pages_are_not_kept_in_the_browser_cache() {
         Some("public, max-age=10")
     );
 }
+
+#[tokio::test]
+async fn metrics_can_require_a_token_and_the_statement_names_a_contact() {
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.metrics_token = Some("hemmelig-token".into());
+    cfg.a11y_contact = Some("uu@ous.example".into());
+    let app = spawn_app_with(cfg).await;
+    let mut c = app.client();
+    assert_eq!(c.get("/metrics").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        c.get_with_bearer("/metrics", "hemmelig-token").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        c.get_with_bearer("/metrics", "feil").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(c
+        .get("/accessibility")
+        .await
+        .text()
+        .contains("Kontakt: uu@ous.example"));
+}
