@@ -14,8 +14,15 @@ use config::{DbArgs, ServeArgs};
     version,
     about = "Recruitment and employee journey for Norwegian hospital trusts",
     long_about = "Talentflyt runs the career site, the application form and the back office for a hospital trust.\n\n\
-Quick start on a laptop (no services needed):\n  talentflyt demo            # fresh demo database with OUS-sized data, served on http://localhost:8080\n\n\
-In production:\n  DATABASE_URL=postgres://… talentflyt migrate\n  DATABASE_URL=postgres://… talentflyt user create --username admin --email it@example.no --name 'IT' --role hr_admin --unit OUS --password '…'\n  DATABASE_URL=postgres://… TALENTFLYT_BASE_URL=https://jobb.example.no talentflyt serve\n\n\
+Quick start on a laptop (no services needed):\n\
+\x20 talentflyt demo\n\
+\x20   creates data/demo.db with OUS-sized data and serves it on http://localhost:8080\n\n\
+In production (PostgreSQL):\n\
+\x20 export DATABASE_URL=postgres://talentflyt@db/talentflyt\n\
+\x20 talentflyt migrate\n\
+\x20 talentflyt user create --username admin --email it@example.no \\\n\
+\x20     --name 'IT' --role hr_admin --unit OUS --password '…'\n\
+\x20 TALENTFLYT_BASE_URL=https://jobb.example.no talentflyt serve\n\n\
 Every option can also be set by the environment variable shown in its help."
 )]
 struct Cli {
