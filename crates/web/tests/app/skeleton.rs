@@ -301,3 +301,46 @@ async fn the_posting_form_reports_every_error_and_keeps_the_text() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.clamd = Some(talentflyt_web::scan::spawn_test_clamd().await.to_string());
+    let app = spawn_app_with(cfg).await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Bioingeniør", app.icu.id).await;
+    let uri = format!("/jobs/{id}/apply");
+    let mut c = app.client();
+    let csrf = c.get(&uri).await.csrf();
+    let mut infected = b"%PDF-1.4\n".to_vec();
+    infected.extend_from_slice(
+        br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*",
+    );
+    infected.extend_from_slice(b"\n%%EOF\n");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("given_name", "Eva"),
+        ("family_name", "Lie"),
+        ("email", "eva@example.no"),
+    ];
+    let r = c
+        .post_multipart(&uri, &fields, Some(("cv", "cv.pdf", &infected)))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("stoppet av viruskontrollen"));
+    assert!(app
+        .db
+        .store
+        .applications_for_posting(id)
+        .await
+        .unwrap()
+        .is_empty());
+    let r = c
+        .post_multipart(&uri, &fields, Some(("cv", "cv.pdf", &pdf())))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a clean CV passes the scanner"
+    );
+}
