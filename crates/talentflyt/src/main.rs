@@ -20,6 +20,8 @@ Quick start on a laptop (no services needed):\n\
 In production (PostgreSQL):\n\
 \x20 export DATABASE_URL=postgres://talentflyt@db/talentflyt\n\
 \x20 talentflyt migrate\n\
+\x20 talentflyt unit create --kind trust --code OUS --name-nb 'Oslo universitetssykehus' \\\n\
+\x20     --name-en 'Oslo University Hospital'\n\
 \x20 talentflyt user create --username admin --email it@example.no \\\n\
 \x20     --name 'IT' --role hr_admin --unit OUS --password '…'\n\
 \x20 TALENTFLYT_BASE_URL=https://jobb.example.no talentflyt serve\n\n\
@@ -41,6 +43,9 @@ enum Command {
     /// Manage staff users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the org-unit tree (trust → clinic → department → section).
+    #[command(subcommand)]
+    Unit(UnitCommand),
     /// Measure the career site under load and print requests per second and latency.
     Bench(bench::BenchArgs),
 }
@@ -50,6 +55,12 @@ enum UserCommand {
     /// Create a staff user with one role on an org unit (or, for committee members and union
     /// representatives, on a posting).
     Create(serve::UserCreateArgs),
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// Add an org unit under a parent (or the trust itself, with no parent).
+    Create(serve::UnitCreateArgs),
 }
 
 #[tokio::main]
@@ -69,6 +80,7 @@ async fn main() -> std::process::ExitCode {
             demo::run(*args).await
         }
         Command::User(UserCommand::Create(args)) => serve::user_create(args).await,
+        Command::Unit(UnitCommand::Create(args)) => serve::unit_create(args).await,
         Command::Bench(args) => bench::run(args).await,
     };
     match result {

@@ -4,11 +4,11 @@ use crate::config::{DbArgs, ServeArgs};
 use anyhow::Context;
 use clap::Args;
 use std::net::SocketAddr;
-use talentflyt_domain::org::Role;
+use talentflyt_domain::org::{Role, UnitKind};
 use talentflyt_domain::person::Email;
 use talentflyt_domain::security::{password_acceptable, MIN_PASSWORD_LEN};
 use talentflyt_jobs::{Mailer, Worker};
-use talentflyt_store::{NewUser, Store};
+use talentflyt_store::{NewUnit, NewUser, Store};
 use talentflyt_web::{hash_password, AppState};
 
 pub async fn open(db: &DbArgs) -> anyhow::Result<Store> {
@@ -204,6 +204,69 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
             .map(|u| format!(" on {u}"))
             .or(a.posting.map(|p| format!(" on posting {p}")))
             .unwrap_or_default()
+    );
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct UnitCreateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// trust, clinic, department or section.
+    #[arg(long)]
+    pub kind: String,
+    /// Short, unique code, e.g. OUS, AKU, AKU-INT.
+    #[arg(long)]
+    pub code: String,
+    /// Name in bokmål.
+    #[arg(long)]
+    pub name_nb: String,
+    /// Name in English.
+    #[arg(long)]
+    pub name_en: String,
+    /// Code of the parent unit (none for the trust).
+    #[arg(long)]
+    pub parent: Option<String>,
+    /// Hospital site, e.g. Rikshospitalet, Ullevål.
+    #[arg(long, default_value = "")]
+    pub site: String,
+}
+
+pub async fn unit_create(a: UnitCreateArgs) -> anyhow::Result<()> {
+    let kind = UnitKind::parse(&a.kind).with_context(|| {
+        format!(
+            "unknown kind {:?}; use trust, clinic, department or section",
+            a.kind
+        )
+    })?;
+    let store = open(&a.db).await?;
+    let parent_id = match &a.parent {
+        Some(code) => Some(
+            store
+                .unit_by_code(code)
+                .await
+                .with_context(|| format!("no org unit with code {code:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let unit = store
+        .create_unit(NewUnit {
+            parent_id,
+            kind,
+            code: &a.code,
+            name_nb: &a.name_nb,
+            name_en: &a.name_en,
+            site: &a.site,
+        })
+        .await
+        .with_context(|| format!("creating unit {:?}", a.code))?;
+    println!(
+        "Created {} {} (id {}){}.",
+        kind.as_str(),
+        unit.code,
+        unit.id,
+        a.parent.map(|p| format!(" under {p}")).unwrap_or_default()
     );
     Ok(())
 }
