@@ -58,7 +58,10 @@ impl PersonName {
         if s.is_empty() {
             return Err(Invalid::new(field, "error.required"));
         }
-        if s.chars().count() > 100 || s.chars().any(|c| "<>{}[]\\/=;".contains(c)) {
+        if s.chars().count() > 100 {
+            return Err(Invalid::new(field, "error.name_too_long"));
+        }
+        if s.chars().any(|c| "<>{}[]\\/=;".contains(c)) {
             return Err(Invalid::new(field, "error.name_invalid"));
         }
         Ok(PersonName(s))
@@ -114,6 +117,11 @@ mod tests {
         );
         assert!(PersonName::parse("first_name", "<script>").is_err());
         assert!(PersonName::parse("first_name", "").is_err());
-        assert!(PersonName::parse("first_name", &"a".repeat(101)).is_err());
+        assert_eq!(
+            PersonName::parse("first_name", &"a".repeat(101))
+                .unwrap_err()
+                .key,
+            "error.name_too_long"
+        );
     }
 }

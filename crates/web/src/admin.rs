@@ -34,6 +34,8 @@ struct HomePage {
     p: PageCtx,
     may_create: bool,
     rows: Vec<Row>,
+    /// Signed in, but with no role that shows postings (e.g. an employee).
+    no_roles: bool,
     count_text: String,
     prev_href: Option<String>,
     next_href: Option<String>,
@@ -74,6 +76,7 @@ pub async fn home(
         unit_paths,
         posting_ids: staff.access.reading_posting_ids(),
     };
+    let scope_empty = scope.unit_paths.is_empty() && scope.posting_ids.is_empty();
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let (cards, total) = state
         .store
@@ -96,6 +99,7 @@ pub async fn home(
     render(&HomePage {
         p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
         may_create: staff.access.may_manage_any_postings(),
+        no_roles: scope_empty && !staff.access.may_manage_any_postings(),
         rows,
         count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
         prev_href: (page > 1).then(|| format!("/admin?page={}", page - 1)),
@@ -221,10 +225,14 @@ pub async fn create_posting(
             .find(|u| u.id == d.unit_id)
             .is_some_and(|u| staff.access.may_manage_postings_in(&u.path));
         if !allowed {
-            errs.add("unit_id", t(lang, "error.unit_not_allowed").to_owned());
+            errs.add(
+                lang,
+                "unit_id",
+                t(lang, "error.unit_not_allowed").to_owned(),
+            );
         }
         if profession::find(&d.profession).is_none() {
-            errs.add("profession", t(lang, "error.required").to_owned());
+            errs.add(lang, "profession", t(lang, "error.required").to_owned());
         }
     }
     match parsed {

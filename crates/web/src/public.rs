@@ -182,7 +182,19 @@ pub async fn list(
             offset: (page - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,
         };
-        let (rows, total) = state.store.public_postings(&filter).await?;
+        let (mut rows, total) = state.store.public_postings(&filter).await?;
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        // Past the last page (an old link after postings closed): show the last page instead.
+        let page = if page > pages {
+            let last = PublicFilter {
+                offset: (pages - 1) * PAGE_SIZE,
+                ..filter
+            };
+            rows = state.store.public_postings(&last).await?.0;
+            pages
+        } else {
+            page
+        };
         let cards = rows
             .into_iter()
             .map(|c| Card {
@@ -196,7 +208,6 @@ pub async fn list(
                 title: c.title,
             })
             .collect();
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let href = |n: i64| {
             let mut parts = vec![];
             for (k, v) in [
@@ -522,7 +533,7 @@ pub async fn apply_submit(
     .into_iter()
     .flatten()
     {
-        errs.add(e.field, t(lang, e.key).to_owned());
+        errs.add(lang, e.field, t(lang, e.key).to_owned());
     }
     let cv_type = if input.too_large {
         Err(talentflyt_domain::upload::UploadError::TooLarge { max_bytes: max })
@@ -530,19 +541,22 @@ pub async fn apply_submit(
         sniff_cv(input.cv.as_deref().unwrap_or(&[]), max)
     };
     match &cv_type {
-        Err(e) => errs.add("cv", i18n::tf(lang, e.key(), &[("mb", &mb(max))])),
+        Err(e) => errs.add(lang, "cv", i18n::tf(lang, e.key(), &[("mb", &mb(max))])),
         Ok(_) => {
             if let (Some(addr), Some(bytes)) = (&state.cfg.clamd, &input.cv) {
                 match crate::scan::scan(addr, bytes).await {
                     Ok(crate::scan::Verdict::Clean) => {}
                     Ok(crate::scan::Verdict::Infected) => {
                         tracing::warn!(posting_id = id, "upload refused by the virus scanner");
-                        errs.add("cv", t(lang, "error.cv_infected").to_owned());
+                        errs.add(lang, "cv", t(lang, "error.cv_infected").to_owned());
                     }
                     Err(e) => return Err(AppError::Internal(format!("virus scanner: {e}"))),
                 }
             }
         }
+    }
+    if cv_type.is_ok() && !errs.is_empty() {
+        errs.add(lang, "cv", t(lang, "error.cv_reselect").to_owned());
     }
     let (Ok(given), Ok(family), Ok(email), Ok(doc), true) =
         (given, family, email, cv_type, errs.is_empty())

@@ -277,3 +277,38 @@ async fn metrics_can_require_a_token_and_the_statement_names_a_contact() {
         .text()
         .contains("Kontakt: uu@ous.example"));
 }
+
+#[tokio::test]
+async fn error_summaries_name_the_field_and_pages_past_the_end_show_the_last() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Helsefagarbeider", app.icu.id).await;
+    let uri = format!("/jobs/{id}/apply");
+    let mut c = app.client();
+    let csrf = c.get(&uri).await.csrf();
+    let long = "a".repeat(101);
+    let r = c
+        .post_multipart(
+            &uri,
+            &[
+                ("csrf", &csrf),
+                ("given_name", ""),
+                ("family_name", &long),
+                ("email", "x@example.no"),
+            ],
+            Some(("cv", "cv.pdf", &pdf())),
+        )
+        .await;
+    let t = r.text();
+    assert!(t.contains("Fornavn: Fyll ut feltet."), "{t}");
+    assert!(t.contains("Etternavn: Navnet kan være høyst 100 tegn."));
+    assert!(
+        t.contains("Velg CV-en på nytt"),
+        "a valid CV must be chosen again after other errors"
+    );
+    let last = c.get("/jobs?page=999").await.text();
+    assert!(
+        last.contains("Helsefagarbeider") && !last.contains("Forrige side"),
+        "the last (only) page, not an empty page 999"
+    );
+}

@@ -47,7 +47,10 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
     assert!(list.text().contains("1 ledig stilling"));
     let ad = cand.get(&format!("/jobs/{id}")).await;
     let ad_text = ad.text();
-    assert!(ad_text.contains("<h1>Intensivsykepleier – Intensivavdelingen</h1>"));
+    assert!(
+        ad_text.contains("<h1 lang=\"nb\">Intensivsykepleier – Intensivavdelingen</h1>"),
+        "the Norwegian title is marked as bokmål"
+    );
     assert!(
         ad_text.contains("offentleglova § 25"),
         "the ad warns about the public applicant list"
