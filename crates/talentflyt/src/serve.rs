@@ -139,6 +139,20 @@ pub struct UserCreateArgs {
     pub oidc_subject: Option<String>,
 }
 
+/// The id of the unit with this code, with a clear message when there is none.
+async fn unit_id_by_code(store: &Store, code: Option<&str>) -> anyhow::Result<Option<i64>> {
+    match code {
+        Some(code) => Ok(Some(
+            store
+                .unit_by_code(code)
+                .await
+                .with_context(|| format!("no org unit with code {code:?}"))?
+                .id,
+        )),
+        None => Ok(None),
+    }
+}
+
 pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
     let role = Role::parse(&a.role).with_context(|| {
         format!(
@@ -171,16 +185,7 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
         }
     );
     let store = open(&a.db).await?;
-    let unit_id = match &a.unit {
-        Some(code) => Some(
-            store
-                .unit_by_code(code)
-                .await
-                .with_context(|| format!("no org unit with code {code:?}"))?
-                .id,
-        ),
-        None => None,
-    };
+    let unit_id = unit_id_by_code(&store, a.unit.as_deref()).await?;
     let hash = a.password.as_deref().map(hash_password).transpose()?;
     let user = store
         .create_user(NewUser {
@@ -240,16 +245,7 @@ pub async fn unit_create(a: UnitCreateArgs) -> anyhow::Result<()> {
         )
     })?;
     let store = open(&a.db).await?;
-    let parent_id = match &a.parent {
-        Some(code) => Some(
-            store
-                .unit_by_code(code)
-                .await
-                .with_context(|| format!("no org unit with code {code:?}"))?
-                .id,
-        ),
-        None => None,
-    };
+    let parent_id = unit_id_by_code(&store, a.parent.as_deref()).await?;
     let unit = store
         .create_unit(NewUnit {
             parent_id,
