@@ -7,6 +7,16 @@ use talentflyt_jobs::testing::SmtpInbox;
 use talentflyt_jobs::{MailConfig, Mailer, Worker};
 use talentflyt_store::testing::TestDb;
 
+/// A worker sending by SMTP to `port` on this machine, or writing files to `dir` when `port` is None.
+fn worker(db: &TestDb, port: Option<u16>, dir: std::path::PathBuf, from: &str) -> Worker {
+    let cfg = MailConfig {
+        smtp_url: port.map(|p| format!("smtp://127.0.0.1:{p}")),
+        outbox_dir: dir,
+        from: from.into(),
+    };
+    Worker::new(db.store.clone(), Mailer::new(&cfg).unwrap(), cfg.from)
+}
+
 fn brand() -> Brand {
     Brand {
         org_name: "Oslo universitetssykehus".into(),
@@ -18,15 +28,11 @@ fn brand() -> Brand {
 async fn a_queued_confirmation_is_delivered_over_smtp() {
     let db = TestDb::new().await;
     let (port, inbox) = SmtpInbox::start();
-    let cfg = MailConfig {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        outbox_dir: "unused".into(),
-        from: "Talentflyt <noreply@ous.example>".into(),
-    };
-    let worker = Worker::new(
-        db.store.clone(),
-        Mailer::new(&cfg).unwrap(),
-        cfg.from.clone(),
+    let worker = worker(
+        &db,
+        Some(port),
+        "unused".into(),
+        "Talentflyt <noreply@ous.example>",
     );
     let mail = ApplicationReceived {
         to: "kari.nordmann@example.no",
@@ -61,16 +67,7 @@ async fn when_the_smtp_server_is_down_the_mail_waits_for_a_retry() {
         .local_addr()
         .unwrap()
         .port();
-    let cfg = MailConfig {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        outbox_dir: "unused".into(),
-        from: "noreply@ous.example".into(),
-    };
-    let worker = Worker::new(
-        db.store.clone(),
-        Mailer::new(&cfg).unwrap(),
-        cfg.from.clone(),
-    );
+    let worker = worker(&db, Some(port), "unused".into(), "noreply@ous.example");
     let mail = ApplicationReceived {
         to: "ola@example.no",
         given_name: "Ola",
@@ -99,16 +96,7 @@ async fn when_the_smtp_server_is_down_the_mail_waits_for_a_retry() {
 async fn without_smtp_the_mail_is_written_as_an_eml_file() {
     let db = TestDb::new().await;
     let dir = std::env::temp_dir().join(format!("tf-outbox-{:x}", rand::random::<u64>()));
-    let cfg = MailConfig {
-        smtp_url: None,
-        outbox_dir: dir.clone(),
-        from: "noreply@ous.example".into(),
-    };
-    let worker = Worker::new(
-        db.store.clone(),
-        Mailer::new(&cfg).unwrap(),
-        cfg.from.clone(),
-    );
+    let worker = worker(&db, None, dir.clone(), "noreply@ous.example");
     let mail = ApplicationReceived {
         to: "per@example.no",
         given_name: "Per",
@@ -135,16 +123,7 @@ async fn without_smtp_the_mail_is_written_as_an_eml_file() {
 async fn a_recipient_the_server_refuses_fails_at_once_instead_of_retrying_for_hours() {
     let db = TestDb::new().await;
     let (port, inbox) = SmtpInbox::start_refusing(&["finnes.ikke@example.no"]);
-    let cfg = MailConfig {
-        smtp_url: Some(format!("smtp://127.0.0.1:{port}")),
-        outbox_dir: "unused".into(),
-        from: "noreply@ous.example".into(),
-    };
-    let worker = Worker::new(
-        db.store.clone(),
-        Mailer::new(&cfg).unwrap(),
-        cfg.from.clone(),
-    );
+    let worker = worker(&db, Some(port), "unused".into(), "noreply@ous.example");
     let mail = ApplicationReceived {
         to: "finnes.ikke@example.no",
         given_name: "Siv",

@@ -4,8 +4,8 @@
 use crate::auth::{verify_csrf, ClientIp, Staff};
 use crate::i18n::{self, t};
 use crate::page::{
-    engagement_options, profession_options, render, render_status, AppError, CsrfForm, Errors,
-    Options, PageCtx, ReqLang,
+    engagement_options, page_count, profession_options, render, render_status, AppError, CsrfForm,
+    Errors, Options, PageCtx, Pager, ReqLang,
 };
 use crate::public::UnitNames;
 use crate::AppState;
@@ -37,9 +37,7 @@ struct HomePage {
     /// Signed in, but with no role that shows postings (e.g. an employee).
     no_roles: bool,
     count_text: String,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-    page_text: String,
+    pager: Pager,
 }
 
 const STAFF_PAGE_SIZE: i64 = 50;
@@ -82,7 +80,7 @@ pub async fn home(
         .store
         .staff_postings(&scope, (page - 1) * STAFF_PAGE_SIZE, STAFF_PAGE_SIZE)
         .await?;
-    let pages = ((total + STAFF_PAGE_SIZE - 1) / STAFF_PAGE_SIZE).max(1);
+    let pages = page_count(total, STAFF_PAGE_SIZE);
     let units = state.units().await;
     let names = UnitNames::new(&units);
     let rows = cards
@@ -102,13 +100,7 @@ pub async fn home(
         no_roles: scope_empty && !staff.access.may_manage_any_postings(),
         rows,
         count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
-        prev_href: (page > 1).then(|| format!("/admin?page={}", page - 1)),
-        next_href: (page < pages).then(|| format!("/admin?page={}", page + 1)),
-        page_text: i18n::tf(
-            lang,
-            "jobs.page_of",
-            &[("page", &page.to_string()), ("pages", &pages.to_string())],
-        ),
+        pager: Pager::new(lang, page, pages, |n| format!("/admin?page={n}")),
     })
 }
 

@@ -2,7 +2,9 @@
 
 use crate::auth::{csrf_token, verify_csrf, ClientIp};
 use crate::i18n::{self, t};
-use crate::page::{engagement_options, nb_sort_key, profession_options, Options};
+use crate::page::{
+    engagement_options, nb_sort_key, page_count, profession_options, Options, Pager,
+};
 use crate::page::{
     render, render_status, AppError, Errors, MessagePage, NextQuery, PageCtx, ReqLang,
 };
@@ -60,14 +62,14 @@ where
 }
 
 /// Names for a unit and the clinic it belongs to.
-pub(crate) struct UnitNames {
-    by_id: HashMap<i64, OrgUnit>,
+pub(crate) struct UnitNames<'a> {
+    by_id: HashMap<i64, &'a OrgUnit>,
 }
 
-impl UnitNames {
-    pub(crate) fn new(units: &[OrgUnit]) -> UnitNames {
+impl<'a> UnitNames<'a> {
+    pub(crate) fn new(units: &'a [OrgUnit]) -> UnitNames<'a> {
         UnitNames {
-            by_id: units.iter().map(|u| (u.id, u.clone())).collect(),
+            by_id: units.iter().map(|u| (u.id, u)).collect(),
         }
     }
     pub(crate) fn unit(&self, id: i64, lang: Lang) -> String {
@@ -135,9 +137,7 @@ struct JobsPage {
     engagements: Options,
     count_text: String,
     cards: Vec<Card>,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-    page_text: String,
+    pager: Pager,
 }
 
 pub async fn list(
@@ -183,7 +183,7 @@ pub async fn list(
             limit: PAGE_SIZE,
         };
         let (mut rows, total) = state.store.public_postings(&filter).await?;
-        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        let pages = page_count(total, PAGE_SIZE);
         // Past the last page (an old link after postings closed): show the last page instead.
         let page = if page > pages {
             let last = PublicFilter {
@@ -243,13 +243,7 @@ pub async fn list(
             engagements: engagement_options(lang, engagement_code.as_deref().unwrap_or("")),
             count_text: i18n::count(lang, total, "jobs.count_one", "jobs.count_many"),
             cards,
-            prev_href: (page > 1).then(|| href(page - 1)),
-            next_href: (page < pages).then(|| href(page + 1)),
-            page_text: i18n::tf(
-                lang,
-                "jobs.page_of",
-                &[("page", &page.to_string()), ("pages", &pages.to_string())],
-            ),
+            pager: Pager::new(lang, page, pages, href),
         };
         page_view
             .render()

@@ -197,6 +197,53 @@ struct Unit {
     kind: UnitKind,
 }
 
+/// Assigns ids and materialised paths as units are added, parents first, and keeps both the
+/// rows to insert and what the generator needs to know about each unit below the trust.
+#[derive(Default)]
+struct TreeBuilder {
+    units: Vec<Unit>,
+    rows: Vec<Vec<Val>>,
+}
+
+impl TreeBuilder {
+    /// Add a unit; returns its id and path for its children.
+    fn add(
+        &mut self,
+        parent: Option<&(i64, String)>,
+        kind: UnitKind,
+        code: String,
+        (name_nb, name_en): (&str, &str),
+        site: &str,
+        clinic: usize,
+    ) -> (i64, String) {
+        let id = self.rows.len() as i64 + 1;
+        let path = match parent {
+            Some((_, p)) => format!("{p}{id}/"),
+            None => format!("/{id}/"),
+        };
+        self.rows.push(vec![
+            Val::I(id),
+            Val::OptI(parent.map(|p| p.0)),
+            Val::S(kind.as_str().into()),
+            Val::S(code),
+            Val::S(name_nb.into()),
+            Val::S(name_en.into()),
+            Val::S(path.clone()),
+            Val::S(site.into()),
+        ]);
+        if kind != UnitKind::Trust {
+            self.units.push(Unit {
+                id,
+                path: path.clone(),
+                name_nb: name_nb.into(),
+                clinic,
+                kind,
+            });
+        }
+        (id, path)
+    }
+}
+
 /// A minimal valid one-page PDF with one line of text.
 pub fn tiny_pdf(text: &str) -> Vec<u8> {
     let safe: String = text
@@ -279,86 +326,50 @@ pub async fn generate(
     }
 
     // 1. The org tree.
-    let mut units: Vec<Unit> = vec![];
-    let mut unit_rows = vec![];
-    let trust_id = 1i64;
-    unit_rows.push(vec![
-        Val::I(trust_id),
-        Val::OptI(None),
-        Val::S("trust".into()),
-        Val::S("OUS".into()),
-        Val::S("Oslo universitetssykehus".into()),
-        Val::S("Oslo University Hospital".into()),
-        Val::S("/1/".into()),
-        Val::S(String::new()),
-    ]);
-    let mut next_id = 2i64;
+    let mut tree = TreeBuilder::default();
+    let trust = tree.add(
+        None,
+        UnitKind::Trust,
+        "OUS".into(),
+        ("Oslo universitetssykehus", "Oslo University Hospital"),
+        "",
+        0,
+    );
     for (ci, c) in CLINICS.iter().enumerate() {
-        let cid = next_id;
-        next_id += 1;
-        let cpath = format!("/1/{cid}/");
-        unit_rows.push(vec![
-            Val::I(cid),
-            Val::OptI(Some(trust_id)),
-            Val::S("clinic".into()),
-            Val::S(c.code.into()),
-            Val::S(c.name_nb.into()),
-            Val::S(c.name_en.into()),
-            Val::S(cpath.clone()),
-            Val::S(c.site.into()),
-        ]);
-        units.push(Unit {
-            id: cid,
-            path: cpath.clone(),
-            name_nb: c.name_nb.into(),
-            clinic: ci,
-            kind: UnitKind::Clinic,
-        });
+        let clinic = tree.add(
+            Some(&trust),
+            UnitKind::Clinic,
+            c.code.into(),
+            (c.name_nb, c.name_en),
+            c.site,
+            ci,
+        );
         for (di, d) in c.departments.iter().enumerate() {
-            let did = next_id;
-            next_id += 1;
-            let dpath = format!("{cpath}{did}/");
-            unit_rows.push(vec![
-                Val::I(did),
-                Val::OptI(Some(cid)),
-                Val::S("department".into()),
-                Val::S(format!("{}-{}", c.code, di + 1)),
-                Val::S(d.name_nb.into()),
-                Val::S(d.name_en.into()),
-                Val::S(dpath.clone()),
-                Val::S(c.site.into()),
-            ]);
-            units.push(Unit {
-                id: did,
-                path: dpath.clone(),
-                name_nb: d.name_nb.into(),
-                clinic: ci,
-                kind: UnitKind::Department,
-            });
+            let dept = tree.add(
+                Some(&clinic),
+                UnitKind::Department,
+                format!("{}-{}", c.code, di + 1),
+                (d.name_nb, d.name_en),
+                c.site,
+                ci,
+            );
             for (si, (snb, sen)) in d.sections.iter().enumerate() {
-                let sid = next_id;
-                next_id += 1;
-                let spath = format!("{dpath}{sid}/");
-                unit_rows.push(vec![
-                    Val::I(sid),
-                    Val::OptI(Some(did)),
-                    Val::S("section".into()),
-                    Val::S(format!("{}-{}-{}", c.code, di + 1, si + 1)),
-                    Val::S((*snb).into()),
-                    Val::S((*sen).into()),
-                    Val::S(spath.clone()),
-                    Val::S(c.site.into()),
-                ]);
-                units.push(Unit {
-                    id: sid,
-                    path: spath,
-                    name_nb: (*snb).into(),
-                    clinic: ci,
-                    kind: UnitKind::Section,
-                });
+                tree.add(
+                    Some(&dept),
+                    UnitKind::Section,
+                    format!("{}-{}-{}", c.code, di + 1, si + 1),
+                    (snb, sen),
+                    c.site,
+                    ci,
+                );
             }
         }
     }
+    let trust_id = trust.0;
+    let TreeBuilder {
+        units,
+        rows: unit_rows,
+    } = tree;
     store
         .bulk_insert(
             "org_units",
