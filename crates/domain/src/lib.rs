@@ -4,6 +4,7 @@
 //! and a test that shows it. Errors carry a message key (see `web/locales`) so the user reads
 //! them in their own language.
 
+pub mod clock;
 pub mod lang;
 pub mod org;
 pub mod person;
@@ -12,7 +13,11 @@ pub mod profession;
 pub mod security;
 pub mod upload;
 
+pub use clock::Clock;
 pub use lang::Lang;
+
+use org::{Role, UnitKind};
+use posting::{PostingStatus, Transition};
 
 /// A validation failure: which field, and the message key the web layer translates.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +32,106 @@ impl Invalid {
         Self { field, key }
     }
 }
+
+/// A rule refused a change. `Display` is an English sentence for operators and logs; [`Refused::key`]
+/// is the message key the web layer translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// A unit must sit one level below its parent (see [`org::check_nesting`]).
+    UnitNesting {
+        parent: Option<UnitKind>,
+        kind: UnitKind,
+    },
+    /// The role is granted on the other kind of scope (see [`org::grant_scope`]).
+    GrantScope { role: Role },
+    /// The posting's status does not allow this step (see [`PostingStatus::after`]).
+    PostingTransition {
+        from: PostingStatus,
+        transition: Transition,
+    },
+    /// The deadline day is over.
+    DeadlinePassed,
+}
+
+impl Refused {
+    /// Message key of the text the user reads.
+    pub fn key(self) -> &'static str {
+        match self {
+            Refused::UnitNesting { .. } => "error.unit_nesting",
+            Refused::GrantScope { role } if role.scoped_to_posting() => "error.grant_on_posting",
+            Refused::GrantScope { .. } => "error.grant_on_unit",
+            Refused::PostingTransition { .. } => "error.posting_transition",
+            Refused::DeadlinePassed => "error.deadline_past",
+        }
+    }
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Refused::UnitNesting { parent: None, kind } => {
+                write!(f, "only a trust can be at the root, not a {kind}")
+            }
+            Refused::UnitNesting {
+                parent: Some(parent),
+                kind,
+            } => match parent.child() {
+                Some(child) => write!(f, "a {parent} holds a {child}, not a {kind}"),
+                None => write!(f, "a {parent} holds no units"),
+            },
+            Refused::GrantScope { role } if role.scoped_to_posting() => {
+                write!(f, "{role} is granted on one posting, not on an org unit")
+            }
+            Refused::GrantScope { role } => {
+                write!(f, "{role} is granted on an org unit, not on a posting")
+            }
+            Refused::PostingTransition { from, transition } => {
+                write!(f, "a {from} posting cannot be {}", transition.done())
+            }
+            Refused::DeadlinePassed => f.write_str("the deadline has passed"),
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Text that names none of a type's values, e.g. a status the database holds but this build does
+/// not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what}: {value:?}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+}
+
+/// `Display`, `FromStr` and `TryFrom<String>` for an enum with `as_str` and `parse`, so it is
+/// written and read as the same text everywhere: in the database (`#[sqlx(try_from = "String")]`),
+/// forms and messages.
+macro_rules! text_enum {
+    ($ty:ty, $what:literal) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl std::str::FromStr for $ty {
+            type Err = $crate::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <$ty>::parse(s).ok_or_else(|| $crate::UnknownValue {
+                    what: $what,
+                    value: s.to_owned(),
+                })
+            }
+        }
+        impl TryFrom<String> for $ty {
+            type Error = $crate::UnknownValue;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
 
 /// Trim, collapse inner runs of whitespace and refuse control characters.
 pub(crate) fn clean_line(raw: &str) -> Option<String> {

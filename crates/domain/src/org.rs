@@ -1,16 +1,29 @@
 //! The organisation: an org-unit tree (trust → clinic → department → section) and roles scoped to it.
 
+use crate::Refused;
 use serde::{Deserialize, Serialize};
 
 /// The level of an org unit. A helseforetak (trust) holds klinikker, which hold avdelinger,
-/// which hold seksjoner/enheter.
+/// which hold seksjoner/enheter (the OUS organisation chart; PRODUCT.md glossary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "snake_case")
+)]
 pub enum UnitKind {
+    /// Helseforetak: the root of the tree.
     Trust,
+    /// Klinikk, under the trust.
     Clinic,
+    /// Avdeling, under a clinic.
     Department,
+    /// Seksjon or enhet, under a department.
     Section,
 }
+
+crate::text_enum!(UnitKind, "unit kind");
 
 impl UnitKind {
     pub fn as_str(self) -> &'static str {
@@ -41,6 +54,21 @@ impl UnitKind {
     }
 }
 
+/// May a unit of `kind` be placed under a unit of `parent` (`None`: at the root)? Only a trust
+/// stands at the root, and each unit sits exactly one level below its parent: trust → clinic →
+/// department → section (see [`UnitKind::child`]).
+pub fn check_nesting(parent: Option<UnitKind>, kind: UnitKind) -> Result<(), Refused> {
+    let fits = match parent {
+        None => kind == UnitKind::Trust,
+        Some(p) => p.child() == Some(kind),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Refused::UnitNesting { parent, kind })
+    }
+}
+
 /// A materialised path of unit ids, `/1/5/23/`: a unit is inside another when its path starts with
 /// the other's. Lets both databases answer "units under X" with one indexed `LIKE 'prefix%'`.
 pub fn child_path(parent_path: &str, id: i64) -> String {
@@ -54,16 +82,28 @@ pub fn is_within(path: &str, ancestor_path: &str) -> bool {
 /// A staff role. Roles are granted on an org unit (and everything under it), except
 /// committee members and union representatives, who are granted one posting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "snake_case")
+)]
 pub enum Role {
+    /// HR administrator: writes and publishes postings, reads applications, in a unit subtree.
     HrAdmin,
+    /// HR advisor: as the HR administrator, in a unit subtree.
     HrAdvisor,
+    /// Leader (leder): reads the applications of postings in a unit subtree.
     Manager,
     /// Member of an appointment committee (ansettelsesutvalg) for one posting.
     CommitteeMember,
     /// Tillitsvalgt: reads and scores the candidates of one posting.
     UnionRep,
+    /// Signs in, reads no applications.
     Employee,
 }
+
+crate::text_enum!(Role, "role");
 
 impl Role {
     pub const ALL: [Role; 6] = [
@@ -106,6 +146,30 @@ impl Role {
     }
 }
 
+/// Where a grant applies: a unit subtree (`U` is however the caller names the unit: an id, a code,
+/// a path) or one posting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantScope<U = i64> {
+    Unit(U),
+    Posting(i64),
+}
+
+/// The scope a grant of `role` takes, from the unit and posting the caller gave. Source: PRODUCT.md,
+/// "Who uses it": committee members (ansettelsesutvalg) and union representatives (tillitsvalgte)
+/// read and score the candidates of one posting; managers see only their own units, and HR works
+/// in its units. Exactly one of the two must be given.
+pub fn grant_scope<U>(
+    role: Role,
+    unit: Option<U>,
+    posting_id: Option<i64>,
+) -> Result<GrantScope<U>, Refused> {
+    match (role.scoped_to_posting(), unit, posting_id) {
+        (true, None, Some(p)) => Ok(GrantScope::Posting(p)),
+        (false, Some(u), None) => Ok(GrantScope::Unit(u)),
+        _ => Err(Refused::GrantScope { role }),
+    }
+}
+
 /// One grant: a role on a unit subtree or on one posting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
@@ -116,6 +180,23 @@ pub struct Grant {
 }
 
 /// What a signed-in staff member may do, decided from their grants alone.
+/// Which postings a staff member sees in the back office: those in any of these unit subtrees,
+/// and these postings one by one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffScope {
+    /// Materialised paths, none inside another (the outer one already covers it), sorted.
+    pub unit_paths: Vec<String>,
+    /// Sorted, without repeats.
+    pub posting_ids: Vec<i64>,
+}
+
+impl StaffScope {
+    /// Sees no posting at all (e.g. an employee).
+    pub fn is_empty(&self) -> bool {
+        self.unit_paths.is_empty() && self.posting_ids.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Access {
     pub grants: Vec<Grant>,
@@ -169,6 +250,28 @@ impl Access {
             .filter_map(|g| g.posting_id)
             .collect()
     }
+
+    /// The postings this person sees in the back office: every posting in a unit where they may
+    /// read applications or manage postings, and the postings they are granted one by one.
+    pub fn staff_scope(&self) -> StaffScope {
+        let mut unit_paths: Vec<String> = self
+            .grants
+            .iter()
+            .filter(|g| g.role.may_read_applications() || g.role.may_manage_postings())
+            .filter_map(|g| g.unit_path.clone())
+            .collect();
+        unit_paths.sort();
+        unit_paths.dedup();
+        let outer = unit_paths.clone();
+        unit_paths.retain(|p| !outer.iter().any(|o| o != p && is_within(p, o)));
+        let mut posting_ids = self.reading_posting_ids();
+        posting_ids.sort_unstable();
+        posting_ids.dedup();
+        StaffScope {
+            unit_paths,
+            posting_ids,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -216,6 +319,104 @@ mod tests {
         };
         assert!(hr.may_manage_postings_in("/1/5/6/"));
         assert!(hr.may_manage_any_postings());
+    }
+
+    #[test]
+    fn units_nest_one_level_at_a_time_under_a_trust() {
+        use UnitKind::*;
+        assert_eq!(check_nesting(None, Trust), Ok(()));
+        assert_eq!(check_nesting(Some(Trust), Clinic), Ok(()));
+        assert_eq!(check_nesting(Some(Clinic), Department), Ok(()));
+        assert_eq!(check_nesting(Some(Department), Section), Ok(()));
+        for (parent, kind) in [
+            (None, Clinic),
+            (Some(Trust), Trust),
+            (Some(Trust), Section),
+            (Some(Clinic), Clinic),
+            (Some(Section), Section),
+        ] {
+            assert_eq!(
+                check_nesting(parent, kind),
+                Err(Refused::UnitNesting { parent, kind }),
+                "{parent:?} > {kind:?}"
+            );
+        }
+        assert_eq!(
+            check_nesting(Some(Trust), Section).unwrap_err().to_string(),
+            "a trust holds a clinic, not a section"
+        );
+        assert_eq!(
+            check_nesting(Some(Section), Section)
+                .unwrap_err()
+                .to_string(),
+            "a section holds no units"
+        );
+    }
+
+    #[test]
+    fn committee_members_and_union_reps_get_a_posting_the_others_a_unit() {
+        for role in [Role::CommitteeMember, Role::UnionRep] {
+            assert_eq!(
+                grant_scope(role, None::<i64>, Some(7)),
+                Ok(GrantScope::Posting(7))
+            );
+            for (unit, posting) in [(Some(3), None), (Some(3), Some(7)), (None, None)] {
+                let refused = grant_scope(role, unit, posting).unwrap_err();
+                assert_eq!(refused, Refused::GrantScope { role });
+                assert_eq!(refused.key(), "error.grant_on_posting");
+            }
+        }
+        for role in [
+            Role::HrAdmin,
+            Role::HrAdvisor,
+            Role::Manager,
+            Role::Employee,
+        ] {
+            assert_eq!(
+                grant_scope(role, Some("AKU"), None),
+                Ok(GrantScope::Unit("AKU"))
+            );
+            for (unit, posting) in [(None, Some(7)), (Some("AKU"), Some(7)), (None, None)] {
+                assert_eq!(
+                    grant_scope(role, unit, posting),
+                    Err(Refused::GrantScope { role })
+                );
+            }
+        }
+        assert_eq!(
+            Refused::GrantScope {
+                role: Role::UnionRep
+            }
+            .to_string(),
+            "union_rep is granted on one posting, not on an org unit"
+        );
+    }
+
+    #[test]
+    fn staff_see_postings_in_their_units_and_the_postings_granted_to_them() {
+        let access = Access {
+            grants: vec![
+                grant(Role::Manager, Some("/1/2/9/"), None),
+                grant(Role::HrAdvisor, Some("/1/2/"), None),
+                grant(Role::Manager, Some("/1/20/"), None),
+                grant(Role::Employee, Some("/1/"), None),
+                grant(Role::UnionRep, None, Some(42)),
+                grant(Role::CommitteeMember, None, Some(42)),
+                grant(Role::CommitteeMember, None, Some(7)),
+            ],
+        };
+        assert_eq!(
+            access.staff_scope(),
+            StaffScope {
+                // /1/2/9/ lies inside /1/2/; /1/20/ does not; the employee's /1/ shows nothing.
+                unit_paths: vec!["/1/2/".into(), "/1/20/".into()],
+                posting_ids: vec![7, 42],
+            }
+        );
+        let employee = Access {
+            grants: vec![grant(Role::Employee, Some("/1/"), None)],
+        };
+        assert!(employee.staff_scope().is_empty());
     }
 
     #[test]

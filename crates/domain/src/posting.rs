@@ -1,15 +1,19 @@
-//! Postings (utlysninger) and applications (søknader).
+//! Postings (utlysninger) and applications (søknader): what a posting is, its life from draft to
+//! closed, and what the public sees of it.
 
-use crate::{clean_line, Invalid};
+use crate::{clean_line, Invalid, Refused};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Fast or midlertidig. A temporary post needs a ground in aml §14-9 (checked from R1 on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Engagement {
     Permanent,
     Temporary,
 }
+
+crate::text_enum!(Engagement, "engagement");
 
 impl Engagement {
     pub fn as_str(self) -> &'static str {
@@ -34,14 +38,27 @@ impl Engagement {
     }
 }
 
+/// Where a posting is in its life: draft → published → closed (OUS strategy step 2, "recruit": HR
+/// writes the ad, publishes it, and it closes at its deadline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PostingStatus {
+    /// Being written; nobody outside the back office sees it.
     Draft,
+    /// On the career site; open for applications until the end of the deadline day.
     Published,
+    /// No longer takes applications; the ad can still be read by its address.
     Closed,
 }
 
+crate::text_enum!(PostingStatus, "posting status");
+
 impl PostingStatus {
+    pub const ALL: [PostingStatus; 3] = [
+        PostingStatus::Draft,
+        PostingStatus::Published,
+        PostingStatus::Closed,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             PostingStatus::Draft => "draft",
@@ -50,12 +67,7 @@ impl PostingStatus {
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "draft" => Some(PostingStatus::Draft),
-            "published" => Some(PostingStatus::Published),
-            "closed" => Some(PostingStatus::Closed),
-            _ => None,
-        }
+        PostingStatus::ALL.into_iter().find(|p| p.as_str() == s)
     }
     pub fn label_key(self) -> &'static str {
         match self {
@@ -64,12 +76,93 @@ impl PostingStatus {
             PostingStatus::Closed => "status.closed",
         }
     }
+
+    /// The status every other rule goes by: a published posting whose deadline day is over counts
+    /// as closed, whether or not the close-postings job has written that down yet. Deadlines are
+    /// Norwegian days, the deadline day included.
+    pub fn effective(self, deadline: NaiveDate, today: NaiveDate) -> PostingStatus {
+        match self {
+            PostingStatus::Published if today > deadline => PostingStatus::Closed,
+            s => s,
+        }
+    }
+
+    /// The status after `step`, or why not: only a draft is published, and only while its deadline
+    /// is still ahead (or today); only a published posting is closed (HR ends it early, or the job
+    /// closes it after its deadline). A closed posting stays closed.
+    pub fn after(
+        self,
+        step: Transition,
+        deadline: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<PostingStatus, Refused> {
+        match (self, step) {
+            (PostingStatus::Draft, Transition::Publish) if today > deadline => {
+                Err(Refused::DeadlinePassed)
+            }
+            (PostingStatus::Draft, Transition::Publish) => Ok(PostingStatus::Published),
+            (PostingStatus::Published, Transition::Close) => Ok(PostingStatus::Closed),
+            (from, transition) => Err(Refused::PostingTransition { from, transition }),
+        }
+    }
+}
+
+/// A step in a posting's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transition {
+    Publish,
+    Close,
+}
+
+impl Transition {
+    /// "published", "closed": for messages.
+    pub fn done(self) -> &'static str {
+        match self {
+            Transition::Publish => "published",
+            Transition::Close => "closed",
+        }
+    }
+}
+
+/// What the public sees of a posting on the career site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicView {
+    /// A draft: answered as "not found", so its existence is not revealed.
+    NotFound,
+    /// Closed (or past its deadline): the ad can be read by its address, but it is not listed and
+    /// takes no applications.
+    ReadOnly,
+    /// Published and open: listed, searchable and taking applications.
+    Open,
+}
+
+impl PublicView {
+    /// What the public sees of a posting with this status and deadline today.
+    pub fn of(status: PostingStatus, deadline: NaiveDate, today: NaiveDate) -> PublicView {
+        match status.effective(deadline, today) {
+            PostingStatus::Draft => PublicView::NotFound,
+            PostingStatus::Published => PublicView::Open,
+            PostingStatus::Closed => PublicView::ReadOnly,
+        }
+    }
+    /// The ad answers at its address.
+    pub fn is_visible(self) -> bool {
+        self != PublicView::NotFound
+    }
+    /// On the list and in search results.
+    pub fn is_listed(self) -> bool {
+        self == PublicView::Open
+    }
+    pub fn accepts_applications(self) -> bool {
+        self == PublicView::Open
+    }
 }
 
 /// A posting accepts applications while it is published and the deadline day has not passed
 /// (the deadline day itself is included, Norwegian time).
 pub fn accepts_applications(status: PostingStatus, deadline: NaiveDate, today: NaiveDate) -> bool {
-    status == PostingStatus::Published && today <= deadline
+    PublicView::of(status, deadline, today).accepts_applications()
 }
 
 /// A posting as HR writes it, parsed from the form.
@@ -171,6 +264,7 @@ impl PostingDraft {
 /// The canonical phases every configurable pipeline stage maps to (R6). An application can be
 /// rejected or withdrawn from any phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Phase {
     Applied,
     Screening,
@@ -183,6 +277,8 @@ pub enum Phase {
     Rejected,
     Withdrawn,
 }
+
+crate::text_enum!(Phase, "application phase");
 
 impl Phase {
     pub const ALL: [Phase; 9] = [
@@ -313,6 +409,104 @@ mod tests {
             deadline,
             d("2026-11-01")
         ));
+    }
+
+    #[test]
+    fn a_published_posting_past_its_deadline_counts_as_closed() {
+        let deadline = d("2026-12-01");
+        let p = PostingStatus::Published;
+        assert_eq!(
+            p.effective(deadline, d("2026-12-01")),
+            PostingStatus::Published
+        );
+        assert_eq!(
+            p.effective(deadline, d("2026-12-02")),
+            PostingStatus::Closed
+        );
+        assert_eq!(
+            PostingStatus::Draft.effective(deadline, d("2027-01-01")),
+            PostingStatus::Draft,
+            "a forgotten draft does not become public by growing old"
+        );
+    }
+
+    #[test]
+    fn the_public_sees_open_postings_listed_closed_ones_by_address_and_no_drafts() {
+        let deadline = d("2026-12-01");
+        let before = d("2026-11-22");
+        let after = d("2026-12-02");
+        let view = |s, today| PublicView::of(s, deadline, today);
+        assert_eq!(view(PostingStatus::Draft, before), PublicView::NotFound);
+        assert!(!view(PostingStatus::Draft, before).is_visible());
+        let open = view(PostingStatus::Published, before);
+        assert_eq!(open, PublicView::Open);
+        assert!(open.is_visible() && open.is_listed() && open.accepts_applications());
+        for late in [
+            view(PostingStatus::Published, after),
+            view(PostingStatus::Closed, before),
+        ] {
+            assert_eq!(late, PublicView::ReadOnly);
+            assert!(late.is_visible());
+            assert!(!late.is_listed() && !late.accepts_applications());
+        }
+    }
+
+    #[test]
+    fn only_a_draft_is_published_and_only_a_published_posting_is_closed() {
+        let deadline = d("2026-12-01");
+        let today = d("2026-11-22");
+        use PostingStatus::*;
+        use Transition::*;
+        assert_eq!(Draft.after(Publish, deadline, today), Ok(Published));
+        assert_eq!(Published.after(Close, deadline, today), Ok(Closed));
+        assert_eq!(
+            Published.after(Close, deadline, d("2026-12-05")),
+            Ok(Closed),
+            "the job closes postings past their deadline"
+        );
+        for (from, step) in [
+            (Published, Publish),
+            (Closed, Publish),
+            (Draft, Close),
+            (Closed, Close),
+        ] {
+            let refused = from.after(step, deadline, today).unwrap_err();
+            assert_eq!(
+                refused,
+                Refused::PostingTransition {
+                    from,
+                    transition: step
+                }
+            );
+            assert_eq!(refused.key(), "error.posting_transition");
+        }
+        assert_eq!(
+            Draft.after(Publish, deadline, d("2026-12-02")),
+            Err(Refused::DeadlinePassed),
+            "a draft whose deadline is over would never be open"
+        );
+        assert_eq!(
+            Closed
+                .after(Publish, deadline, today)
+                .unwrap_err()
+                .to_string(),
+            "a closed posting cannot be published"
+        );
+    }
+
+    #[test]
+    fn stored_texts_read_back_as_the_same_values() {
+        for s in PostingStatus::ALL {
+            assert_eq!(PostingStatus::try_from(s.to_string()), Ok(s));
+        }
+        for e in [Engagement::Permanent, Engagement::Temporary] {
+            assert_eq!(Engagement::try_from(e.as_str().to_owned()), Ok(e));
+        }
+        for p in Phase::ALL {
+            assert_eq!(Phase::try_from(p.as_str().to_owned()), Ok(p));
+        }
+        let err = PostingStatus::try_from("archived".to_owned()).unwrap_err();
+        assert_eq!(err.to_string(), "unknown posting status: \"archived\"");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use crate::mail::Mailer;
 use std::sync::Arc;
 use std::time::Duration;
-use talentflyt_store::{Job, JobOutcome, Store, SEND_EMAIL};
+use talentflyt_domain::Clock;
+use talentflyt_store::{Job, JobKind, JobOutcome, Store};
 use tokio::sync::Notify;
 
 /// How long a worker holds a job before another may take it.
@@ -16,18 +17,19 @@ pub struct Worker {
     from: String,
     id: String,
     wake: Arc<Notify>,
+    clock: Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
 enum JobError {
-    #[error("bad payload: {0}")]
-    Payload(String),
+    /// An unknown kind, or a payload that does not fit its kind. (serde's message names the
+    /// field or kind, never the payload's values.)
+    #[error("bad job: {0}")]
+    Payload(#[from] serde_json::Error),
     #[error(transparent)]
     Store(#[from] talentflyt_store::StoreError),
     #[error(transparent)]
     Mail(#[from] crate::mail::MailError),
-    #[error("unknown job kind")]
-    Unknown,
 }
 
 impl Worker {
@@ -39,7 +41,14 @@ impl Worker {
             from,
             id,
             wake: Arc::new(Notify::new()),
+            clock: Clock::system(),
         }
+    }
+
+    /// Tell the time by `clock` (which day a deadline has passed); tests set it.
+    pub fn with_clock(mut self, clock: Clock) -> Worker {
+        self.clock = clock;
+        self
     }
 
     /// Call after enqueueing work so it starts at once instead of at the next poll.
@@ -102,18 +111,28 @@ impl Worker {
     }
 
     async fn handle(&self, job: &Job) -> Result<(), JobError> {
-        match job.kind.as_str() {
-            SEND_EMAIL => {
-                let id = outbox_id(job).ok_or_else(|| JobError::Payload(job.payload.clone()))?;
-                let msg = self.store.outbox_message(id).await?;
+        match job.work()? {
+            JobKind::SendEmail { outbox_id } => {
+                let msg = self.store.outbox_message(outbox_id).await?;
                 if msg.status == "sent" {
                     return Ok(());
                 }
                 self.mailer.send(&self.from, &msg).await?;
-                self.store.mark_outbox(id, true).await?;
+                self.store.mark_outbox(outbox_id, true).await?;
                 Ok(())
             }
-            _ => Err(JobError::Unknown),
+            JobKind::ClosePostings => {
+                let n = self
+                    .store
+                    .close_expired_postings(self.clock.today())
+                    .await?;
+                tracing::info!(
+                    job_id = job.id,
+                    closed = n,
+                    "postings past their deadline closed"
+                );
+                Ok(())
+            }
         }
     }
 }
@@ -121,7 +140,7 @@ impl Worker {
 impl JobError {
     fn is_permanent(&self) -> bool {
         match self {
-            JobError::Payload(_) | JobError::Unknown => true,
+            JobError::Payload(_) => true,
             JobError::Mail(m) => m.is_permanent(),
             JobError::Store(_) => false,
         }
@@ -129,11 +148,8 @@ impl JobError {
 }
 
 fn outbox_id(job: &Job) -> Option<i64> {
-    if job.kind != SEND_EMAIL {
-        return None;
+    match job.work() {
+        Ok(JobKind::SendEmail { outbox_id }) => Some(outbox_id),
+        _ => None,
     }
-    serde_json::from_str::<serde_json::Value>(&job.payload)
-        .ok()?
-        .get("outbox_id")?
-        .as_i64()
 }

@@ -1,10 +1,11 @@
 //! Applications, the candidates behind them, and their documents.
 
-use crate::audit::{insert_audit, Actor, AuditEvent};
-use crate::jobs::{insert_email, OutgoingEmail};
-use crate::{now, Result, Store, StoreError};
+use crate::audit::{Actor, AuditAction, AuditEvent, Reader, SubjectKind};
+use crate::jobs::OutgoingEmail;
+use crate::{now, Result, Store, StoreError, Tx};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
+use talentflyt_domain::posting::Phase;
 
 /// A new application as the candidate submitted it, already parsed.
 pub struct NewApplication<'a> {
@@ -27,7 +28,8 @@ pub struct ApplicationRow {
     pub given_name: String,
     pub family_name: String,
     pub email: String,
-    pub phase: String,
+    #[sqlx(try_from = "String")]
+    pub phase: Phase,
     pub source: String,
     pub submitted_at: i64,
 }
@@ -50,33 +52,40 @@ pub struct Document {
     pub content: Vec<u8>,
 }
 
+/// An application as staff open it: the candidate's answers and the list of their documents.
+#[derive(Debug, Clone)]
+pub struct ApplicationRecord {
+    pub application: ApplicationRow,
+    pub documents: Vec<DocumentMeta>,
+}
+
 const APP_COLS: &str = "a.id, a.posting_id, a.candidate_id, c.given_name, c.family_name, c.email, a.phase, a.source, a.submitted_at";
 
-impl Store {
-    /// Store the application, its CV, the confirmation e-mail and its delivery job in one
-    /// transaction: either the candidate is told and the application is there, or neither.
-    pub async fn submit_application(
-        &self,
+impl Tx {
+    /// Store the application, its CV, the confirmation e-mail with its delivery job, and the audit
+    /// entry, as steps of this transaction.
+    pub(crate) async fn submit_application(
+        &mut self,
         a: &NewApplication<'_>,
         confirmation: &OutgoingEmail,
     ) -> Result<i64> {
         let t = now();
-        let mut tx = self.w().begin().await?;
         let candidate_id: i64 = sqlx::query_scalar("INSERT INTO candidates (email, given_name, family_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(a.email)
             .bind(a.given_name)
             .bind(a.family_name)
             .bind(t)
-            .fetch_one(&mut *tx)
+            .fetch_one(self.conn())
             .await?;
         let app_id: i64 = sqlx::query_scalar(
-            "INSERT INTO applications (posting_id, candidate_id, phase, source, submitted_at, updated_at) VALUES ($1, $2, 'applied', $3, $4, $4) RETURNING id",
+            "INSERT INTO applications (posting_id, candidate_id, phase, source, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
         .bind(a.posting_id)
         .bind(candidate_id)
+        .bind(Phase::Applied.as_str())
         .bind(a.source)
         .bind(t)
-        .fetch_one(&mut *tx)
+        .fetch_one(self.conn())
         .await?;
         let sha = hex::encode(Sha256::digest(a.cv));
         sqlx::query(
@@ -89,56 +98,121 @@ impl Store {
         .bind(sha)
         .bind(a.cv.to_vec())
         .bind(t)
-        .execute(&mut *tx)
+        .execute(self.conn())
         .await?;
-        insert_email(&mut tx, confirmation).await?;
-        insert_audit(
-            &mut tx,
-            &AuditEvent {
-                actor: Actor::Candidate(candidate_id),
-                action: "create",
-                subject_kind: "application",
-                subject_id: app_id,
-                ip: a.ip,
-                detail: "submitted",
-            },
-        )
+        self.enqueue_email(confirmation).await?;
+        self.audit(&[AuditEvent {
+            actor: Actor::Candidate(candidate_id),
+            action: AuditAction::Create,
+            subject_kind: SubjectKind::Application,
+            subject_id: app_id,
+            ip: a.ip,
+            detail: "submitted",
+        }])
         .await?;
-        tx.commit().await?;
         Ok(app_id)
     }
+}
 
-    /// The applications of a posting, oldest first. The caller audits the read.
-    pub async fn applications_for_posting(&self, posting_id: i64) -> Result<Vec<ApplicationRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {APP_COLS} FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.posting_id = $1 ORDER BY a.submitted_at, a.id"
-        ))
-        .bind(posting_id)
-        .fetch_all(self.r())
-        .await?)
+impl Store {
+    /// Store the application, its CV, the confirmation e-mail and its delivery job in one
+    /// transaction: either the candidate is told and the application is there, or neither.
+    pub async fn submit_application(
+        &self,
+        a: &NewApplication<'_>,
+        confirmation: &OutgoingEmail,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id = tx.submit_application(a, confirmation).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    pub async fn application(&self, id: i64) -> Result<ApplicationRow> {
-        sqlx::query_as(&format!("SELECT {APP_COLS} FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.id = $1"))
+    /// The posting an application belongs to: no personal data, so not audited. Lets the caller
+    /// decide whether the reader may see the application before reading it.
+    pub async fn application_posting_id(&self, id: i64) -> Result<i64> {
+        sqlx::query_scalar("SELECT posting_id FROM applications WHERE id = $1")
             .bind(id)
             .fetch_optional(self.r())
             .await?
             .ok_or(StoreError::NotFound)
     }
 
-    pub async fn documents_of(&self, application_id: i64) -> Result<Vec<DocumentMeta>> {
-        Ok(sqlx::query_as("SELECT id, application_id, kind, filename, content_type, size_bytes FROM documents WHERE application_id = $1 ORDER BY id")
-            .bind(application_id)
-            .fetch_all(self.r())
-            .await?)
+    /// The applications of a posting, oldest first. Each listed application gets a `list` entry in
+    /// the audit trail, in the same transaction as the read.
+    pub async fn list_applications(
+        &self,
+        reader: &Reader<'_>,
+        posting_id: i64,
+    ) -> Result<Vec<ApplicationRow>> {
+        let mut tx = self.begin().await?;
+        let rows: Vec<ApplicationRow> = sqlx::query_as(&format!(
+            "SELECT {APP_COLS} FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.posting_id = $1 ORDER BY a.submitted_at, a.id"
+        ))
+        .bind(posting_id)
+        .fetch_all(tx.conn())
+        .await?;
+        let detail = format!("posting {posting_id}");
+        let events: Vec<AuditEvent> = rows
+            .iter()
+            .map(|a| reader.event(AuditAction::List, SubjectKind::Application, a.id, &detail))
+            .collect();
+        tx.audit(&events).await?;
+        tx.commit().await?;
+        Ok(rows)
     }
 
-    pub async fn document(&self, application_id: i64, document_id: i64) -> Result<Document> {
-        sqlx::query_as("SELECT id, filename, content_type, content FROM documents WHERE id = $1 AND application_id = $2")
+    /// One application and its documents' names and sizes, with a `read` entry in the audit trail.
+    pub async fn read_application(
+        &self,
+        reader: &Reader<'_>,
+        id: i64,
+    ) -> Result<ApplicationRecord> {
+        let mut tx = self.begin().await?;
+        let application: ApplicationRow = sqlx::query_as(&format!(
+            "SELECT {APP_COLS} FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let documents = sqlx::query_as("SELECT id, application_id, kind, filename, content_type, size_bytes FROM documents WHERE application_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(tx.conn())
+            .await?;
+        tx.audit(&[reader.event(AuditAction::Read, SubjectKind::Application, id, "")])
+            .await?;
+        tx.commit().await?;
+        Ok(ApplicationRecord {
+            application,
+            documents,
+        })
+    }
+
+    /// A document of an application (reached only through its own application), with a
+    /// `download` entry on the application's audit trail.
+    pub async fn read_document(
+        &self,
+        reader: &Reader<'_>,
+        application_id: i64,
+        document_id: i64,
+    ) -> Result<Document> {
+        let mut tx = self.begin().await?;
+        let doc: Document = sqlx::query_as("SELECT id, filename, content_type, content FROM documents WHERE id = $1 AND application_id = $2")
             .bind(document_id)
             .bind(application_id)
-            .fetch_optional(self.r())
+            .fetch_optional(tx.conn())
             .await?
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound)?;
+        let detail = format!("document {document_id}");
+        tx.audit(&[reader.event(
+            AuditAction::Download,
+            SubjectKind::Application,
+            application_id,
+            &detail,
+        )])
+        .await?;
+        tx.commit().await?;
+        Ok(doc)
     }
 }

@@ -1,7 +1,11 @@
-//! The audit trail: who read or changed which personal record, when, and from where.
+//! The audit trail: who read or changed which personal record, when, and from where (GDPR art. 5(2),
+//! accountability, and art. 32, security of processing).
 //! Append-only: the database refuses UPDATE and DELETE on `audit_log` (a trigger in each backend).
+//!
+//! Reads of personal data are audited by the store call that reads them, in the same transaction:
+//! they take a [`Reader`], so a handler cannot read without leaving a trace.
 
-use crate::{now, Result, Store};
+use crate::{now, Result, Store, Tx};
 use sqlx::{AnyConnection, FromRow};
 
 /// Who did it.
@@ -22,17 +26,118 @@ impl Actor {
     }
 }
 
+/// `Display`, `parse`, `TryFrom<String>` (for `#[sqlx(try_from = "String")]`) from one table of
+/// names, so the text in the database and the enum cannot drift apart.
+macro_rules! named {
+    ($(#[$meta:meta])* pub enum $ty:ident { $($(#[$vmeta:meta])* $v:ident = $s:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $ty { $($(#[$vmeta])* $v,)* }
+
+        impl $ty {
+            pub const ALL: &'static [$ty] = &[$($ty::$v,)*];
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$v => $s,)* }
+            }
+            pub fn parse(s: &str) -> Option<$ty> {
+                match s { $($s => Some($ty::$v),)* _ => None }
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl TryFrom<String> for $ty {
+            type Error = talentflyt_domain::UnknownValue;
+            fn try_from(s: String) -> std::result::Result<$ty, Self::Error> {
+                $ty::parse(&s).ok_or(talentflyt_domain::UnknownValue { what: stringify!($ty), value: s })
+            }
+        }
+    };
+}
+
+named! {
+    /// What was done.
+    pub enum AuditAction {
+        /// Opened one record.
+        Read = "read",
+        /// Saw the record as a line in a list.
+        List = "list",
+        /// Downloaded a file of the record.
+        Download = "download",
+        Create = "create",
+        Update = "update",
+        /// A candidate sent something in.
+        Submit = "submit",
+        Publish = "publish",
+        Close = "close",
+        /// Gave a role.
+        Grant = "grant",
+        /// Asked for a record they may not see (403, or 404 for a hidden one).
+        Denied = "denied",
+        Login = "login",
+        LoginFailed = "login_failed",
+        /// The user name was locked after too many failures.
+        Locked = "locked",
+        Logout = "logout",
+    }
+}
+
+named! {
+    /// What kind of record it was done to.
+    pub enum SubjectKind {
+        Application = "application",
+        Candidate = "candidate",
+        Document = "document",
+        Posting = "posting",
+        User = "user",
+        OrgUnit = "org_unit",
+    }
+}
+
 /// One audited event. `detail` never holds personal data: ids and names of fields only.
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
     pub actor: Actor,
-    /// `read`, `create`, `update`, `download`, …
-    pub action: &'a str,
-    /// `application`, `candidate`, `document`, …
-    pub subject_kind: &'a str,
+    pub action: AuditAction,
+    pub subject_kind: SubjectKind,
     pub subject_id: i64,
     pub ip: &'a str,
     pub detail: &'a str,
+}
+
+/// Who reads personal data and from where: what every audited read takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub actor: Actor,
+    pub ip: &'a str,
+}
+
+impl<'a> Reader<'a> {
+    pub fn user(user_id: i64, ip: &'a str) -> Reader<'a> {
+        Reader {
+            actor: Actor::User(user_id),
+            ip,
+        }
+    }
+
+    pub fn event(
+        &self,
+        action: AuditAction,
+        subject_kind: SubjectKind,
+        subject_id: i64,
+        detail: &'a str,
+    ) -> AuditEvent<'a> {
+        AuditEvent {
+            actor: self.actor,
+            action,
+            subject_kind,
+            subject_id,
+            ip: self.ip,
+            detail,
+        }
+    }
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -41,57 +146,121 @@ pub struct AuditEntry {
     pub at: i64,
     pub actor_kind: String,
     pub actor_id: Option<i64>,
-    pub action: String,
-    pub subject_kind: String,
+    #[sqlx(try_from = "String")]
+    pub action: AuditAction,
+    #[sqlx(try_from = "String")]
+    pub subject_kind: SubjectKind,
     pub subject_id: i64,
     pub ip: String,
     pub detail: String,
 }
 
-pub(crate) async fn insert_audit(conn: &mut AnyConnection, e: &AuditEvent<'_>) -> Result<()> {
-    let (kind, id) = e.actor.parts();
-    sqlx::query("INSERT INTO audit_log (at, actor_kind, actor_id, action, subject_kind, subject_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(now())
-        .bind(kind)
-        .bind(id)
-        .bind(e.action)
-        .bind(e.subject_kind)
-        .bind(e.subject_id)
-        .bind(e.ip)
-        .bind(e.detail)
-        .execute(conn)
-        .await?;
+const AUDIT_COLS: &str = "at, actor_kind, actor_id, action, subject_kind, subject_id, ip, detail";
+
+async fn insert_audit(conn: &mut AnyConnection, events: &[AuditEvent<'_>]) -> Result<()> {
+    // Rows of 8 parameters, 100 to a statement: one round trip for a whole applicant list.
+    let t = now();
+    for chunk in events.chunks(100) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = i * 8;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log ({AUDIT_COLS}) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            let (kind, id) = e.actor.parts();
+            q = q
+                .bind(t)
+                .bind(kind)
+                .bind(id)
+                .bind(e.action.as_str())
+                .bind(e.subject_kind.as_str())
+                .bind(e.subject_id)
+                .bind(e.ip)
+                .bind(e.detail);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
+impl Tx {
+    /// Write these events as a step of this transaction.
+    pub(crate) async fn audit(&mut self, events: &[AuditEvent<'_>]) -> Result<()> {
+        insert_audit(self.conn(), events).await
+    }
+}
+
 impl Store {
+    /// One event that goes with no read or change of its own (sign-in, sign-out, …).
     pub async fn audit(&self, e: AuditEvent<'_>) -> Result<()> {
         let mut conn = self.w().acquire().await?;
-        insert_audit(&mut conn, &e).await
+        insert_audit(&mut conn, &[e]).await
     }
 
-    /// Several events at once, all or none (e.g. every application on a list that was read).
+    /// Several events at once, all or none.
     pub async fn audit_many(&self, events: &[AuditEvent<'_>]) -> Result<()> {
-        let mut tx = self.w().begin().await?;
-        for e in events {
-            insert_audit(&mut tx, e).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.audit(events).await?;
+        tx.commit().await
+    }
+
+    /// `reader` asked for a record they may not see: call it where the answer is 403, or 404 for a
+    /// record that exists but is hidden from them.
+    pub async fn audit_denied(
+        &self,
+        reader: &Reader<'_>,
+        subject_kind: SubjectKind,
+        subject_id: i64,
+    ) -> Result<()> {
+        self.audit(reader.event(AuditAction::Denied, subject_kind, subject_id, ""))
+            .await
     }
 
     /// The trail of one record, oldest first.
     pub async fn audit_trail(
         &self,
-        subject_kind: &str,
+        subject_kind: SubjectKind,
         subject_id: i64,
     ) -> Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(
-            "SELECT id, at, actor_kind, actor_id, action, subject_kind, subject_id, ip, detail FROM audit_log WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id",
-        )
-        .bind(subject_kind)
+        Ok(sqlx::query_as(&format!(
+            "SELECT id, {AUDIT_COLS} FROM audit_log WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id"
+        ))
+        .bind(subject_kind.as_str())
         .bind(subject_id)
         .fetch_all(self.r())
         .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_and_kinds_read_back_from_their_stored_names() {
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::try_from(a.to_string()), Ok(*a));
+        }
+        for k in SubjectKind::ALL {
+            assert_eq!(SubjectKind::try_from(k.to_string()), Ok(*k));
+        }
+        assert_eq!(AuditAction::LoginFailed.as_str(), "login_failed");
+        assert!(AuditAction::try_from("erase".to_owned()).is_err());
     }
 }

@@ -4,7 +4,7 @@
 //! because every write goes through the single writer connection. A taken job holds a lease; if its
 //! worker dies, the lease runs out and another worker takes it. Failures retry with backoff.
 
-use crate::{now, Backend, Result, Store, StoreError};
+use crate::{now, Backend, Result, Store, StoreError, Tx};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
 use talentflyt_domain::security::job_backoff;
@@ -31,13 +31,49 @@ pub struct OutboxMessage {
     pub status: String,
 }
 
+/// What a job does, with what it needs. Stored as JSON in `jobs.payload`, tagged by `kind`; the
+/// kind is also in its own column, for operators and their queries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobKind {
+    /// Deliver this outbox message.
+    SendEmail { outbox_id: i64 },
+    /// Close the published postings whose deadline day is over.
+    ClosePostings,
+}
+
+impl JobKind {
+    /// The tag, as in `jobs.kind`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            JobKind::SendEmail { .. } => "send_email",
+            JobKind::ClosePostings => "close_postings",
+        }
+    }
+}
+
+/// A job taken from the queue.
 #[derive(Debug, Clone, FromRow)]
 pub struct Job {
     pub id: i64,
+    /// The tag as stored (also for a kind this build does not know).
     pub kind: String,
     pub payload: String,
     pub attempts: i64,
     pub max_attempts: i64,
+}
+
+impl Job {
+    /// What to do: the payload read as a [`JobKind`]. Fails for a kind this build does not know
+    /// or a payload that does not fit its kind.
+    pub fn work(&self) -> Result<JobKind, serde_json::Error> {
+        let mut v: serde_json::Value = serde_json::from_str(&self.payload)?;
+        // The column is the authority on the kind (rows written before the payload carried it).
+        if let Some(o) = v.as_object_mut() {
+            o.insert("kind".into(), self.kind.clone().into());
+        }
+        serde_json::from_value(v)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,45 +92,20 @@ pub struct QueueCounts {
     pub done: i64,
 }
 
-pub const SEND_EMAIL: &str = "send_email";
 const EMAIL_ATTEMPTS: i64 = 8;
-
-/// Put an e-mail in the outbox and a job to deliver it, on the caller's transaction.
-pub(crate) async fn insert_email(conn: &mut AnyConnection, m: &OutgoingEmail) -> Result<i64> {
-    let t = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
-    )
-    .bind(&m.to)
-    .bind(&m.subject)
-    .bind(&m.text)
-    .bind(&m.html)
-    .bind(&m.template)
-    .bind(t)
-    .fetch_one(&mut *conn)
-    .await?;
-    insert_job(
-        conn,
-        SEND_EMAIL,
-        &serde_json::json!({ "outbox_id": id }).to_string(),
-        t,
-        EMAIL_ATTEMPTS,
-    )
-    .await?;
-    Ok(id)
-}
 
 async fn insert_job(
     conn: &mut AnyConnection,
-    kind: &str,
-    payload: &str,
+    job: &JobKind,
     run_at: i64,
     max_attempts: i64,
 ) -> Result<i64> {
+    let payload =
+        serde_json::to_string(job).map_err(|e| StoreError::Other(format!("job payload: {e}")))?;
     Ok(sqlx::query_scalar(
         "INSERT INTO jobs (kind, payload, status, attempts, max_attempts, run_at, created_at) VALUES ($1, $2, 'queued', 0, $3, $4, $5) RETURNING id",
     )
-    .bind(kind)
+    .bind(job.name())
     .bind(payload)
     .bind(max_attempts)
     .bind(run_at)
@@ -103,21 +114,42 @@ async fn insert_job(
     .await?)
 }
 
+impl Tx {
+    /// Put an e-mail in the outbox and a job to deliver it. Returns the outbox id.
+    pub(crate) async fn enqueue_email(&mut self, m: &OutgoingEmail) -> Result<i64> {
+        let t = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+        )
+        .bind(&m.to)
+        .bind(&m.subject)
+        .bind(&m.text)
+        .bind(&m.html)
+        .bind(&m.template)
+        .bind(t)
+        .fetch_one(self.conn())
+        .await?;
+        insert_job(
+            self.conn(),
+            &JobKind::SendEmail { outbox_id: id },
+            t,
+            EMAIL_ATTEMPTS,
+        )
+        .await?;
+        Ok(id)
+    }
+}
+
 impl Store {
-    pub async fn enqueue_job(
-        &self,
-        kind: &str,
-        payload: &str,
-        run_at: i64,
-        max_attempts: i64,
-    ) -> Result<i64> {
+    /// Queue `job` to run from `run_at` (Unix seconds), trying at most `max_attempts` times.
+    pub async fn enqueue_job(&self, job: &JobKind, run_at: i64, max_attempts: i64) -> Result<i64> {
         let mut conn = self.w().acquire().await?;
-        insert_job(&mut conn, kind, payload, run_at, max_attempts).await
+        insert_job(&mut conn, job, run_at, max_attempts).await
     }
 
     pub async fn enqueue_email(&self, m: &OutgoingEmail) -> Result<i64> {
-        let mut tx = self.w().begin().await?;
-        let id = insert_email(&mut tx, m).await?;
+        let mut tx = self.begin().await?;
+        let id = tx.enqueue_email(m).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -215,5 +247,44 @@ impl Store {
             .execute(self.w())
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(kind: &str, payload: &str) -> Job {
+        Job {
+            id: 1,
+            kind: kind.into(),
+            payload: payload.into(),
+            attempts: 1,
+            max_attempts: 3,
+        }
+    }
+
+    #[test]
+    fn a_job_reads_back_as_the_kind_it_was_queued_as() {
+        let queued = JobKind::SendEmail { outbox_id: 7 };
+        let stored = job(queued.name(), &serde_json::to_string(&queued).unwrap());
+        assert_eq!(stored.work().unwrap(), queued);
+        assert_eq!(
+            job("send_email", r#"{"outbox_id":7}"#).work().unwrap(),
+            queued,
+            "rows written before the payload carried its kind"
+        );
+        assert_eq!(
+            job("close_postings", "{}").work().unwrap(),
+            JobKind::ClosePostings
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_and_misfitting_payloads_are_errors() {
+        assert!(job("send_fax", "{}").work().is_err());
+        assert!(job("send_email", "{}").work().is_err());
+        assert!(job("send_email", r#"{"outbox_id":"x"}"#).work().is_err());
+        assert!(job("send_email", "not json").work().is_err());
     }
 }

@@ -6,13 +6,20 @@
 //!
 //! SQLite gets two pools: many readers and one writer, so writers queue in the pool instead of
 //! failing with "database is locked". PostgreSQL uses one pool for both.
+//!
+//! A change of several steps takes one [`Tx`] on the write pool; each step is a `Tx` method, so a
+//! larger change composes the steps and commits once. Reads of personal data write their audit
+//! entry in the same transaction as the read (see [`Reader`]).
 
 mod applications;
 mod audit;
 mod bulk;
 mod jobs;
+mod maintenance;
 mod org;
 mod postings;
+mod search;
+mod security;
 mod sessions;
 pub mod testing;
 mod users;
@@ -21,8 +28,11 @@ pub use applications::*;
 pub use audit::*;
 pub use bulk::*;
 pub use jobs::*;
+pub use maintenance::*;
 pub use org::*;
 pub use postings::*;
+pub use search::*;
+pub use security::*;
 pub use users::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -38,6 +48,9 @@ pub enum StoreError {
     NotFound,
     #[error("already exists: {0}")]
     Conflict(String),
+    /// A rule of the domain refused the change; the web shows `Refused::key` to the user.
+    #[error(transparent)]
+    Refused(#[from] talentflyt_domain::Refused),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
@@ -187,6 +200,7 @@ impl Store {
             "outbox",
             "audit_log",
             "login_attempts",
+            "server_keys",
         ] {
             let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
             sqlx::query(&sql).execute(&self.write).await?;
@@ -199,6 +213,33 @@ impl Store {
     }
     pub(crate) fn w(&self) -> &AnyPool {
         &self.write
+    }
+}
+
+/// One transaction on the write pool. Dropped without [`Tx::commit`], it rolls back: a change of
+/// several steps happens whole or not at all. Store functions of several steps take one and run
+/// their steps as `Tx` methods, so a larger change can call the same steps on its own `Tx`.
+pub(crate) struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+impl Store {
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(Tx {
+            inner: self.write.begin().await?,
+        })
+    }
+}
+
+impl Tx {
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+
+    /// The connection, for the queries of one step.
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
     }
 }
 

@@ -2,13 +2,14 @@
 
 use crate::{Result, Store, StoreError};
 use sqlx::FromRow;
-use talentflyt_domain::org::{child_path, UnitKind};
+use talentflyt_domain::org::{check_nesting, child_path, UnitKind};
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
 pub struct OrgUnit {
     pub id: i64,
     pub parent_id: Option<i64>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: UnitKind,
     pub code: String,
     pub name_nb: String,
     pub name_en: String,
@@ -17,9 +18,6 @@ pub struct OrgUnit {
 }
 
 impl OrgUnit {
-    pub fn kind(&self) -> UnitKind {
-        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Section)
-    }
     pub fn name(&self, lang: talentflyt_domain::Lang) -> &str {
         match lang {
             talentflyt_domain::Lang::Nb => &self.name_nb,
@@ -40,24 +38,16 @@ pub struct NewUnit<'a> {
 const UNIT_COLS: &str = "id, parent_id, kind, code, name_nb, name_en, path, site";
 
 impl Store {
-    /// Add a unit under its parent (or a trust at the root); the kind must fit the parent's.
+    /// Add a unit under its parent (or a trust at the root). The kind must fit the parent's
+    /// ([`check_nesting`]); otherwise `StoreError::Refused`.
     pub async fn create_unit(&self, u: NewUnit<'_>) -> Result<OrgUnit> {
-        let parent_path = match u.parent_id {
-            Some(pid) => {
-                let parent = self.unit(pid).await?;
-                if parent.kind().child() != Some(u.kind) {
-                    return Err(StoreError::Other(format!(
-                        "a {} cannot hold a {}",
-                        parent.kind,
-                        u.kind.as_str()
-                    )));
-                }
-                parent.path
-            }
-            None if u.kind == UnitKind::Trust => "/".to_owned(),
-            None => return Err(StoreError::Other("only a trust can be at the root".into())),
+        let parent = match u.parent_id {
+            Some(pid) => Some(self.unit(pid).await?),
+            None => None,
         };
-        let mut tx = self.w().begin().await?;
+        check_nesting(parent.as_ref().map(|p| p.kind), u.kind)?;
+        let parent_path = parent.map_or_else(|| "/".to_owned(), |p| p.path);
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO org_units (parent_id, kind, code, name_nb, name_en, site) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -67,14 +57,14 @@ impl Store {
         .bind(u.name_nb)
         .bind(u.name_en)
         .bind(u.site)
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await
         .map_err(|e| StoreError::from_insert(e, "org unit code"))?;
         let path = child_path(&parent_path, id);
         sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
             .bind(&path)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         tx.commit().await?;
         self.unit(id).await

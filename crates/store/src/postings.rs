@@ -1,8 +1,14 @@
 //! Postings: written by HR, published on the career site.
 
-use crate::{now, Result, Store, StoreError};
+use crate::{now, Result, Store, StoreError, Tx};
+use chrono::NaiveDate;
 use sqlx::FromRow;
-use talentflyt_domain::posting::{search_text, PostingDraft, PostingStatus};
+use talentflyt_domain::posting::{
+    search_text, Engagement, PostingDraft, PostingStatus, PublicView, Transition,
+};
+
+/// Which postings a staff member sees in the back office: see `Access::staff_scope`.
+pub use talentflyt_domain::org::StaffScope;
 
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
 pub struct Posting {
@@ -12,22 +18,46 @@ pub struct Posting {
     pub title: String,
     pub body: String,
     pub profession: String,
-    pub engagement: String,
+    #[sqlx(try_from = "String")]
+    pub engagement: Engagement,
     pub extent_percent: i64,
     pub positions: i64,
+    /// `YYYY-MM-DD`, a Norwegian day.
     pub deadline: String,
-    pub status: String,
+    /// As stored; [`Posting::effective_status`] is what the rules go by.
+    #[sqlx(try_from = "String")]
+    pub status: PostingStatus,
     pub published_at: Option<i64>,
     pub created_at: i64,
 }
 
 impl Posting {
-    pub fn status(&self) -> PostingStatus {
-        PostingStatus::parse(&self.status).unwrap_or(PostingStatus::Draft)
+    pub fn deadline_date(&self) -> Option<NaiveDate> {
+        parse_day(&self.deadline)
     }
-    pub fn deadline_date(&self) -> Option<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(&self.deadline, "%Y-%m-%d").ok()
+    /// Published past its deadline counts as closed.
+    pub fn effective_status(&self, today: NaiveDate) -> PostingStatus {
+        match self.deadline_date() {
+            Some(d) => self.status.effective(d, today),
+            None => self.status,
+        }
     }
+    /// What the career site shows of this posting today.
+    pub fn public_view(&self, today: NaiveDate) -> PublicView {
+        match self.deadline_date() {
+            Some(d) => PublicView::of(self.status, d, today),
+            // A deadline that is not a date was never written by this application: show nothing.
+            None => PublicView::NotFound,
+        }
+    }
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 const POSTING_COLS: &str =
@@ -41,11 +71,13 @@ pub struct PostingCard {
     pub unit_id: i64,
     pub unit_path: String,
     pub profession: String,
-    pub engagement: String,
+    #[sqlx(try_from = "String")]
+    pub engagement: Engagement,
     pub extent_percent: i64,
     pub positions: i64,
     pub deadline: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PostingStatus,
     pub published_at: Option<i64>,
     pub applications: i64,
 }
@@ -63,13 +95,6 @@ pub struct PublicFilter {
     pub today: String,
     pub offset: i64,
     pub limit: i64,
-}
-
-/// Which postings a staff member sees in the back office.
-#[derive(Debug, Clone, Default)]
-pub struct StaffScope {
-    pub unit_paths: Vec<String>,
-    pub posting_ids: Vec<i64>,
 }
 
 /// Bind-parameter builder for queries whose WHERE clause depends on the filters.
@@ -99,13 +124,17 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-impl Store {
-    pub async fn create_posting(&self, d: &PostingDraft, created_by: Option<i64>) -> Result<i64> {
+impl Tx {
+    /// Save a new draft and give it its reference (`YYYY-id`).
+    pub(crate) async fn create_posting(
+        &mut self,
+        d: &PostingDraft,
+        created_by: Option<i64>,
+    ) -> Result<i64> {
         let t = now();
-        let mut tx = self.w().begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at, search_text)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $11, $12) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
         )
         .bind(format!("tmp-{}", rand::random::<u64>()))
         .bind(d.unit_id)
@@ -115,37 +144,99 @@ impl Store {
         .bind(d.engagement.as_str())
         .bind(d.extent_percent)
         .bind(d.positions)
-        .bind(d.deadline.format("%Y-%m-%d").to_string())
+        .bind(day(d.deadline))
+        .bind(PostingStatus::Draft.as_str())
         .bind(created_by)
         .bind(t)
         .bind(search_text(&d.title, &d.body))
-        .fetch_one(&mut *tx)
+        .fetch_one(self.conn())
         .await?;
         let reference = format!("{}-{id}", chrono::Utc::now().format("%Y"));
         sqlx::query("UPDATE postings SET reference = $1 WHERE id = $2")
             .bind(reference)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(self.conn())
             .await?;
+        Ok(id)
+    }
+
+    /// Take `step` in the posting's life if the domain allows it from its current status
+    /// ([`PostingStatus::after`]); returns the new status.
+    pub(crate) async fn change_posting_status(
+        &mut self,
+        id: i64,
+        step: Transition,
+        today: NaiveDate,
+    ) -> Result<PostingStatus> {
+        let (status, deadline): (String, String) =
+            sqlx::query_as("SELECT status, deadline FROM postings WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.conn())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let from = PostingStatus::parse(&status)
+            .ok_or_else(|| StoreError::Other(format!("posting {id} has status {status:?}")))?;
+        let deadline = parse_day(&deadline)
+            .ok_or_else(|| StoreError::Other(format!("posting {id} has no valid deadline")))?;
+        let to = from.after(step, deadline, today)?;
+        let t = now();
+        let n = sqlx::query(
+            "UPDATE postings SET status = $1, updated_at = $2, published_at = CASE WHEN $1 = 'published' AND published_at IS NULL THEN $2 ELSE published_at END WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(t)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            // Someone else changed it between our read and our write.
+            return Err(StoreError::Conflict("posting status".into()));
+        }
+        Ok(to)
+    }
+}
+
+impl Store {
+    /// Save a new draft; returns its id.
+    pub async fn create_posting(&self, d: &PostingDraft, created_by: Option<i64>) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id = tx.create_posting(d, created_by).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn set_posting_status(&self, id: i64, status: PostingStatus) -> Result<()> {
-        let t = now();
-        let n = sqlx::query(
-            "UPDATE postings SET status = $1, updated_at = $2, published_at = CASE WHEN $1 = 'published' AND published_at IS NULL THEN $2 ELSE published_at END WHERE id = $3",
+    /// Put a draft on the career site. Refused (`StoreError::Refused`) unless it is a draft whose
+    /// deadline is today or later.
+    pub async fn publish_posting(&self, id: i64, today: NaiveDate) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.change_posting_status(id, Transition::Publish, today)
+            .await?;
+        tx.commit().await
+    }
+
+    /// End a published posting (early, or after its deadline). Refused unless it is published.
+    pub async fn close_posting(&self, id: i64, today: NaiveDate) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.change_posting_status(id, Transition::Close, today)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Write down as closed every published posting whose deadline day is over (they already
+    /// count as closed: [`PostingStatus::effective`]). Returns how many were closed.
+    pub async fn close_expired_postings(&self, today: NaiveDate) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE postings SET status = $1, updated_at = $2 WHERE status = $3 AND deadline < $4",
         )
-        .bind(status.as_str())
-        .bind(t)
-        .bind(id)
+        .bind(PostingStatus::Closed.as_str())
+        .bind(now())
+        .bind(PostingStatus::Published.as_str())
+        .bind(day(today))
         .execute(self.w())
         .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        .rows_affected())
     }
 
     pub async fn posting(&self, id: i64) -> Result<Posting> {
@@ -164,7 +255,10 @@ impl Store {
             clauses: vec![],
             texts: vec![],
         };
-        w.clauses.push("p.status = 'published'".into());
+        w.push(
+            |n| format!("p.status = ${n}"),
+            PostingStatus::Published.as_str().into(),
+        );
         w.push(|n| format!("p.deadline >= ${n}"), f.today.clone());
         for word in &f.words {
             w.push(

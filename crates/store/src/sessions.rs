@@ -99,3 +99,12 @@ impl Store {
         Ok(n)
     }
 }
+
+impl Store {
+    /// How many sessions are stored (for tests and operators: anonymous visitors make none).
+    pub async fn session_count(&self) -> crate::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+            .fetch_one(self.r())
+            .await?)
+    }
+}

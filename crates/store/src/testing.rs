@@ -129,6 +129,25 @@ pub async fn try_tamper_with_audit(store: &Store, id: i64) -> crate::Result<()> 
     Ok(())
 }
 
+/// Run raw SQL (several statements allowed, no parameters) on one connection: for tests that
+/// act as an attacker or an operator.
+pub async fn execute_raw(store: &Store, sql: &str) -> crate::Result<()> {
+    use sqlx::Executor;
+    let mut conn = store.w().acquire().await?;
+    conn.execute(sql).await?;
+    Ok(())
+}
+
+/// Run `sql` as database role `role` in a transaction that is rolled back whatever happens.
+pub async fn execute_as(store: &Store, role: &str, sql: &str) -> crate::Result<()> {
+    use sqlx::Executor;
+    let mut tx = store.w().begin().await?;
+    tx.execute(format!("SET LOCAL ROLE {role}").as_str())
+        .await?;
+    tx.execute(sql).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::server_url_with_db;

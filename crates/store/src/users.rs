@@ -121,22 +121,7 @@ impl Store {
         unit_id: Option<i64>,
         posting_id: Option<i64>,
     ) -> Result<()> {
-        let ok = if role.scoped_to_posting() {
-            posting_id.is_some() && unit_id.is_none()
-        } else {
-            unit_id.is_some() && posting_id.is_none()
-        };
-        if !ok {
-            return Err(StoreError::Other(format!(
-                "{} is granted on {}",
-                role.as_str(),
-                if role.scoped_to_posting() {
-                    "a posting"
-                } else {
-                    "an org unit"
-                }
-            )));
-        }
+        talentflyt_domain::org::grant_scope(role, unit_id, posting_id)?;
         sqlx::query(
             "INSERT INTO role_grants (user_id, role, unit_id, posting_id) VALUES ($1, $2, $3, $4)",
         )
@@ -168,41 +153,5 @@ impl Store {
                 })
                 .collect(),
         })
-    }
-
-    pub async fn record_login_attempt(
-        &self,
-        username: &str,
-        ip: &str,
-        succeeded: bool,
-    ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO login_attempts (username, ip, succeeded, at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(username.to_lowercase())
-        .bind(ip)
-        .bind(succeeded as i64)
-        .bind(now())
-        .execute(self.w())
-        .await?;
-        Ok(())
-    }
-
-    /// Failed sign-ins for this user name or from this address since `since` (Unix seconds).
-    pub async fn recent_login_failures(&self, username: &str, ip: &str, since: i64) -> Result<i64> {
-        let by_user: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND succeeded = 0 AND at >= $2")
-            .bind(username.to_lowercase())
-            .bind(since)
-            .fetch_one(self.r())
-            .await?;
-        // An address gets more room than one account: many staff share a hospital's NAT.
-        let by_ip: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND succeeded = 0 AND at >= $2",
-        )
-        .bind(ip)
-        .bind(since)
-        .fetch_one(self.r())
-        .await?;
-        Ok(by_user.max(by_ip / 4))
     }
 }

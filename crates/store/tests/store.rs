@@ -1,7 +1,8 @@
 //! The storage story, run against SQLite and, when TALENTFLYT_TEST_POSTGRES is set, PostgreSQL.
 
 use talentflyt_domain::org::{Role, UnitKind};
-use talentflyt_domain::posting::{Engagement, PostingDraft, PostingStatus};
+use talentflyt_domain::posting::{Engagement, Phase, PostingDraft, PostingStatus, Transition};
+use talentflyt_domain::Refused;
 use talentflyt_store::testing::TestDb;
 use talentflyt_store::*;
 
@@ -65,6 +66,11 @@ fn email(to: &str) -> OutgoingEmail {
     }
 }
 
+/// Today as the tests' postings count it (their deadlines are two weeks ahead of it).
+fn today_date() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
 const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
 
 fn app<'a>(posting_id: i64, given: &'a str, mail: &'a str) -> NewApplication<'a> {
@@ -102,9 +108,30 @@ async fn the_org_tree_nests_and_refuses_wrong_levels() {
         })
         .await;
     assert!(
-        wrong.is_err(),
-        "a section directly under a trust is refused"
+        matches!(
+            wrong,
+            Err(StoreError::Refused(Refused::UnitNesting {
+                parent: Some(UnitKind::Trust),
+                kind: UnitKind::Section
+            }))
+        ),
+        "a section directly under a trust is refused: {wrong:?}"
     );
+    let clinic_at_root = s
+        .create_unit(NewUnit {
+            parent_id: None,
+            kind: UnitKind::Clinic,
+            code: "Y",
+            name_nb: "y",
+            name_en: "y",
+            site: "",
+        })
+        .await;
+    assert!(
+        matches!(clinic_at_root, Err(StoreError::Refused(_))),
+        "only a trust stands at the root"
+    );
+    assert_eq!(dept.kind, UnitKind::Department);
     let dup = s
         .create_unit(NewUnit {
             parent_id: Some(trust.id),
@@ -171,29 +198,44 @@ async fn users_get_scoped_access_and_unique_names() {
 }
 
 #[tokio::test]
-async fn login_failures_are_counted_per_user_name() {
+async fn sign_in_attempts_are_reserved_atomically_per_user_name_and_address() {
     let db = TestDb::new().await;
     let s = &db.store;
-    for _ in 0..3 {
-        s.record_login_attempt("Kari", "10.0.0.1", false)
-            .await
-            .unwrap();
+    // Parallel reservations for one name: exactly five get through, whatever the interleaving.
+    let tries: Vec<_> = (0..20)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.reserve_login_attempt("Kari", &format!("10.0.0.{i}"))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for t in tries {
+        if t.await.unwrap() == LoginReservation::Allowed {
+            allowed += 1;
+        }
     }
-    s.record_login_attempt("kari", "10.0.0.1", true)
-        .await
-        .unwrap();
+    assert_eq!(allowed, 5);
     assert_eq!(
-        s.recent_login_failures("kari", "10.0.0.9", now() - 60)
-            .await
-            .unwrap(),
-        3
+        s.reserve_login_attempt("kari", "10.0.0.99").await.unwrap(),
+        LoginReservation::Locked,
+        "user names are compared without case"
     );
+    // A successful attempt gives its reservation back; another name is not affected.
     assert_eq!(
-        s.recent_login_failures("ola", "10.0.0.9", now() - 60)
-            .await
-            .unwrap(),
-        0
+        s.reserve_login_attempt("ola", "10.0.1.1").await.unwrap(),
+        LoginReservation::Allowed
     );
+    s.release_login_attempt("ola", "10.0.1.1").await.unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            s.reserve_login_attempt("ola", "10.0.1.1").await.unwrap(),
+            LoginReservation::Allowed
+        );
+    }
 }
 
 #[tokio::test]
@@ -229,15 +271,11 @@ async fn published_postings_appear_on_the_career_site_until_the_deadline() {
         0,
         "drafts are not public"
     );
-    s.set_posting_status(id, PostingStatus::Published)
-        .await
-        .unwrap();
-    s.set_posting_status(other, PostingStatus::Published)
-        .await
-        .unwrap();
+    s.publish_posting(id, today_date()).await.unwrap();
+    s.publish_posting(other, today_date()).await.unwrap();
     let (cards, total) = s.public_postings(&filter).await.unwrap();
     assert_eq!(total, 2);
-    assert!(cards.iter().all(|c| c.status == "published"));
+    assert!(cards.iter().all(|c| c.status == PostingStatus::Published));
     let p = s.posting(id).await.unwrap();
     assert!(p.published_at.is_some());
     assert!(p.reference.ends_with(&format!("-{id}")));
@@ -290,21 +328,29 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
         .submit_application(&app(pid, "Åse", "ase@example.no"), &email("ase@example.no"))
         .await
         .unwrap();
-    let a = s.application(aid).await.unwrap();
-    assert_eq!(
-        (a.given_name.as_str(), a.phase.as_str()),
-        ("Åse", "applied")
-    );
-    let docs = s.documents_of(aid).await.unwrap();
+    let reader = Reader::user(1, "10.0.0.1");
+    let record = s.read_application(&reader, aid).await.unwrap();
+    let a = &record.application;
+    assert_eq!((a.given_name.as_str(), a.phase), ("Åse", Phase::Applied));
+    let docs = &record.documents;
     assert_eq!(docs.len(), 1);
-    assert_eq!(s.document(aid, docs[0].id).await.unwrap().content, PDF);
+    assert_eq!(
+        s.read_document(&reader, aid, docs[0].id)
+            .await
+            .unwrap()
+            .content,
+        PDF
+    );
     assert!(
-        s.document(aid + 1, docs[0].id).await.is_err(),
+        s.read_document(&reader, aid + 1, docs[0].id).await.is_err(),
         "a document is reached only through its own application"
     );
-    let trail = s.audit_trail("application", aid).await.unwrap();
-    assert_eq!(trail.len(), 1);
-    assert_eq!(trail[0].actor_kind, "candidate");
+    let trail = s.audit_trail(SubjectKind::Application, aid).await.unwrap();
+    assert_eq!(trail.len(), 3, "submitted, read, downloaded");
+    assert_eq!(
+        (trail[0].actor_kind.as_str(), trail[0].action),
+        ("candidate", AuditAction::Create)
+    );
     assert_eq!(
         s.queue_counts().await.unwrap().queued,
         1,
@@ -331,7 +377,7 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
         .await;
     assert!(err.is_err());
     assert_eq!(s.queue_counts().await.unwrap().queued, 1);
-    assert_eq!(s.applications_for_posting(pid).await.unwrap().len(), 1);
+    assert_eq!(s.list_applications(&reader, pid).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -340,32 +386,38 @@ async fn the_audit_trail_cannot_be_rewritten() {
     let s = &db.store;
     s.audit(AuditEvent {
         actor: Actor::User(1),
-        action: "read",
-        subject_kind: "application",
+        action: AuditAction::Read,
+        subject_kind: SubjectKind::Application,
         subject_id: 7,
         ip: "10.1.1.1",
         detail: "",
     })
     .await
     .unwrap();
-    let entry = &s.audit_trail("application", 7).await.unwrap()[0];
+    let entry = &s.audit_trail(SubjectKind::Application, 7).await.unwrap()[0];
     assert_eq!(
-        (entry.actor_id, entry.action.as_str(), entry.ip.as_str()),
-        (Some(1), "read", "10.1.1.1")
+        (entry.actor_id, entry.action, entry.ip.as_str()),
+        (Some(1), AuditAction::Read, "10.1.1.1")
     );
     assert!(
         talentflyt_store::testing::try_tamper_with_audit(s, entry.id)
             .await
             .is_err()
     );
-    assert_eq!(s.audit_trail("application", 7).await.unwrap()[0].detail, "");
+    assert_eq!(
+        s.audit_trail(SubjectKind::Application, 7).await.unwrap()[0].detail,
+        ""
+    );
 }
 
 #[tokio::test]
 async fn failed_jobs_retry_with_backoff_then_give_up() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let id = s.enqueue_job("test", "{}", now(), 2).await.unwrap();
+    let id = s
+        .enqueue_job(&JobKind::ClosePostings, now(), 2)
+        .await
+        .unwrap();
     let job = s.claim_job("w1", 60).await.unwrap().unwrap();
     assert_eq!((job.id, job.attempts), (id, 1));
     assert!(
@@ -381,7 +433,10 @@ async fn failed_jobs_retry_with_backoff_then_give_up() {
         "not before the backoff has passed"
     );
     // Make it due now, as if the backoff had passed.
-    let id2 = s.enqueue_job("test", "{}", now() - 10, 1).await.unwrap();
+    let id2 = s
+        .enqueue_job(&JobKind::ClosePostings, now() - 10, 1)
+        .await
+        .unwrap();
     let job2 = s.claim_job("w1", 60).await.unwrap().unwrap();
     assert_eq!(job2.id, id2);
     assert_eq!(
@@ -395,7 +450,10 @@ async fn failed_jobs_retry_with_backoff_then_give_up() {
 async fn a_job_whose_worker_died_is_taken_again_after_its_lease() {
     let db = TestDb::new().await;
     let s = &db.store;
-    let id = s.enqueue_job("test", "{}", now(), 3).await.unwrap();
+    let id = s
+        .enqueue_job(&JobKind::ClosePostings, now(), 3)
+        .await
+        .unwrap();
     let first = s.claim_job("dies", -1).await.unwrap().unwrap();
     let again = s.claim_job("lives", 60).await.unwrap().unwrap();
     assert_eq!((first.id, again.id, again.attempts), (id, id, 2));
@@ -410,7 +468,9 @@ async fn two_instances_take_each_job_exactly_once() {
     let b = db.second_instance().await;
     let n = 60;
     for _ in 0..n {
-        a.enqueue_job("test", "{}", now(), 3).await.unwrap();
+        a.enqueue_job(&JobKind::ClosePostings, now(), 3)
+            .await
+            .unwrap();
     }
     let take = |s: Store, name: &'static str| {
         tokio::spawn(async move {
@@ -441,7 +501,7 @@ async fn queued_jobs_survive_a_restart() {
     let db = TestDb::new().await;
     let id = db
         .store
-        .enqueue_job("test", "{\"n\":1}", now(), 3)
+        .enqueue_job(&JobKind::SendEmail { outbox_id: 41 }, now(), 3)
         .await
         .unwrap();
     db.store.close().await;
@@ -452,7 +512,10 @@ async fn queued_jobs_survive_a_restart() {
         .await
         .unwrap()
         .expect("the job is still there");
-    assert_eq!((job.id, job.payload.as_str()), (id, "{\"n\":1}"));
+    assert_eq!(
+        (job.id, job.work().unwrap()),
+        (id, JobKind::SendEmail { outbox_id: 41 })
+    );
 }
 
 #[tokio::test]
@@ -464,9 +527,7 @@ async fn search_ignores_case_for_norwegian_letters_too() {
         .create_posting(&draft(dept.id, "Sykepleier ØNH-poliklinikken"), None)
         .await
         .unwrap();
-    s.set_posting_status(id, PostingStatus::Published)
-        .await
-        .unwrap();
+    s.publish_posting(id, today_date()).await.unwrap();
     let today = chrono::Utc::now()
         .date_naive()
         .format("%Y-%m-%d")
@@ -480,4 +541,272 @@ async fn search_ignores_case_for_norwegian_letters_too() {
         };
         assert_eq!(s.public_postings(&f).await.unwrap().1, 1, "{word}");
     }
+}
+
+#[tokio::test]
+async fn reading_applications_leaves_an_entry_for_every_application_read() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let pid = s
+        .create_posting(&draft(dept.id, "Sykepleier"), None)
+        .await
+        .unwrap();
+    let other = s
+        .create_posting(&draft(dept.id, "Lege"), None)
+        .await
+        .unwrap();
+    let mut ids = vec![];
+    for (name, mail) in [("Åse", "ase@example.no"), ("Ola", "ola@example.no")] {
+        ids.push(
+            s.submit_application(&app(pid, name, mail), &email(mail))
+                .await
+                .unwrap(),
+        );
+    }
+    let elsewhere = s
+        .submit_application(
+            &app(other, "Per", "per@example.no"),
+            &email("per@example.no"),
+        )
+        .await
+        .unwrap();
+    let trail = |id| async move {
+        s.audit_trail(SubjectKind::Application, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .skip(1) // the candidate's own "create"
+            .map(|e| (e.actor_id, e.action, e.ip, e.detail))
+            .collect::<Vec<_>>()
+    };
+
+    // The cheap lookup that decides visibility reads no personal data and leaves no entry.
+    assert_eq!(s.application_posting_id(ids[0]).await.unwrap(), pid);
+    assert!(matches!(
+        s.application_posting_id(9999).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(trail(ids[0]).await.is_empty());
+
+    let manager = Reader::user(5, "10.0.0.5");
+    let listed = s.list_applications(&manager, pid).await.unwrap();
+    assert_eq!(listed.iter().map(|a| a.id).collect::<Vec<_>>(), ids);
+    let listed_entry = (
+        Some(5),
+        AuditAction::List,
+        "10.0.0.5".to_owned(),
+        format!("posting {pid}"),
+    );
+    for id in &ids {
+        assert_eq!(trail(*id).await, std::slice::from_ref(&listed_entry));
+    }
+    assert!(
+        trail(elsewhere).await.is_empty(),
+        "another posting's applicant was not listed"
+    );
+
+    let record = s.read_application(&manager, ids[1]).await.unwrap();
+    let doc = record.documents[0].id;
+    s.read_document(&manager, ids[1], doc).await.unwrap();
+    let union_rep = Reader::user(6, "10.0.0.6");
+    s.audit_denied(&union_rep, SubjectKind::Application, ids[1])
+        .await
+        .unwrap();
+    assert_eq!(
+        trail(ids[1]).await,
+        [
+            listed_entry,
+            (Some(5), AuditAction::Read, "10.0.0.5".into(), "".into()),
+            (
+                Some(5),
+                AuditAction::Download,
+                "10.0.0.5".into(),
+                format!("document {doc}")
+            ),
+            (Some(6), AuditAction::Denied, "10.0.0.6".into(), "".into()),
+        ]
+    );
+
+    // What is not there is neither read nor audited.
+    assert!(matches!(
+        s.read_application(&manager, 9999).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(s
+        .audit_trail(SubjectKind::Application, 9999)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        s.read_document(&manager, ids[0], doc).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(trail(ids[0]).await.len(), 1, "only the list entry");
+}
+
+#[tokio::test]
+async fn a_posting_goes_from_draft_to_published_to_closed_and_no_other_way() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let today = today_date();
+    let id = s
+        .create_posting(&draft(dept.id, "Sykepleier"), None)
+        .await
+        .unwrap();
+    let refused = |r: Result<()>| match r {
+        Err(StoreError::Refused(why)) => why,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(
+        refused(s.close_posting(id, today).await),
+        Refused::PostingTransition {
+            from: PostingStatus::Draft,
+            transition: Transition::Close
+        }
+    );
+    let p = s.posting(id).await.unwrap();
+    assert_eq!((p.status, p.published_at), (PostingStatus::Draft, None));
+    assert_eq!(p.engagement, Engagement::Permanent);
+
+    s.publish_posting(id, today).await.unwrap();
+    let p = s.posting(id).await.unwrap();
+    assert_eq!(p.status, PostingStatus::Published);
+    assert!(p.published_at.is_some());
+    assert!(matches!(
+        s.publish_posting(id, today).await,
+        Err(StoreError::Refused(Refused::PostingTransition { .. }))
+    ));
+
+    s.close_posting(id, today).await.unwrap();
+    assert_eq!(s.posting(id).await.unwrap().status, PostingStatus::Closed);
+    assert!(matches!(
+        s.publish_posting(id, today).await,
+        Err(StoreError::Refused(_))
+    ));
+    let filter = PublicFilter {
+        today: today.format("%Y-%m-%d").to_string(),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        s.public_postings(&filter).await.unwrap().1,
+        0,
+        "a closed posting is not listed"
+    );
+    assert!(matches!(
+        s.publish_posting(9999, today).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A draft whose deadline day is over is not published.
+    let late = s
+        .create_posting(&draft(dept.id, "Sent"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        refused(s.publish_posting(late, today + chrono::Days::new(15)).await),
+        Refused::DeadlinePassed
+    );
+}
+
+#[tokio::test]
+async fn postings_past_their_deadline_are_closed_in_bulk_and_drafts_left_alone() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let today = today_date();
+    let published = s
+        .create_posting(&draft(dept.id, "Publisert"), None)
+        .await
+        .unwrap();
+    s.publish_posting(published, today).await.unwrap();
+    let drafted = s
+        .create_posting(&draft(dept.id, "Utkast"), None)
+        .await
+        .unwrap();
+    // The deadline is 14 days ahead: on the deadline day nothing closes, the day after it does.
+    assert_eq!(
+        s.close_expired_postings(today + chrono::Days::new(14))
+            .await
+            .unwrap(),
+        0
+    );
+    let p = s.posting(published).await.unwrap();
+    assert_eq!(
+        p.effective_status(today + chrono::Days::new(15)),
+        PostingStatus::Closed,
+        "it counts as closed before the job writes it down"
+    );
+    assert!(!p.public_view(today + chrono::Days::new(15)).is_listed());
+    assert!(p.public_view(today + chrono::Days::new(15)).is_visible());
+    assert_eq!(
+        s.close_expired_postings(today + chrono::Days::new(15))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.posting(published).await.unwrap().status,
+        PostingStatus::Closed
+    );
+    assert_eq!(
+        s.posting(drafted).await.unwrap().status,
+        PostingStatus::Draft
+    );
+}
+
+/// On PostgreSQL the server can run as a role that may only add to and read the audit trail;
+/// even the owner cannot empty it (README, "Running on PostgreSQL").
+#[tokio::test]
+async fn on_postgresql_the_audit_trail_cannot_be_emptied_and_the_app_role_only_appends() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    if s.backend() != Backend::Postgres {
+        return;
+    }
+    s.audit(AuditEvent {
+        actor: Actor::System,
+        action: AuditAction::Read,
+        subject_kind: SubjectKind::Application,
+        subject_id: 1,
+        ip: "test",
+        detail: "",
+    })
+    .await
+    .unwrap();
+    let refused = testing::execute_raw(s, "TRUNCATE audit_log").await;
+    assert!(refused.is_err(), "TRUNCATE is refused");
+    let role = format!("tf_app_{}", rand::random::<u32>());
+    testing::execute_raw(
+        s,
+        &format!(
+            "CREATE ROLE {role} NOLOGIN;
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+             GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role};
+             REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role};"
+        ),
+    )
+    .await
+    .unwrap();
+    testing::execute_as(
+        s,
+        &role,
+        "INSERT INTO audit_log (at, actor_kind, action, subject_kind, subject_id, ip, detail) VALUES (1, 'system', 'read', 'application', 2, 'test', '')",
+    )
+    .await
+    .expect("the app role adds to the trail");
+    testing::execute_as(s, &role, "SELECT COUNT(*) FROM audit_log")
+        .await
+        .expect("and reads it");
+    for sql in [
+        "UPDATE audit_log SET detail = 'x'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
+        let err = testing::execute_as(s, &role, sql).await;
+        assert!(err.is_err(), "{sql} as the app role");
+    }
+    let _ = testing::execute_raw(s, &format!("DROP OWNED BY {role}; DROP ROLE {role};")).await;
 }

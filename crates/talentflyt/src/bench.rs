@@ -1,6 +1,8 @@
-//! `talentflyt bench`: generate the demo data set (timed), serve it in-process, and load the
-//! career site's list page and one ad page with a keep-alive HTTP/1.1 load generator. Prints
-//! requests per second and latency percentiles; asserts nothing.
+//! `talentflyt bench`: generate the demo data set (timed) into a temporary SQLite file or a given
+//! database, serve it in-process, and load it with a keep-alive HTTP/1.1 load generator: the
+//! career site's list page and one ad page (both served from the page cache), distinct filtered
+//! searches that no cache can answer, and the back office's posting list. Prints requests per
+//! second, latency percentiles and peak memory; asserts nothing.
 
 use crate::config::{DbArgs, ServeArgs};
 use crate::demo;
@@ -8,10 +10,10 @@ use anyhow::Context;
 use bytes::Bytes;
 use clap::{Args, Parser};
 use hdrhistogram::Histogram;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Full};
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,16 +22,28 @@ pub struct BenchArgs {
     /// Size of the generated data set relative to OUS.
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
+    /// Years of history in the generated data set, 1 to 20 (see `demo --years`).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=demo::MAX_YEARS as i64))]
+    pub years: u32,
+    /// Generate the data set into this database (`sqlite://…` or `postgres://…`) instead of a
+    /// temporary SQLite file. Deliberately not read from DATABASE_URL.
+    #[arg(long = "database-url")]
+    pub database_url: Option<String>,
+    /// Delete everything in --database-url first; without it a database that holds data is
+    /// refused.
+    #[arg(long)]
+    pub reset: bool,
     /// Concurrent keep-alive connections.
     #[arg(long, default_value_t = 64)]
     pub connections: usize,
-    /// Seconds of measurement per page (after one second of warm-up).
+    /// Seconds of measurement per load (after one second of warm-up).
     #[arg(long, default_value_t = 10)]
     pub duration: u64,
     /// Load an already running server at this base URL (e.g. http://127.0.0.1:8080) instead.
     #[arg(long)]
     pub url: Option<String>,
-    /// Paths to load; default: the career-site list and the newest open ad.
+    /// Paths to load, each a fixed URL; default: the career-site list, the newest open ad,
+    /// distinct searches and the back-office list.
     #[arg(long = "path")]
     pub paths: Vec<String>,
     /// Seconds the server keeps rendered public pages (0 renders every request from the database).
@@ -54,26 +68,126 @@ pub struct Figures {
     pub seconds: f64,
     pub bytes: u64,
     pub hist: Histogram<u64>,
+    /// The process's peak resident memory during the load, in MiB, when Linux tells it.
+    pub peak_mib: Option<f64>,
+}
+
+impl Figures {
+    fn rate(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+    fn p99_ms(&self) -> f64 {
+        self.hist.value_at_quantile(0.99) as f64 / 1000.0
+    }
+}
+
+/// Where each request of a load goes.
+#[derive(Clone)]
+pub enum Target {
+    /// The same path every time (what a page cache serves).
+    Fixed(String),
+    /// A new path for every request, from the request's number in the whole load (warm-up
+    /// included), so a generator that never repeats itself gives URLs no cache has seen.
+    Each(Arc<dyn Fn(u64) -> String + Send + Sync>),
+}
+
+/// One load: a name for the table, where its requests go, and a cookie to send (a signed-in
+/// staff member's session).
+#[derive(Clone)]
+pub struct Load {
+    pub name: String,
+    pub target: Target,
+    pub cookie: Option<String>,
+    /// Counts requests across warm-up and measurement.
+    counter: Arc<AtomicU64>,
+}
+
+impl Load {
+    pub fn fixed(path: &str) -> Load {
+        Load::new(path, Target::Fixed(path.to_owned()), None)
+    }
+    pub fn new(name: &str, target: Target, cookie: Option<String>) -> Load {
+        Load {
+            name: name.to_owned(),
+            target,
+            cookie,
+            counter: Arc::new(AtomicU64::new(0)),
+        }
+    }
+    fn next_path(&self) -> String {
+        match &self.target {
+            Target::Fixed(p) => p.clone(),
+            Target::Each(f) => f(self.counter.fetch_add(1, Ordering::Relaxed)),
+        }
+    }
+}
+
+/// What the run generated, for the summary line.
+struct Generated {
+    years: u32,
+    backend: &'static str,
+    postings: usize,
+    applications: usize,
+    seconds: f64,
+    peak_mib: Option<f64>,
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let (base, mut paths, _keep) = match &args.url {
-        Some(u) => (
-            u.trim_end_matches('/').to_owned(),
-            vec!["/jobs".to_owned()],
-            None,
-        ),
+    let started = Instant::now();
+    let mut loads: Vec<Load> = vec![];
+    let mut generated = None;
+    let (base, _keep) = match &args.url {
+        Some(u) => {
+            loads.push(Load::fixed("/jobs"));
+            loads.push(distinct_search_load());
+            (u.trim_end_matches('/').to_owned(), None)
+        }
         None => {
-            let dir = std::env::temp_dir().join(format!("talentflyt-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir)?;
-            let url = format!("sqlite://{}/demo.db", dir.display());
-            let store = demo::fresh_database(&url, true).await?;
-            println!("Generating the demo data set at scale {} …", args.scale);
-            let summary = demo::generate(&store, args.scale, 2026, true).await?;
+            let (url, cleanup) = match &args.database_url {
+                Some(url) => (url.clone(), None),
+                None => {
+                    let dir = std::env::temp_dir()
+                        .join(format!("talentflyt-bench-{}", std::process::id()));
+                    std::fs::create_dir_all(&dir)?;
+                    (
+                        format!("sqlite://{}/bench.db", dir.display()),
+                        Some(Cleanup(dir)),
+                    )
+                }
+            };
+            let store = demo::prepare_database(&url, args.reset).await?;
+            let backend = match store.backend() {
+                talentflyt_store::Backend::Sqlite => "SQLite",
+                talentflyt_store::Backend::Postgres => "PostgreSQL",
+            };
             println!(
-                "demo generation: {:.2} s for {} employees, {} postings, {} positions, {} applications",
-                summary.seconds, summary.employees, summary.postings, summary.positions, summary.applications
+                "Generating the demo data set ({} years, scale {}) into {backend} at {} …",
+                args.years,
+                args.scale,
+                demo::without_credentials(&url)
             );
+            reset_peak_memory();
+            let summary = demo::generate(&store, args.scale, args.years, 2026, true).await?;
+            let gen_peak = peak_memory_mib();
+            println!(
+                "demo generation: {:.2} s for {} years: {} employees, {} postings ({} open), {} positions, {} applications; peak memory {}",
+                summary.seconds,
+                summary.years,
+                summary.employees,
+                summary.postings,
+                summary.open_postings,
+                summary.positions,
+                summary.applications,
+                mib(gen_peak)
+            );
+            generated = Some(Generated {
+                years: summary.years,
+                backend,
+                postings: summary.postings,
+                applications: summary.applications,
+                seconds: summary.seconds,
+                peak_mib: gen_peak,
+            });
             // The server exactly as `serve` builds it, on a free port, without the job worker.
             let cache = args.public_cache_seconds.to_string();
             let mut serve = DefaultServe::parse_from([
@@ -100,59 +214,79 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 .await;
             });
             let open = store_open_posting(&store).await?;
-            (
-                format!("http://{addr}"),
-                vec!["/jobs".to_owned(), format!("/jobs/{open}")],
-                Some(Cleanup(dir)),
-            )
+            loads.push(Load::new(
+                "/jobs (list)",
+                Target::Fixed("/jobs".into()),
+                None,
+            ));
+            loads.push(Load::new(
+                "/jobs/{id} (ad)",
+                Target::Fixed(format!("/jobs/{open}")),
+                None,
+            ));
+            loads.push(distinct_search_load());
+            match back_office_load(addr, "hr", &summary.password, summary.postings).await {
+                Ok(load) => loads.push(load),
+                Err(e) => println!("(back-office load skipped: {e:#})"),
+            }
+            (format!("http://{addr}"), cleanup)
         }
     };
     if !args.paths.is_empty() {
-        paths = args.paths.clone();
+        loads = args.paths.iter().map(|p| Load::fixed(p)).collect();
     }
     let addr: SocketAddr = base
         .trim_start_matches("http://")
         .parse()
         .context("--url must be http://ip:port")?;
     println!(
-        "\n{} connections, {} s per page, against {base}",
+        "\n{} connections, {} s per load, against {base}",
         args.connections, args.duration
     );
-    println!(
-        "{:<22} {:>10} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}",
-        "page", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "KiB/resp"
-    );
-    let mut ours = vec![];
-    for path in &paths {
-        load(addr, path, args.connections, Duration::from_secs(1)).await?;
-        let f = load(
-            addr,
-            path,
-            args.connections,
-            Duration::from_secs(args.duration),
-        )
-        .await?;
-        print_row(path, &f);
-        ours.push(f.requests as f64 / f.seconds);
+    if args.url.is_none() {
+        println!(
+            "The server runs in this process: peak MiB is the resident memory of server, database pools{} and load generator together, highest during that load.",
+            if generated.as_ref().is_some_and(|g| g.backend == "PostgreSQL") {
+                " (not the PostgreSQL server)"
+            } else {
+                ""
+            }
+        );
+    } else {
+        println!("The server runs elsewhere: peak MiB is the load generator's own memory.");
     }
+    print_header();
+    let mut ours = vec![];
+    for l in &loads {
+        let f = measure(addr, l, args.connections, args.duration).await?;
+        print_row(&l.name, &f);
+        ours.push((l.clone(), f));
+    }
+    let fixed: Vec<(String, f64)> = ours
+        .iter()
+        .filter_map(|(l, f)| match &l.target {
+            Target::Fixed(p) if l.cookie.is_none() => Some((p.clone(), f.rate())),
+            _ => None,
+        })
+        .collect();
+    let paths: Vec<String> = fixed.iter().map(|(p, _)| p.clone()).collect();
     match Nginx::start(&args.nginx, addr, &paths).await {
         Ok(Some(nginx)) => {
             println!("\nnginx serving the same bytes as static files:");
-            for (i, path) in paths.iter().enumerate() {
-                load(nginx.addr, path, args.connections, Duration::from_secs(1)).await?;
-                let f = load(
+            print_header();
+            for (path, our_rate) in &fixed {
+                let f = measure(
                     nginx.addr,
-                    path,
+                    &Load::fixed(path),
                     args.connections,
-                    Duration::from_secs(args.duration),
+                    args.duration,
                 )
                 .await?;
                 print_row(path, &f);
-                let theirs = f.requests as f64 / f.seconds;
                 println!(
-                    "{:<22} talentflyt does {:.0} % of nginx's requests per second",
+                    "{:<26} talentflyt does {:.0} % of nginx's requests per second",
                     "",
-                    100.0 * ours[i] / theirs.max(1.0)
+                    100.0 * our_rate / f.rate().max(1.0)
                 );
             }
         }
@@ -162,22 +296,308 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         ),
         Err(e) => println!("\n(nginx comparison skipped: {e:#})"),
     }
+    println!("\n{}", summary_line(generated.as_ref(), &ours, started));
     Ok(())
 }
 
-fn print_row(path: &str, f: &Figures) {
+/// The last line of a run: what was generated and each load's figures.
+fn summary_line(
+    generated: Option<&Generated>,
+    ours: &[(Load, Figures)],
+    started: Instant,
+) -> String {
+    let mut parts = vec![];
+    if let Some(g) = generated {
+        parts.push(format!(
+            "{} years on {} ({} postings, {} applications, generated in {:.1} s, peak {})",
+            g.years,
+            g.backend,
+            g.postings,
+            g.applications,
+            g.seconds,
+            mib(g.peak_mib)
+        ));
+    }
+    for (l, f) in ours {
+        parts.push(format!(
+            "{} {:.0} req/s (p99 {:.1} ms, {} errors, peak {})",
+            l.name,
+            f.rate(),
+            f.p99_ms(),
+            f.errors,
+            mib(f.peak_mib)
+        ));
+    }
+    format!(
+        "Bench done in {:.0} s: {}.",
+        started.elapsed().as_secs_f64(),
+        parts.join("; ")
+    )
+}
+
+/// One second of warm-up, then `secs` seconds measured.
+async fn measure(
+    addr: SocketAddr,
+    l: &Load,
+    connections: usize,
+    secs: u64,
+) -> anyhow::Result<Figures> {
+    load(addr, l, connections, Duration::from_secs(1)).await?;
+    reset_peak_memory();
+    let mut f = load(addr, l, connections, Duration::from_secs(secs)).await?;
+    f.peak_mib = peak_memory_mib();
+    Ok(f)
+}
+
+fn print_header() {
+    println!(
+        "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>9} {:>8}",
+        "load", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "KiB/resp", "peak MiB"
+    );
+}
+
+fn print_row(name: &str, f: &Figures) {
     let ms = |q: f64| f.hist.value_at_quantile(q) as f64 / 1000.0;
     println!(
-        "{:<22} {:>10.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>8} {:>9.1}",
-        path,
-        f.requests as f64 / f.seconds,
+        "{:<26} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7} {:>9.1} {:>8}",
+        name,
+        f.rate(),
         ms(0.5),
         ms(0.9),
         ms(0.99),
         f.hist.max() as f64 / 1000.0,
         f.errors,
-        f.bytes as f64 / f.requests.max(1) as f64 / 1024.0
+        f.bytes as f64 / f.requests.max(1) as f64 / 1024.0,
+        f.peak_mib
+            .map(|m| format!("{m:.0}"))
+            .unwrap_or_else(|| "?".into())
     );
+}
+
+fn mib(m: Option<f64>) -> String {
+    m.map(|m| format!("{m:.0} MiB"))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The process's peak resident memory (VmHWM) in MiB; Linux only.
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Start the peak over from the current resident memory, so each load shows its own peak.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Filtered career-site searches, each request a combination of filters no earlier request of
+/// the run had, so the page cache never answers.
+fn distinct_search_load() -> Load {
+    let space = Arc::new(SearchSpace::new());
+    Load::new(
+        "search, distinct",
+        Target::Each(Arc::new(move |n| space.path(n))),
+        None,
+    )
+}
+
+/// Every combination of the career site's filters: one or two words from the demo ads, a clinic,
+/// a profession, an engagement and a page. Combinations are numbered, and request `n` takes
+/// combination `n × step mod size`, which never repeats for `n` below `size` (step and size
+/// have no common factor) and spreads neighbouring requests over words and filters.
+struct SearchSpace {
+    words: Vec<String>,
+    clinics: Vec<&'static str>,
+    professions: Vec<&'static str>,
+    step: u64,
+}
+
+const ENGAGEMENTS: [&str; 2] = ["permanent", "temporary"];
+const PAGES: u64 = 2;
+
+impl SearchSpace {
+    fn new() -> SearchSpace {
+        let mut s = SearchSpace {
+            words: demo::search_vocabulary(),
+            clinics: demo::data::CLINICS.iter().map(|c| c.code).collect(),
+            professions: demo::data::PROFESSIONS.iter().map(|p| p.code).collect(),
+            step: 1,
+        };
+        let size = s.size();
+        let mut step = (size as f64 * 0.618_033_988_7) as u64 | 1;
+        while gcd(step, size) != 1 {
+            step += 2;
+        }
+        s.step = step;
+        s
+    }
+
+    /// The second word is the first one's neighbour at distance 1..=(words-1)/2 in the word
+    /// list, or none; so every unordered pair of different words occurs at most once.
+    fn second_words(&self) -> u64 {
+        (self.words.len() as u64 - 1) / 2 + 1
+    }
+
+    fn size(&self) -> u64 {
+        self.words.len() as u64
+            * self.second_words()
+            * (self.clinics.len() as u64 + 1)
+            * (self.professions.len() as u64 + 1)
+            * (ENGAGEMENTS.len() as u64 + 1)
+            * PAGES
+    }
+
+    /// The path of request `n`.
+    fn path(&self, n: u64) -> String {
+        let size = self.size();
+        let mut x = ((n % size) as u128 * self.step as u128 % size as u128) as u64;
+        let mut digit = |radix: u64| {
+            let d = x % radix;
+            x /= radix;
+            d as usize
+        };
+        let page = digit(PAGES) + 1;
+        let engagement = digit(ENGAGEMENTS.len() as u64 + 1);
+        let profession = digit(self.professions.len() as u64 + 1);
+        let clinic = digit(self.clinics.len() as u64 + 1);
+        let first = digit(self.words.len() as u64);
+        let distance = digit(self.second_words());
+        let mut q = encode(&self.words[first]);
+        if distance > 0 {
+            q.push('+');
+            q.push_str(&encode(&self.words[(first + distance) % self.words.len()]));
+        }
+        let mut path = format!("/jobs?q={q}");
+        if clinic > 0 {
+            path.push_str(&format!("&clinic={}", self.clinics[clinic - 1]));
+        }
+        if profession > 0 {
+            path.push_str(&format!("&profession={}", self.professions[profession - 1]));
+        }
+        if engagement > 0 {
+            path.push_str(&format!("&engagement={}", ENGAGEMENTS[engagement - 1]));
+        }
+        path.push_str(&format!("&page={page}"));
+        path
+    }
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Percent-encoding for a query value: ASCII letters and digits stay, every other byte is encoded.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Sign in as a demo user through the login form (its CSRF token and session cookie), then load
+/// the back office's posting list, a different page for every request.
+async fn back_office_load(
+    addr: SocketAddr,
+    username: &str,
+    password: &str,
+    postings: usize,
+) -> anyhow::Result<Load> {
+    let form = request(addr, "GET", "/login", None, None).await?;
+    let cookie = form
+        .cookie
+        .context("the sign-in page set no session cookie")?;
+    let html = String::from_utf8_lossy(&form.body);
+    let token = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("no CSRF token in the sign-in form")?
+        .to_owned();
+    let body = format!(
+        "csrf={}&username={}&password={}",
+        encode(&token),
+        encode(username),
+        encode(password)
+    );
+    let signed_in = request(addr, "POST", "/login", Some(&cookie), Some(body)).await?;
+    anyhow::ensure!(
+        signed_in.status.is_redirection(),
+        "signing in as {username} answered {}",
+        signed_in.status
+    );
+    let cookie = signed_in.cookie.unwrap_or(cookie);
+    let check = request(addr, "GET", "/admin", Some(&cookie), None).await?;
+    anyhow::ensure!(
+        check.status.is_success(),
+        "/admin answered {} after signing in",
+        check.status
+    );
+    // 50 postings a page in the back office; page numbers past the end show the last page.
+    let pages = (postings as u64).div_ceil(50).max(1);
+    Ok(Load::new(
+        "/admin?page=N (staff)",
+        Target::Each(Arc::new(move |n| format!("/admin?page={}", n % pages + 1))),
+        Some(cookie),
+    ))
+}
+
+struct Answer {
+    status: hyper::StatusCode,
+    cookie: Option<String>,
+    body: Bytes,
+}
+
+/// One request on a new connection, for signing in.
+async fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<String>,
+) -> anyhow::Result<Answer> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "bench")
+        .header("accept-language", "nb-NO");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if form.is_some() {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let res = sender
+        .send_request(req.body(Full::new(Bytes::from(form.unwrap_or_default())))?)
+        .await?;
+    let status = res.status();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_owned)
+        .next();
+    let body = res.into_body().collect().await?.to_bytes();
+    Ok(Answer {
+        status,
+        cookie,
+        body,
+    })
 }
 
 /// An nginx process serving, for each path, the bytes our server answered, from a file.
@@ -192,13 +612,16 @@ impl Nginx {
         let Some(found) = which(bin) else {
             return Ok(None);
         };
+        if paths.is_empty() {
+            return Ok(None);
+        }
         let dir = std::env::temp_dir().join(format!("talentflyt-nginx-{}", std::process::id()));
         for sub in ["root", "logs", "tmp"] {
             std::fs::create_dir_all(dir.join(sub))?;
         }
         let mut locations = String::new();
         for (i, path) in paths.iter().enumerate() {
-            let body = fetch(ours, path).await?;
+            let body = request(ours, "GET", path, None, None).await?.body;
             let file = dir.join("root").join(format!("page{i}.html"));
             std::fs::write(&file, body)?;
             let exact = path.split('?').next().unwrap_or(path);
@@ -262,24 +685,6 @@ fn which(bin: &str) -> Option<std::path::PathBuf> {
     found
 }
 
-/// One GET, for the bytes nginx will serve.
-async fn fetch(addr: SocketAddr, path: &str) -> anyhow::Result<Bytes> {
-    let stream = tokio::net::TcpStream::connect(addr).await?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(conn);
-    let req = hyper::Request::get(path)
-        .header("host", "bench")
-        .header("accept-language", "nb-NO")
-        .body(Empty::<Bytes>::new())?;
-    Ok(sender
-        .send_request(req)
-        .await?
-        .into_body()
-        .collect()
-        .await?
-        .to_bytes())
-}
-
 struct Cleanup(std::path::PathBuf);
 impl Drop for Cleanup {
     fn drop(&mut self) {
@@ -300,10 +705,10 @@ async fn store_open_posting(store: &talentflyt_store::Store) -> anyhow::Result<i
         .context("the demo data has no open posting")
 }
 
-/// `connections` keep-alive connections each sending GET `path` back to back for `dur`.
+/// `connections` keep-alive connections each sending the load's requests back to back for `dur`.
 pub async fn load(
     addr: SocketAddr,
-    path: &str,
+    l: &Load,
     connections: usize,
     dur: Duration,
 ) -> anyhow::Result<Figures> {
@@ -312,7 +717,7 @@ pub async fn load(
     let mut tasks = vec![];
     for _ in 0..connections {
         let stop = stop.clone();
-        let path = path.to_owned();
+        let l = l.clone();
         tasks.push(tokio::spawn(async move {
             let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
             let (mut n, mut errors, mut bytes) = (0u64, 0u64, 0u64);
@@ -322,10 +727,13 @@ pub async fn load(
                 hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
             tokio::spawn(conn);
             while !stop.load(Ordering::Relaxed) {
-                let req = hyper::Request::get(&path)
+                let mut req = hyper::Request::get(l.next_path())
                     .header("host", "bench")
-                    .header("accept-language", "nb-NO")
-                    .body(Empty::<Bytes>::new())?;
+                    .header("accept-language", "nb-NO");
+                if let Some(c) = &l.cookie {
+                    req = req.header("cookie", c.as_str());
+                }
+                let req = req.body(Empty::<Bytes>::new())?;
                 let t = Instant::now();
                 let res = sender.send_request(req).await?;
                 let ok = res.status().is_success();
@@ -348,6 +756,7 @@ pub async fn load(
         seconds: 0.0,
         bytes: 0,
         hist: Histogram::new_with_bounds(1, 60_000_000, 3)?,
+        peak_mib: None,
     };
     for t in tasks {
         let (h, n, e, b) = t.await??;
@@ -358,4 +767,46 @@ pub async fn load(
     }
     total.seconds = started.elapsed().as_secs_f64();
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn distinct_searches_do_not_repeat_a_filter() {
+        let space = SearchSpace::new();
+        assert!(space.size() > 10_000_000, "{}", space.size());
+        // The filter as the server parses it: the set of words and each other parameter.
+        let mut seen = HashSet::new();
+        for n in 0..50_000 {
+            let path = space.path(n);
+            let mut words = vec![];
+            let mut rest = vec![];
+            for pair in path.trim_start_matches("/jobs?").split('&') {
+                match pair.strip_prefix("q=") {
+                    Some(q) => words.extend(q.split('+').map(str::to_owned)),
+                    None => rest.push(pair.to_owned()),
+                }
+            }
+            words.sort();
+            assert!(seen.insert((words, rest)), "request {n} repeats {path}");
+        }
+    }
+
+    #[test]
+    fn search_words_come_from_the_demo_ads() {
+        let words = demo::search_vocabulary();
+        assert!(words.len() > 100, "{}", words.len());
+        for w in ["sykepleier", "turnus", "intensivavdelingen", "vikariat"] {
+            assert!(words.iter().any(|x| x == w), "{w} missing");
+        }
+        assert!(words.iter().all(|w| w.chars().count() >= 5));
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("søknad"), "s%C3%B8knad");
+    }
 }

@@ -4,7 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
-use talentflyt_web::{Brand, OidcConfig, WebConfig};
+use talentflyt_web::{Brand, MetricsAccess, OidcConfig, RateLimitConfig, WebConfig};
 
 #[derive(Args, Clone, Debug)]
 pub struct DbArgs {
@@ -91,9 +91,76 @@ pub struct ServeArgs {
     /// trusted for the client's address; 0 uses the connection's address.
     #[arg(long, env = "TALENTFLYT_TRUSTED_PROXY_HOPS", default_value_t = 0)]
     pub trusted_proxy_hops: usize,
-    /// Bearer token that /metrics requires; unset leaves /metrics open (restrict it in the proxy).
+    /// Bearer token that /metrics requires. Unset: /metrics is open when the server listens on
+    /// loopback only, and closed otherwise.
     #[arg(long, env = "TALENTFLYT_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Minutes without activity after which a staff session ends.
+    #[arg(long, env = "TALENTFLYT_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in at which a staff session ends, however active.
+    #[arg(long, env = "TALENTFLYT_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+    /// Keys that sign form (CSRF) tokens, comma-separated, at least 32 characters each; the first
+    /// signs, all verify, so a new key goes first and the old one stays until forms made with it
+    /// have expired (a day). Unset: a random key kept in the database, shared by all instances.
+    #[arg(
+        long,
+        env = "TALENTFLYT_SECRET_KEYS",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub secret_keys: Vec<String>,
+    /// Megabytes the public page cache may hold.
+    #[arg(long, env = "TALENTFLYT_PUBLIC_CACHE_MB", default_value_t = 64)]
+    pub public_cache_mb: usize,
+    /// Seconds a request may take, upload included.
+    #[arg(long, env = "TALENTFLYT_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+    /// Seconds a client has to send a request's head (request line and headers), 1 to 30;
+    /// idle keep-alive connections are closed after it too.
+    #[arg(long, env = "TALENTFLYT_HEADER_TIMEOUT_SECONDS", default_value_t = 20)]
+    pub header_timeout_seconds: u64,
+    /// Requests handled at once; more wait their turn.
+    #[arg(
+        long,
+        env = "TALENTFLYT_MAX_CONCURRENT_REQUESTS",
+        default_value_t = 512
+    )]
+    pub max_concurrent_requests: usize,
+    /// Applications one address may send per hour.
+    #[arg(
+        long,
+        env = "TALENTFLYT_LIMIT_APPLICATIONS_PER_IP_HOUR",
+        default_value_t = 30
+    )]
+    pub limit_applications_per_ip_hour: u32,
+    /// Applications one e-mail address may send per hour.
+    #[arg(
+        long,
+        env = "TALENTFLYT_LIMIT_APPLICATIONS_PER_EMAIL_HOUR",
+        default_value_t = 10
+    )]
+    pub limit_applications_per_email_hour: u32,
+    /// Sign-in attempts one address may make per minute.
+    #[arg(
+        long,
+        env = "TALENTFLYT_LIMIT_LOGINS_PER_IP_MINUTE",
+        default_value_t = 30
+    )]
+    pub limit_logins_per_ip_minute: u32,
+    /// OpenID Connect sign-ins one address may start per minute.
+    #[arg(
+        long,
+        env = "TALENTFLYT_LIMIT_OIDC_STARTS_PER_IP_MINUTE",
+        default_value_t = 30
+    )]
+    pub limit_oidc_starts_per_ip_minute: u32,
+    /// Say that clients connect straight to this server over HTTPS, with no reverse proxy in
+    /// front. Without it, an https base URL and no trusted proxy hops is refused: behind a proxy
+    /// every client would share the proxy's address (throttling, rate limits, audit trail).
+    #[arg(long, env = "TALENTFLYT_NO_PROXY", default_value_t = false, action = clap::ArgAction::Set)]
+    pub no_proxy: bool,
     /// Contact (e-mail or phone) for reporting accessibility problems, shown on /accessibility.
     #[arg(long, env = "TALENTFLYT_A11Y_CONTACT")]
     pub a11y_contact: Option<String>,
@@ -120,6 +187,40 @@ impl ServeArgs {
                 anyhow::bail!("TALENTFLYT_COOKIE_SECURE must be auto, true or false, not {other:?}")
             }
         };
+        anyhow::ensure!(
+            !(self.base_url.starts_with("https://") && self.trusted_proxy_hops == 0 && !self.no_proxy),
+            "the base URL is https but TALENTFLYT_TRUSTED_PROXY_HOPS is 0: behind a reverse proxy every \
+             client would share the proxy's address, for sign-in throttling, rate limits and the audit \
+             trail alike. Set TALENTFLYT_TRUSTED_PROXY_HOPS to the number of proxies in front, or \
+             TALENTFLYT_NO_PROXY=true if clients really connect to this server directly"
+        );
+        anyhow::ensure!(
+            (1..=30).contains(&self.header_timeout_seconds),
+            "TALENTFLYT_HEADER_TIMEOUT_SECONDS must be between 1 and 30"
+        );
+        let mut secret_keys = vec![];
+        for k in self
+            .secret_keys
+            .iter()
+            .map(|k| k.trim())
+            .filter(|k| !k.is_empty())
+        {
+            anyhow::ensure!(
+                k.len() >= 32,
+                "each key in TALENTFLYT_SECRET_KEYS needs at least 32 characters"
+            );
+            secret_keys.push(k.as_bytes().to_vec());
+        }
+        let loopback = self
+            .bind
+            .parse::<std::net::SocketAddr>()
+            .is_ok_and(|a| a.ip().is_loopback())
+            || self.bind.starts_with("localhost:");
+        let metrics = match (&self.metrics_token, loopback) {
+            (Some(t), _) => MetricsAccess::Token(t.clone()),
+            (None, true) => MetricsAccess::Open,
+            (None, false) => MetricsAccess::Closed,
+        };
         Ok(WebConfig {
             base_url: self.base_url.trim_end_matches('/').to_owned(),
             brand: Brand {
@@ -134,9 +235,27 @@ impl ServeArgs {
             clamd: self.clamd.clone(),
             public_cache_ttl: Duration::from_secs(self.public_cache_seconds),
             trusted_proxy_hops: self.trusted_proxy_hops,
-            metrics_token: self.metrics_token.clone(),
+            metrics,
+            session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
+            session_max: Duration::from_secs(self.session_max_hours.max(1) * 3600),
+            secret_keys,
+            public_cache_bytes: self.public_cache_mb.max(1) * 1024 * 1024,
+            rate_limits: RateLimitConfig {
+                applications_per_ip_hour: self.limit_applications_per_ip_hour,
+                applications_per_email_hour: self.limit_applications_per_email_hour,
+                logins_per_ip_minute: self.limit_logins_per_ip_minute,
+                oidc_starts_per_ip_minute: self.limit_oidc_starts_per_ip_minute,
+            },
+            request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
+            max_concurrent_requests: self.max_concurrent_requests.max(1),
             a11y_contact: self.a11y_contact.clone(),
         })
+    }
+
+    pub fn server_limits(&self) -> talentflyt_web::server::ServerLimits {
+        talentflyt_web::server::ServerLimits {
+            header_read_timeout: Duration::from_secs(self.header_timeout_seconds.clamp(1, 30)),
+        }
     }
 
     pub fn mail_config(&self) -> talentflyt_jobs::MailConfig {
@@ -151,8 +270,10 @@ impl ServeArgs {
 pub fn init_logging(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Colour only on a terminal: a file or a pipe gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = if format == "json" {
         builder.json().flatten_event(true).try_init()

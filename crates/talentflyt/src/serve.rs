@@ -3,8 +3,7 @@
 use crate::config::{DbArgs, ServeArgs};
 use anyhow::Context;
 use clap::Args;
-use std::net::SocketAddr;
-use talentflyt_domain::org::{Role, UnitKind};
+use talentflyt_domain::org::{grant_scope, GrantScope, Role, UnitKind};
 use talentflyt_domain::person::Email;
 use talentflyt_domain::security::{password_acceptable, MIN_PASSWORD_LEN};
 use talentflyt_jobs::{Mailer, Worker};
@@ -87,16 +86,14 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 if let Err(e) = store.prune_sessions().await {
                     tracing::warn!(error = %e, "pruning sessions failed");
                 }
+                if let Err(e) = store.prune_login_throttle().await {
+                    tracing::warn!(error = %e, "pruning sign-in throttling failed");
+                }
             }
         })
     };
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    talentflyt_web::server::serve(listener, app, args.server_limits(), async {
         let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("shutting down");
     })
     .await?;
     let _ = stop_tx.send(true);
@@ -124,9 +121,10 @@ pub struct UserCreateArgs {
     /// Password for local sign-in (at least 12 characters). Leave out for OpenID Connect only.
     #[arg(long, env = "TALENTFLYT_NEW_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
-    /// hr_admin, hr_advisor, manager, committee_member, union_rep or employee.
-    #[arg(long)]
-    pub role: String,
+    /// The role; committee_member and union_rep are granted one posting (--posting), the others
+    /// an org unit and all below it (--unit).
+    #[arg(long, value_enum)]
+    pub role: Role,
     /// Org unit code the role applies to (and everything under it), e.g. OUS.
     #[arg(long)]
     pub unit: Option<String>,
@@ -154,13 +152,7 @@ async fn unit_id_by_code(store: &Store, code: Option<&str>) -> anyhow::Result<Op
 }
 
 pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
-    let role = Role::parse(&a.role).with_context(|| {
-        format!(
-            "unknown role {:?}; use one of {}",
-            a.role,
-            Role::ALL.map(|r| r.as_str()).join(", ")
-        )
-    })?;
+    let role = a.role;
     let email = Email::parse(&a.email)
         .map_err(|_| anyhow::anyhow!("{:?} is not a valid e-mail address", a.email))?;
     if let Some(pw) = &a.password {
@@ -169,23 +161,19 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
             "the password must be at least {MIN_PASSWORD_LEN} characters"
         );
     }
-    let scope_ok = if role.scoped_to_posting() {
-        a.posting.is_some() && a.unit.is_none()
-    } else {
-        a.unit.is_some() && a.posting.is_none()
-    };
-    anyhow::ensure!(
-        scope_ok,
-        "{} is granted {}",
-        role.as_str(),
-        if role.scoped_to_posting() {
-            "on one posting: give --posting ID and no --unit"
+    let scope = grant_scope(role, a.unit.as_deref(), a.posting).map_err(|e| {
+        let flags = if role.scoped_to_posting() {
+            "give --posting ID and no --unit"
         } else {
-            "on an org unit: give --unit CODE and no --posting"
-        }
-    );
+            "give --unit CODE and no --posting"
+        };
+        anyhow::anyhow!("{e}: {flags}")
+    })?;
     let store = open(&a.db).await?;
-    let unit_id = unit_id_by_code(&store, a.unit.as_deref()).await?;
+    let (unit_id, posting_id) = match scope {
+        GrantScope::Unit(code) => (unit_id_by_code(&store, Some(code)).await?, None),
+        GrantScope::Posting(id) => (None, Some(id)),
+    };
     let hash = a.password.as_deref().map(hash_password).transpose()?;
     let user = store
         .create_user(NewUser {
@@ -196,7 +184,7 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
         })
         .await
         .with_context(|| format!("creating user {:?}", a.username))?;
-    store.grant(user.id, role, unit_id, a.posting).await?;
+    store.grant(user.id, role, unit_id, posting_id).await?;
     if let Some(sub) = &a.oidc_subject {
         store.set_oidc_subject(user.id, sub).await?;
     }
@@ -217,9 +205,9 @@ pub async fn user_create(a: UserCreateArgs) -> anyhow::Result<()> {
 pub struct UnitCreateArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// trust, clinic, department or section.
-    #[arg(long)]
-    pub kind: String,
+    /// The level in the tree: a trust at the root, a clinic under it, then department, section.
+    #[arg(long, value_enum)]
+    pub kind: UnitKind,
     /// Short, unique code, e.g. OUS, AKU, AKU-INT.
     #[arg(long)]
     pub code: String,
@@ -238,12 +226,7 @@ pub struct UnitCreateArgs {
 }
 
 pub async fn unit_create(a: UnitCreateArgs) -> anyhow::Result<()> {
-    let kind = UnitKind::parse(&a.kind).with_context(|| {
-        format!(
-            "unknown kind {:?}; use trust, clinic, department or section",
-            a.kind
-        )
-    })?;
+    let kind = a.kind;
     let store = open(&a.db).await?;
     let parent_id = unit_id_by_code(&store, a.parent.as_deref()).await?;
     let unit = store
@@ -269,6 +252,22 @@ pub async fn unit_create(a: UnitCreateArgs) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use clap::ValueEnum;
+    use talentflyt_domain::org::{Role, UnitKind};
+
+    #[test]
+    fn the_command_line_takes_the_names_the_database_stores() {
+        for role in Role::ALL {
+            let name = role.to_possible_value().unwrap();
+            assert_eq!(name.get_name(), role.as_str());
+            assert_eq!(Role::from_str(role.as_str(), false), Ok(role));
+        }
+        for kind in UnitKind::value_variants() {
+            assert_eq!(kind.to_possible_value().unwrap().get_name(), kind.as_str());
+        }
+        assert!(Role::from_str("hr-admin", false).is_err());
+    }
+
     #[test]
     fn passwords_are_kept_out_of_messages() {
         assert_eq!(

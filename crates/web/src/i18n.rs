@@ -134,13 +134,27 @@ mod tests {
 
     #[test]
     fn every_key_the_code_and_templates_use_exists() {
-        let mut used = vec![];
+        fn files(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    files(path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = vec![];
         for dir in ["templates", "src"] {
-            for entry in
-                std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + dir)
-                    .unwrap()
-            {
-                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            files(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
+                &mut paths,
+            );
+        }
+        let mut used = vec![];
+        {
+            for path in paths {
+                let text = std::fs::read_to_string(path).unwrap();
                 for pat in [
                     "t(\"",
                     "tf(lang, \"",

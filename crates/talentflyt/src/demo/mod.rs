@@ -1,6 +1,6 @@
-//! `talentflyt demo`: a fresh SQLite database with synthetic, OUS-shaped data. Everything is
-//! generated from the tables in [`data`] and a seeded random generator; nothing is downloaded,
-//! and no real person is in it.
+//! `talentflyt demo`: an empty SQLite or PostgreSQL database filled with synthetic, OUS-shaped
+//! data, one or more years of it. Everything is generated from the tables in [`data`] and a
+//! seeded random generator; nothing is downloaded, and no real person is in it.
 
 // Municipalities and the English ad texts wait for the public applicant list (R11) and English ads.
 #[allow(dead_code)]
@@ -22,11 +22,14 @@ use std::time::Instant;
 use talentflyt_domain::org::{Role, UnitKind};
 use talentflyt_store::{NewUser, Store, Val};
 
-/// OUS in one year: 25,000 employees, 5,305 ads for 8,782 positions, 54,777 applications.
+/// OUS in one year: 25,000 employees, 5,305 ads for 8,782 positions, 54,777 applications. Over
+/// several years the staff stays the same size while closed ads and their applications add up.
 pub const EMPLOYEES: f64 = 25_000.0;
 pub const POSTINGS: f64 = 5_305.0;
 pub const POSITIONS: f64 = 8_782.0;
 pub const APPLICATIONS: f64 = 54_777.0;
+/// The longest history the demo generates.
+pub const MAX_YEARS: u32 = 20;
 
 #[derive(Args, Clone)]
 pub struct DemoArgs {
@@ -35,25 +38,34 @@ pub struct DemoArgs {
     /// Size relative to OUS (1.0 = 25,000 employees and 54,777 applications a year).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
+    /// Years of history, 1 to 20: today's open postings plus this many years of closed postings
+    /// and their applications (5,305 postings and 54,777 applications a year at scale 1).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_YEARS as i64))]
+    pub years: u32,
     /// Seed for the random generator; the same seed gives the same data.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
     /// Only create the database; do not serve it.
     #[arg(long)]
     pub no_serve: bool,
-    /// Replace an existing database file whose name does not end in `demo.db`.
-    #[arg(long)]
-    pub replace: bool,
+    /// Delete everything in the database first (SQLite or PostgreSQL). Without it the demo
+    /// refuses a database that already holds data, except a SQLite file whose name ends in
+    /// `demo.db` (the default, data/demo.db), which it always replaces. `--replace` is the old
+    /// name of this flag.
+    #[arg(long, alias = "replace")]
+    pub reset: bool,
 }
 
 /// What was made, for the summary and for `bench`.
 pub struct DemoSummary {
+    pub years: u32,
     pub clinics: usize,
     pub units: usize,
     pub employees: usize,
     pub positions: usize,
     pub postings: usize,
     pub open_postings: usize,
+    pub closed_postings: usize,
     pub applications: usize,
     pub password: String,
     pub logins: Vec<(String, String, String)>,
@@ -67,8 +79,8 @@ pub async fn run(mut args: DemoArgs) -> anyhow::Result<()> {
         args.serve.db.database_url = Some(DEFAULT_DEMO_DB.into());
     }
     let url = args.serve.db.url().to_owned();
-    let store = fresh_database(&url, args.replace).await?;
-    let summary = generate(&store, args.scale, args.seed, true).await?;
+    let store = prepare_database(&url, args.reset).await?;
+    let summary = generate(&store, args.scale, args.years, args.seed, true).await?;
     print_logins(&summary, &args.serve.base_url);
     if args.no_serve {
         store.close().await;
@@ -81,25 +93,49 @@ pub async fn run(mut args: DemoArgs) -> anyhow::Result<()> {
     crate::serve::run(store, &args.serve).await
 }
 
-/// Delete and recreate a SQLite database file, then migrate it.
-pub async fn fresh_database(url: &str, replace: bool) -> anyhow::Result<Store> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .context("the demo creates a SQLite database; set DATABASE_URL to sqlite://path/file.db or leave it unset")?;
-    let path = path.split('?').next().unwrap_or(path);
-    if std::path::Path::new(path).exists() {
-        anyhow::ensure!(replace || path.ends_with("demo.db"), "{path} exists; the demo replaces its database, so pass --replace if that is what you want");
-        for suffix in ["", "-wal", "-shm"] {
-            let f = format!("{path}{suffix}");
-            if std::path::Path::new(&f).exists() {
-                std::fs::remove_file(&f).with_context(|| format!("removing {f}"))?;
-            }
+/// Connect to `url` and make sure it is empty and migrated. A database that holds data is
+/// refused unless `reset` is set (or it is a SQLite file named `…demo.db`); then every table in
+/// it is dropped first.
+pub async fn prepare_database(url: &str, reset: bool) -> anyhow::Result<Store> {
+    let shown = without_credentials(url);
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening {shown}"))?;
+    let demo_file = is_demo_file(url);
+    if reset || demo_file {
+        if !store.table_names().await?.is_empty() {
+            eprintln!("Emptying {shown} …");
+            store
+                .reset_schema()
+                .await
+                .with_context(|| format!("emptying {shown}"))?;
         }
+    } else if store.holds_data().await? {
+        store.close().await;
+        anyhow::bail!(
+            "{shown} already holds data. The demo fills an empty database; pass --reset to delete everything in it first"
+        );
     }
-    let store = Store::connect(url).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// A SQLite URL whose file name ends in `demo.db`: the demo's own file, replaced on every run.
+fn is_demo_file(url: &str) -> bool {
+    url.strip_prefix("sqlite:")
+        .map(|p| p.split('?').next().unwrap_or(p).ends_with("demo.db"))
+        .unwrap_or(false)
+}
+
+/// The URL for messages: a PostgreSQL password (or user name) is not printed.
+pub fn without_credentials(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) if scheme.starts_with("postgres") => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://{host}"),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
 }
 
 fn print_logins(s: &DemoSummary, base_url: &str) {
@@ -306,10 +342,12 @@ fn ad_body(rng: &mut StdRng, prof: &ProfessionSpec, unit: &str, clinic: &ClinicS
     s
 }
 
-/// Fill an empty, migrated database. Prints progress and a one-line summary when `verbose`.
+/// Fill an empty, migrated database with `years` years of history. Prints progress and a
+/// one-line summary when `verbose`.
 pub async fn generate(
     store: &Store,
     scale: f64,
+    years: u32,
     seed: u64,
     verbose: bool,
 ) -> anyhow::Result<DemoSummary> {
@@ -317,12 +355,17 @@ pub async fn generate(
         scale > 0.0 && scale <= 20.0,
         "--scale must be above 0 and at most 20"
     );
+    anyhow::ensure!(
+        (1..=MAX_YEARS).contains(&years),
+        "--years must be from 1 to {MAX_YEARS}"
+    );
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
-    let today = chrono::Utc::now().date_naive();
+    // The career site's today (Norwegian time), so "open" means the same here and there.
+    let today = talentflyt_web::i18n::today();
     let now_ts = chrono::Utc::now().timestamp();
     if verbose {
-        eprintln!("Generating demo data (scale {scale}, seed {seed}) …");
+        eprintln!("Generating demo data ({years} years, scale {scale}, seed {seed}) …");
     }
 
     // 1. The org tree.
@@ -464,7 +507,7 @@ pub async fn generate(
         }
     }
 
-    // 3. A year of postings with their positions.
+    // 3. Each year's postings with their positions, the oldest year first.
     let n_post = scaled(POSTINGS, scale);
     let n_pos_target = scaled(POSITIONS, scale);
     let expected_apps: f64 = PROFESSIONS
@@ -473,7 +516,7 @@ pub async fn generate(
         .sum::<f64>()
         / PROFESSIONS.iter().map(|p| p.weight as f64).sum::<f64>();
     let app_factor = APPLICATIONS / POSTINGS / expected_apps;
-    let mut p = Progress::new("postings", n_post);
+    let mut p = Progress::new("postings", n_post * years as usize);
     let mut posting_rows = vec![];
     let mut position_rows = vec![];
     let mut link_rows = vec![];
@@ -488,8 +531,12 @@ pub async fn generate(
     }
     let mut made: Vec<Made> = vec![];
     let mut position_id = 0i64;
-    for i in 0..n_post {
-        let id = i as i64 + 1;
+    let mut year_positions_from = 0i64;
+    for (year, i) in (0..years)
+        .rev()
+        .flat_map(|y| (0..n_post).map(move |i| (y, i)))
+    {
+        let id = made.len() as i64 + 1;
         let prof = weighted(&mut rng, PROFESSIONS, |p| p.weight);
         let unit = if rng.gen_bool(0.6) {
             sections[rng.gen_range(0..sections.len())]
@@ -497,12 +544,16 @@ pub async fn generate(
             departments[rng.gen_range(0..departments.len())]
         };
         let clinic = &CLINICS[unit.clinic];
-        // Spread over the last year; the newest are still open.
-        let published = today - Days::new(rng.gen_range(0..365));
+        // Spread over the year (0 is the last 365 days); the newest are still open.
+        let published = today - Days::new(365 * year as u64 + rng.gen_range(0..365));
         let deadline = published + Days::new(rng.gen_range(14..29));
-        // Positions per ad so that the year sums to about 8,782.
+        // Positions per ad so that each year sums to about 8,782.
+        if i == 0 {
+            year_positions_from = position_id;
+        }
         let remaining_posts = (n_post - i) as f64;
-        let remaining_pos = (n_pos_target as i64 - position_id).max(remaining_posts as i64) as f64;
+        let remaining_pos = (n_pos_target as i64 - (position_id - year_positions_from))
+            .max(remaining_posts as i64) as f64;
         let mean = remaining_pos / remaining_posts;
         let positions = if mean <= 1.0 {
             1
@@ -525,7 +576,8 @@ pub async fn generate(
         } else {
             format!("{} – {}", prof.name_nb, unit.name_nb)
         };
-        let closed = deadline + Days::new(45) < today;
+        // Draft → published → closed: past its deadline an ad is closed.
+        let closed = deadline < today;
         let published_ts = published
             .and_hms_opt(9, rng.gen_range(0..60), 0)
             .map(|d| d.and_utc().timestamp())
@@ -568,7 +620,7 @@ pub async fn generate(
             title,
             unit_path: unit.path.clone(),
         });
-        if posting_rows.len() == 500 || i + 1 == n_post {
+        if posting_rows.len() == 500 || (year == 0 && i + 1 == n_post) {
             store
                 .bulk_insert(
                     "positions",
@@ -609,7 +661,7 @@ pub async fn generate(
             posting_rows.clear();
             position_rows.clear();
             link_rows.clear();
-            p.set(i + 1);
+            p.set(made.len());
         }
     }
     let open_postings = made.iter().filter(|m| m.deadline >= today).count();
@@ -623,18 +675,21 @@ pub async fn generate(
             (mean * rng.gen_range(0.3..1.7)).round().max(0.0) as usize
         })
         .collect();
-    // Nudge to the yearly total.
-    let mut total: usize = counts.iter().sum();
-    while total != n_apps_target && !counts.is_empty() {
-        let i = rng.gen_range(0..counts.len());
-        if total < n_apps_target {
-            counts[i] += 1;
-            total += 1;
-        } else if counts[i] > 0 {
-            counts[i] -= 1;
-            total -= 1;
+    // Nudge each year to the yearly total. A year's postings are next to each other in `made`.
+    for year_counts in counts.chunks_mut(n_post) {
+        let mut total: usize = year_counts.iter().sum();
+        while total != n_apps_target {
+            let i = rng.gen_range(0..year_counts.len());
+            if total < n_apps_target {
+                year_counts[i] += 1;
+                total += 1;
+            } else if year_counts[i] > 0 {
+                year_counts[i] -= 1;
+                total -= 1;
+            }
         }
     }
+    let total: usize = counts.iter().sum();
     let mut p = Progress::new("applications", total);
     let sources: [(&str, u32); 6] = [
         ("career_site", 52),
@@ -845,24 +900,73 @@ pub async fn generate(
 
     let seconds = started.elapsed().as_secs_f64();
     let summary = DemoSummary {
+        years,
         clinics: CLINICS.len(),
         units: unit_rows.len(),
         employees: n_emp,
         positions: position_id as usize,
-        postings: n_post,
+        postings: made.len(),
         open_postings,
+        closed_postings: made.iter().filter(|m| m.deadline < today).count(),
         applications: app_id as usize,
         password,
         logins,
         seconds,
     };
     if verbose {
-        eprintln!(
-            "Demo ready: {} clinics, {} org units, {} employees, {} postings ({} open), {} positions, {} applications in {:.1} s.",
-            summary.clinics, summary.units, summary.employees, summary.postings, summary.open_postings, summary.positions, summary.applications, seconds
-        );
+        eprintln!("{}", summary.line());
     }
     Ok(summary)
+}
+
+/// The words the generated ads are made of (titles and texts, bokmål), lower case, five letters
+/// or more, sorted: what a visitor searching the demo's career site would type.
+pub fn search_vocabulary() -> Vec<String> {
+    let mut texts: Vec<&str> = vec!["Vikariat stillinger"];
+    for c in CLINICS {
+        texts.extend([c.name_nb, c.site]);
+        for d in c.departments {
+            texts.push(d.name_nb);
+            texts.extend(d.sections.iter().map(|s| s.0));
+        }
+    }
+    for p in PROFESSIONS {
+        texts.extend([p.name_nb, p.ad_intro_nb]);
+        texts.extend(p.requirements_nb.iter().copied());
+    }
+    texts.extend(WE_OFFER_NB.iter().copied());
+    let mut words: Vec<String> = texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 5 && w.chars().all(char::is_alphabetic))
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+impl DemoSummary {
+    /// The one-line summary printed at the end.
+    pub fn line(&self) -> String {
+        let years = if self.years == 1 {
+            "1 year".to_owned()
+        } else {
+            format!("{} years", self.years)
+        };
+        format!(
+            "Demo ready: {years} of history, {} clinics, {} org units, {} employees, {} postings ({} open, {} closed), {} positions, {} applications in {:.1} s.",
+            self.clinics,
+            self.units,
+            self.employees,
+            self.postings,
+            self.open_postings,
+            self.closed_postings,
+            self.positions,
+            self.applications,
+            self.seconds
+        )
+    }
 }
 
 async fn flush_apps(

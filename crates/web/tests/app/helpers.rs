@@ -316,6 +316,34 @@ impl Client {
         self
     }
 
+    /// Another tab of the same browser: the same cookies, sent in parallel.
+    pub fn clone_browser(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookies: self.cookies.clone(),
+            accept_language: self.accept_language,
+        }
+    }
+
+    /// Any method with a form body.
+    pub async fn send_raw(&mut self, method: &str, uri: &str, body: &str) -> Page {
+        let req = self
+            .request(method, uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// The `Cookie` header this browser sends.
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub fn has_cookie(&self, name: &str) -> bool {
         self.cookies.contains_key(name)
     }

@@ -119,20 +119,21 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
     assert_eq!(cv.content_type, "application/pdf");
     assert_eq!(cv.body, pdf());
 
-    // A manager elsewhere sees neither the applicants nor the CV.
+    // A manager elsewhere sees neither the applicants nor the CV: to them the records do not
+    // exist (the same answer as for an id nobody has), and each attempt is audited.
     let mut annen = app.signed_in("annen").await;
-    assert_eq!(
-        annen.get(&format!("/admin/postings/{id}")).await.status,
-        StatusCode::FORBIDDEN
-    );
+    let missing = annen.get("/admin/postings/999999").await;
+    let hidden = annen.get(&format!("/admin/postings/{id}")).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.status, missing.status);
     assert_eq!(
         annen
             .get(&format!("/admin/applications/{app_id}"))
             .await
             .status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
-    assert_eq!(annen.get(&doc_href).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(annen.get(&doc_href).await.status, StatusCode::NOT_FOUND);
     assert!(!annen
         .get("/admin")
         .await
@@ -143,7 +144,7 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
     let trail = app
         .db
         .store
-        .audit_trail("application", app_id)
+        .audit_trail(talentflyt_store::SubjectKind::Application, app_id)
         .await
         .unwrap();
     let actions: Vec<_> = trail
@@ -156,8 +157,22 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
             ("candidate", "create"),
             ("user", "list"),
             ("user", "read"),
-            ("user", "download")
+            ("user", "download"),
+            ("user", "denied"),
+            ("user", "denied"),
         ]
+    );
+    let denied_posting = app
+        .db
+        .store
+        .audit_trail(talentflyt_store::SubjectKind::Posting, id)
+        .await
+        .unwrap();
+    assert!(
+        denied_posting
+            .iter()
+            .any(|e| e.action.as_str() == "denied" && e.actor_kind == "user"),
+        "the refused look at the posting is audited"
     );
 
     // And nothing personal reached the logs.
@@ -230,7 +245,7 @@ async fn a_bad_cv_gets_a_clear_message_in_the_readers_language_and_keeps_what_wa
     assert!(app
         .db
         .store
-        .applications_for_posting(id)
+        .list_applications(&talentflyt_store::Reader::user(0, "test"), id)
         .await
         .unwrap()
         .is_empty());
@@ -334,7 +349,7 @@ async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
     assert!(app
         .db
         .store
-        .applications_for_posting(id)
+        .list_applications(&talentflyt_store::Reader::user(0, "test"), id)
         .await
         .unwrap()
         .is_empty());

@@ -1,0 +1,45 @@
+//! Search: the seam where each backend may do its best.
+//!
+//! The career site searches only the postings open today: at OUS a few hundred to a couple of
+//! thousand, whatever the years of history behind them. They are read with one query (the same
+//! on both databases) into memory, and the web layer filters them there in microseconds
+//! (`web::career::index`). Searches across history (back office, reports) will get a function
+//! here per need, with a SQLite body (FTS5) and a PostgreSQL body (`tsvector` and GIN) behind one
+//! signature; see ARCHITECTURE.md, "Search and reporting".
+
+use crate::{Result, Store};
+use sqlx::FromRow;
+
+/// An open posting as the career-site search needs it.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenPosting {
+    pub id: i64,
+    pub title: String,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub profession: String,
+    #[sqlx(try_from = "String")]
+    pub engagement: talentflyt_domain::posting::Engagement,
+    pub extent_percent: i64,
+    pub positions: i64,
+    pub deadline: String,
+    pub published_at: Option<i64>,
+    /// Title and text, lowercased (see `domain::posting::search_text`).
+    pub search_text: String,
+}
+
+impl Store {
+    /// Every posting open on `today` (`YYYY-MM-DD`), newest first.
+    pub async fn open_postings(&self, today: &str) -> Result<Vec<OpenPosting>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.title, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
+                    p.extent_percent, p.positions, p.deadline, p.published_at, p.search_text
+             FROM postings p JOIN org_units u ON u.id = p.unit_id
+             WHERE p.status = 'published' AND p.deadline >= $1
+             ORDER BY p.published_at DESC, p.id DESC",
+        )
+        .bind(today)
+        .fetch_all(self.r())
+        .await?)
+    }
+}

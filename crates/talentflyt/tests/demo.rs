@@ -1,0 +1,167 @@
+//! `talentflyt demo`, run the way a user runs it, into a fresh database: SQLite, or PostgreSQL
+//! when `TALENTFLYT_TEST_POSTGRES` holds a server URL. So the demo's SQL runs in the suite on
+//! both databases.
+
+use std::collections::HashMap;
+use talentflyt_store::testing::TestDb;
+use talentflyt_store::{PostingCard, PublicFilter, StaffScope, Store};
+
+/// At scale 0.05 a year has round(5,305 × 0.05) postings and round(54,777 × 0.05) applications,
+/// and the hospital round(25,000 × 0.05) employees, however many years there are.
+const SCALE: &str = "0.05";
+const POSTINGS_A_YEAR: usize = 265;
+const APPLICATIONS_A_YEAR: i64 = 2739;
+const EMPLOYEES: i64 = 1250;
+
+struct Run {
+    ok: bool,
+    stderr: String,
+}
+
+async fn demo(url: &str, args: &[&str]) -> Run {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_talentflyt"))
+        .args([
+            "demo",
+            "--database-url",
+            url,
+            "--scale",
+            SCALE,
+            "--no-serve",
+        ])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        // Progress as whole lines, not redrawn.
+        .env("CI", "1")
+        .output()
+        .await
+        .expect("run talentflyt demo");
+    Run {
+        ok: out.status.success(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+async fn counts(store: &Store) -> HashMap<&'static str, i64> {
+    store
+        .data_counts()
+        .await
+        .expect("counts")
+        .into_iter()
+        .collect()
+}
+
+async fn all_postings(store: &Store) -> Vec<PostingCard> {
+    let everything = StaffScope {
+        unit_paths: vec!["/".into()],
+        posting_ids: vec![],
+    };
+    let (cards, total) = store
+        .staff_postings(&everything, 0, 1000)
+        .await
+        .expect("postings");
+    assert_eq!(cards.len() as i64, total, "all postings fit on one page");
+    cards
+}
+
+/// Whole years back from today that a posting was published: 0 for the last 365 days.
+fn years_ago(card: &PostingCard, today: chrono::NaiveDate) -> i64 {
+    let published = chrono::DateTime::from_timestamp(card.published_at.expect("published"), 0)
+        .expect("timestamp")
+        .date_naive();
+    (today - published).num_days() / 365
+}
+
+#[tokio::test]
+async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_reset() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    assert!(
+        !store.holds_data().await.unwrap(),
+        "a fresh database is empty"
+    );
+
+    let first = demo(&db.url, &["--years", "2"]).await;
+    assert!(first.ok, "demo failed:\n{}", first.stderr);
+    assert!(
+        first.stderr.contains("Demo ready: 2 years of history"),
+        "no summary line:\n{}",
+        first.stderr
+    );
+    assert!(store.holds_data().await.unwrap());
+
+    // The staff stays the same size; postings and applications come once per year.
+    let n = counts(store).await;
+    assert_eq!(n["employees"], EMPLOYEES);
+    assert_eq!(n["postings"], 2 * POSTINGS_A_YEAR as i64);
+    assert_eq!(n["applications"], 2 * APPLICATIONS_A_YEAR);
+    assert_eq!(n["candidates"], n["applications"], "one candidate each");
+    assert_eq!(n["users"], 6, "one demo login per role");
+
+    let today = talentflyt_web::i18n::today();
+    let postings = all_postings(store).await;
+    for year in 0..2 {
+        let of_year: Vec<&PostingCard> = postings
+            .iter()
+            .filter(|c| years_ago(c, today) == year)
+            .collect();
+        assert_eq!(of_year.len(), POSTINGS_A_YEAR, "postings {year} years ago");
+        let applications: i64 = of_year.iter().map(|c| c.applications).sum();
+        assert_eq!(
+            applications, APPLICATIONS_A_YEAR,
+            "applications {year} years ago"
+        );
+    }
+
+    // Past its deadline a posting is closed; the rest are open, all of them recent.
+    let today_text = today.format("%Y-%m-%d").to_string();
+    let (closed, open): (Vec<&PostingCard>, Vec<&PostingCard>) =
+        postings.iter().partition(|c| c.deadline < today_text);
+    assert!(closed.iter().all(|c| c.status.as_str() == "closed"));
+    assert!(open.iter().all(|c| c.status.as_str() == "published"));
+    assert!(
+        closed.len() > POSTINGS_A_YEAR,
+        "the older year is all closed"
+    );
+    assert!(!open.is_empty(), "some postings are open today");
+    assert!(open.iter().all(|c| years_ago(c, today) == 0));
+    assert!(closed.iter().filter(|c| c.applications > 0).count() > closed.len() / 2);
+
+    // The career site shows exactly the open ones.
+    let (_, listed) = store
+        .public_postings(&PublicFilter {
+            today: today_text.clone(),
+            limit: 20,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed, open.len() as i64);
+
+    // A database with data is refused, and left as it was.
+    let again = demo(&db.url, &["--years", "1"]).await;
+    assert!(!again.ok, "a second run without --reset must fail");
+    assert!(
+        again.stderr.contains("already holds data") && again.stderr.contains("--reset"),
+        "unclear refusal:\n{}",
+        again.stderr
+    );
+    assert_eq!(counts(store).await, n);
+
+    // With --reset it starts over: one year this time.
+    let reset = demo(&db.url, &["--years", "1", "--reset"]).await;
+    assert!(reset.ok, "demo --reset failed:\n{}", reset.stderr);
+    let n = counts(store).await;
+    assert_eq!(n["postings"], POSTINGS_A_YEAR as i64);
+    assert_eq!(n["applications"], APPLICATIONS_A_YEAR);
+    assert_eq!(n["employees"], EMPLOYEES);
+}
+
+#[tokio::test]
+async fn years_are_bounded() {
+    for years in ["0", "21"] {
+        // Refused before any database is touched.
+        let run = demo("sqlite:///nonexistent/never.db", &["--years", years]).await;
+        assert!(!run.ok, "--years {years} accepted");
+        assert!(run.stderr.contains("1..=20"), "{}", run.stderr);
+    }
+}

@@ -1,0 +1,153 @@
+//! One application and its documents. Reading them writes the audit trail inside the store call.
+
+use super::visible_posting;
+use crate::error::AppError;
+use crate::extract::{ClientIp, ReqLang, Staff};
+use crate::i18n::{self, t};
+use crate::view::format::human_size;
+use crate::view::{render, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use talentflyt_store::{Reader, SubjectKind};
+
+pub(crate) struct DocRow {
+    id: i64,
+    kind: String,
+    filename: String,
+    size: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/application.html")]
+struct ApplicationPage {
+    p: PageCtx,
+    application_id: i64,
+    posting_id: i64,
+    posting_title: String,
+    name: String,
+    email: String,
+    submitted: String,
+    phase: &'static str,
+    source: String,
+    documents: Vec<DocRow>,
+}
+
+/// May this person read the application? Hidden ones answer exactly like missing ones (404),
+/// and the attempt is in the audit trail.
+async fn check_readable(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<i64, AppError> {
+    let posting_id = state.store.application_posting_id(id).await?;
+    let may_read = match visible_posting(state, staff, ip, posting_id).await {
+        Ok(seen) => seen.may_read,
+        Err(AppError::NotFound) => false,
+        Err(e) => return Err(e),
+    };
+    if !may_read {
+        state
+            .store
+            .audit_denied(
+                &Reader::user(staff.user.id, ip),
+                SubjectKind::Application,
+                id,
+            )
+            .await?;
+        return Err(AppError::NotFound);
+    }
+    Ok(posting_id)
+}
+
+pub async fn show_application(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let posting_id = check_readable(&state, &staff, &ip, id).await?;
+    let posting = state.store.posting(posting_id).await?;
+    let record = state
+        .store
+        .read_application(&Reader::user(staff.user.id, &ip), id)
+        .await?;
+    let a = record.application;
+    let documents = record
+        .documents
+        .into_iter()
+        .map(|d| DocRow {
+            id: d.id,
+            kind: d.kind,
+            filename: d.filename,
+            size: human_size(d.size_bytes),
+        })
+        .collect();
+    let name = format!("{} {}", a.given_name, a.family_name);
+    render(&ApplicationPage {
+        p: staff.page(
+            &state,
+            lang,
+            name.clone(),
+            format!("/admin/applications/{id}"),
+        ),
+        application_id: id,
+        posting_id: posting.id,
+        posting_title: posting.title,
+        name,
+        email: a.email,
+        submitted: i18n::datetime(lang, a.submitted_at),
+        phase: t(lang, a.phase.label_key()),
+        source: a.source,
+        documents,
+    })
+}
+
+pub async fn download_document(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path((id, doc)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    check_readable(&state, &staff, &ip, id).await?;
+    let d = state
+        .store
+        .read_document(&Reader::user(staff.user.id, &ip), id, doc)
+        .await?;
+    let ascii: String = d
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        urlencoding::encode(&d.filename)
+    );
+    let mut r = d.content.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&d.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition)
+            .map_err(|_| AppError::Internal("disposition".into()))?,
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
+}

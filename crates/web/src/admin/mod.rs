@@ -1,0 +1,128 @@
+//! The back office: postings for HR and managers, and the applications behind them.
+//! Every read of a candidate's data is written to the audit trail by the store call that reads it;
+//! a record someone may not see answers like a missing one, and the attempt is audited.
+
+pub mod applications;
+pub mod postings;
+
+use crate::error::AppError;
+use crate::extract::{ReqLang, Staff};
+use crate::i18n::{self, t};
+use crate::view::format::UnitNames;
+use crate::view::{page_count, render, PageCtx, Pager};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use talentflyt_store::{OrgUnit, Posting, Reader, SubjectKind};
+
+/// A form with nothing but its CSRF token (publish).
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// A posting as one staff member sees it.
+pub(crate) struct Seen {
+    pub posting: Posting,
+    pub unit: OrgUnit,
+    pub may_manage: bool,
+    pub may_read: bool,
+}
+
+/// The posting and its unit, if this person may see it at all. If not, the answer is the same
+/// "not found" as for a posting that does not exist, and the attempt is in the audit trail.
+pub(crate) async fn visible_posting(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<Seen, AppError> {
+    let posting = state.store.posting(id).await?;
+    let unit = state.store.unit(posting.unit_id).await?;
+    let may_manage = staff.access.may_manage_postings_in(&unit.path);
+    let may_read = staff
+        .access
+        .may_read_applications_of(&unit.path, posting.id);
+    if !may_manage && !may_read {
+        state
+            .store
+            .audit_denied(&Reader::user(staff.user.id, ip), SubjectKind::Posting, id)
+            .await?;
+        return Err(AppError::NotFound);
+    }
+    Ok(Seen {
+        posting,
+        unit,
+        may_manage,
+        may_read,
+    })
+}
+
+pub(crate) struct Row {
+    id: i64,
+    title: String,
+    unit: String,
+    status: &'static str,
+    deadline: String,
+    applications: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomePage {
+    p: PageCtx,
+    may_create: bool,
+    rows: Vec<Row>,
+    /// Signed in, but with no role that shows postings (e.g. an employee).
+    no_roles: bool,
+    count_text: String,
+    pager: Pager,
+}
+
+const STAFF_PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let scope = staff.access.staff_scope();
+    let scope_empty = scope.is_empty();
+    let page = q
+        .page
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000);
+    let (cards, total) = state
+        .store
+        .staff_postings(&scope, (page - 1) * STAFF_PAGE_SIZE, STAFF_PAGE_SIZE)
+        .await?;
+    let pages = page_count(total, STAFF_PAGE_SIZE);
+    let units = state.units().await;
+    let names = UnitNames::new(&units);
+    let rows = cards
+        .into_iter()
+        .map(|c| Row {
+            id: c.id,
+            unit: names.unit(c.unit_id, lang),
+            status: t(lang, c.status.label_key()),
+            deadline: i18n::date_str(lang, &c.deadline),
+            applications: c.applications,
+            title: c.title,
+        })
+        .collect();
+    render(&HomePage {
+        p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
+        may_create: staff.access.may_manage_any_postings(),
+        no_roles: scope_empty && !staff.access.may_manage_any_postings(),
+        rows,
+        count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
+        pager: Pager::new(lang, page, pages, |n| format!("/admin?page={n}")),
+    })
+}

@@ -1,0 +1,249 @@
+//! Postings in the back office: write a draft, read it with its applicant list, publish it.
+
+use super::{visible_posting, Empty};
+use crate::error::AppError;
+use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
+use crate::i18n::{self, t};
+use crate::view::options::{engagement_options, profession_options, Options};
+use crate::view::{render, render_status, Errors, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use talentflyt_domain::posting::{PostingDraft, PostingForm, PostingStatus, Transition};
+use talentflyt_domain::{profession, Lang};
+use talentflyt_store::{OrgUnit, Posting, Reader, SubjectKind};
+
+fn deadline_day(p: &Posting) -> NaiveDate {
+    p.deadline_date().unwrap_or(NaiveDate::MIN)
+}
+
+#[derive(Template)]
+#[template(path = "admin/posting_form.html")]
+struct PostingFormPage {
+    p: PageCtx,
+    errs: Errors,
+    form: PostingForm,
+    units: Vec<(i64, String, bool)>,
+    professions: Options,
+    engagements: Options,
+}
+
+/// Units this person may write postings for, indented by level.
+fn unit_options(
+    units: &[OrgUnit],
+    staff: &Staff,
+    lang: Lang,
+    selected: &str,
+) -> Vec<(i64, String, bool)> {
+    units
+        .iter()
+        .filter(|u| staff.access.may_manage_postings_in(&u.path))
+        .map(|u| {
+            let depth = u.path.matches('/').count().saturating_sub(2);
+            (
+                u.id,
+                format!("{}{}", "\u{2014} ".repeat(depth), u.name(lang)),
+                u.id.to_string() == selected,
+            )
+        })
+        .collect()
+}
+
+fn posting_form_page(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    units: &[OrgUnit],
+    form: PostingForm,
+    errs: Errors,
+) -> PostingFormPage {
+    PostingFormPage {
+        p: staff.page(
+            state,
+            lang,
+            t(lang, "posting.new_title"),
+            "/admin/postings/new",
+        ),
+        units: unit_options(units, staff, lang, &form.unit_id),
+        errs,
+        professions: profession_options(lang, &form.profession),
+        engagements: engagement_options(lang, &form.engagement),
+        form,
+    }
+}
+
+pub async fn new_posting(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+) -> Result<Response, AppError> {
+    if !staff.access.may_manage_any_postings() {
+        return Err(AppError::Forbidden);
+    }
+    let units = state.units().await;
+    let form = PostingForm {
+        engagement: "permanent".into(),
+        extent_percent: "100".into(),
+        positions: "1".into(),
+        deadline: (i18n::today() + chrono::Days::new(21))
+            .format("%Y-%m-%d")
+            .to_string(),
+        ..Default::default()
+    };
+    render(&posting_form_page(
+        &state,
+        &staff,
+        lang,
+        &units,
+        form,
+        Errors::default(),
+    ))
+}
+
+pub async fn create_posting(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+    Csrf(Form(form)): Csrf<Form<PostingForm>>,
+) -> Result<Response, AppError> {
+    if !staff.access.may_manage_any_postings() {
+        return Err(AppError::Forbidden);
+    }
+    let units = state.units().await;
+    let parsed = PostingDraft::parse(&form, i18n::today());
+    let mut errs = match &parsed {
+        Ok(_) => Errors::default(),
+        Err(list) => Errors::from_invalid(lang, list),
+    };
+    if let Ok(d) = &parsed {
+        let allowed = units
+            .iter()
+            .find(|u| u.id == d.unit_id)
+            .is_some_and(|u| staff.access.may_manage_postings_in(&u.path));
+        if !allowed {
+            errs.add(
+                lang,
+                "unit_id",
+                t(lang, "error.unit_not_allowed").to_owned(),
+            );
+        }
+        if profession::find(&d.profession).is_none() {
+            errs.add(lang, "profession", t(lang, "error.required").to_owned());
+        }
+    }
+    match parsed {
+        Ok(d) if errs.is_empty() => {
+            let id = state.store.create_posting(&d, Some(staff.user.id)).await?;
+            tracing::info!(posting_id = id, user_id = staff.user.id, "posting created");
+            Ok(Redirect::to(&format!("/admin/postings/{id}")).into_response())
+        }
+        _ => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &posting_form_page(&state, &staff, lang, &units, form, errs),
+        ),
+    }
+}
+
+pub(crate) struct AppRow {
+    id: i64,
+    name: String,
+    submitted: String,
+    phase: &'static str,
+    source: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/posting.html")]
+struct PostingPage {
+    p: PageCtx,
+    posting: Posting,
+    status: &'static str,
+    unit: String,
+    profession: String,
+    deadline: String,
+    may_publish: bool,
+    is_public: bool,
+    may_read: bool,
+    applications: Vec<AppRow>,
+}
+
+pub async fn show_posting(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    let (posting, unit, may_manage, may_read) =
+        (seen.posting, seen.unit, seen.may_manage, seen.may_read);
+    let mut applications = vec![];
+    if may_read {
+        let rows = state
+            .store
+            .list_applications(&Reader::user(staff.user.id, &ip), id)
+            .await?;
+        for a in rows {
+            applications.push(AppRow {
+                id: a.id,
+                name: format!("{} {}", a.given_name, a.family_name),
+                submitted: i18n::datetime(lang, a.submitted_at),
+                phase: t(lang, a.phase.label_key()),
+                source: a.source,
+            });
+        }
+    }
+    let status = posting.effective_status(i18n::today());
+    render(&PostingPage {
+        p: staff.page(
+            &state,
+            lang,
+            posting.title.clone(),
+            format!("/admin/postings/{id}"),
+        ),
+        status: t(lang, status.label_key()),
+        unit: unit.name(lang).to_owned(),
+        profession: profession::name(&posting.profession, lang),
+        deadline: i18n::date_str(lang, &posting.deadline),
+        may_publish: may_manage
+            && posting
+                .status
+                .after(Transition::Publish, deadline_day(&posting), i18n::today())
+                .is_ok(),
+        is_public: status != PostingStatus::Draft,
+        may_read,
+        applications,
+        posting,
+    })
+}
+
+pub async fn publish_posting(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(_)): Csrf<Form<Empty>>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    if !seen.may_manage {
+        state
+            .store
+            .audit_denied(&Reader::user(staff.user.id, &ip), SubjectKind::Posting, id)
+            .await?;
+        return Err(AppError::Forbidden);
+    }
+    if seen.posting.status == PostingStatus::Draft {
+        state.store.publish_posting(id, i18n::today()).await?;
+        state.public_changed().await?;
+        tracing::info!(
+            posting_id = id,
+            user_id = staff.user.id,
+            "posting published"
+        );
+    }
+    Ok(Redirect::to(&format!("/admin/postings/{id}")).into_response())
+}

@@ -1,0 +1,353 @@
+//! The application form: one page, no account, a PDF CV. The form is read field by field with a
+//! limit on each text field and on the number of fields; the CV is streamed and cut off at the
+//! size limit, recognised by its content, and scanned when a scanner is configured.
+
+use super::{is_open, public_posting};
+use crate::error::{set_retry_after, AppError};
+use crate::extract::{ClientIp, Csrf, FormToken, ReqLang};
+use crate::i18n::{self, t};
+use crate::view::format::mb;
+use crate::view::{render, render_status, Errors, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use bytes::Bytes;
+use serde::Deserialize;
+use talentflyt_domain::person::{Email, PersonName};
+use talentflyt_domain::posting::normalise_source;
+use talentflyt_domain::upload::{sniff_cv, stored_filename};
+use talentflyt_domain::Lang;
+use talentflyt_store::{NewApplication, Posting};
+
+/// The most fields a form may have (it has six), and the most bytes of one text field.
+const MAX_FIELDS: usize = 16;
+const MAX_TEXT_FIELD_BYTES: usize = 2048;
+
+#[derive(Template)]
+#[template(path = "career/apply.html")]
+struct ApplyPage {
+    p: PageCtx,
+    errs: Errors,
+    posting_id: i64,
+    posting_title: String,
+    source: String,
+    given_name: String,
+    family_name: String,
+    email: String,
+    cv_hint: String,
+}
+
+#[derive(Deserialize)]
+pub struct SourceQuery {
+    source: Option<String>,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    FormToken(token): FormToken,
+    Path(id): Path<i64>,
+    Query(q): Query<SourceQuery>,
+) -> Result<Response, AppError> {
+    let posting = public_posting(&state, id).await?;
+    if !is_open(&posting) {
+        return Err(AppError::Closed);
+    }
+    let typed = Typed {
+        source: normalise_source(q.source.as_deref()),
+        ..Default::default()
+    };
+    render(&apply_page(
+        &state,
+        lang,
+        &token,
+        posting,
+        typed,
+        Errors::default(),
+    ))
+}
+
+/// What the candidate typed, to show again.
+#[derive(Default)]
+struct Typed {
+    source: String,
+    given_name: String,
+    family_name: String,
+    email: String,
+}
+
+fn apply_page(
+    state: &AppState,
+    lang: Lang,
+    token: &str,
+    posting: Posting,
+    typed: Typed,
+    errs: Errors,
+) -> ApplyPage {
+    let mut p = PageCtx::new(
+        state,
+        lang,
+        format!("{} – {}", t(lang, "apply.title"), posting.title),
+        format!("/jobs/{}/apply", posting.id),
+    );
+    p.csrf = token.to_owned();
+    ApplyPage {
+        p,
+        errs,
+        posting_id: posting.id,
+        posting_title: posting.title,
+        source: typed.source,
+        given_name: typed.given_name,
+        family_name: typed.family_name,
+        email: typed.email,
+        cv_hint: i18n::tf(
+            lang,
+            "apply.cv_hint",
+            &[("mb", &mb(state.cfg.max_upload_bytes))],
+        ),
+    }
+}
+
+#[derive(Default)]
+struct ApplyInput {
+    given_name: String,
+    family_name: String,
+    email: String,
+    source: String,
+    cv_name: String,
+    cv: Option<Bytes>,
+    too_large: bool,
+}
+
+/// Read the rest of the form (the CSRF token was its first field). The CV is read in chunks and
+/// dropped once it passes `max_cv` bytes, so a too large file still leaves the other fields to
+/// show again with a clear message. Text fields longer than [`MAX_TEXT_FIELD_BYTES`] and forms
+/// with more than [`MAX_FIELDS`] fields are refused: nothing a person types needs more.
+async fn read_apply_form(mut mp: Multipart, max_cv: usize) -> Result<ApplyInput, AppError> {
+    let mut f = ApplyInput::default();
+    let mut fields = 1;
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                f.too_large = true;
+                break;
+            }
+            Err(_) => return Err(AppError::BadRequest),
+        };
+        fields += 1;
+        if fields > MAX_FIELDS {
+            return Err(AppError::BadRequest);
+        }
+        let name = field.name().unwrap_or("").to_owned();
+        let is_cv = name == "cv";
+        if is_cv {
+            f.cv_name = field
+                .file_name()
+                .unwrap_or("cv.pdf")
+                .chars()
+                .take(500)
+                .collect();
+        }
+        let limit = if is_cv { max_cv } else { MAX_TEXT_FIELD_BYTES };
+        let mut buf = Vec::new();
+        let mut over = false;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if !over {
+                        buf.extend_from_slice(&chunk);
+                        if buf.len() > limit {
+                            over = true;
+                            buf = Vec::new();
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    f.too_large = true;
+                    return Ok(f);
+                }
+                Err(_) => return Err(AppError::BadRequest),
+            }
+        }
+        if is_cv {
+            if over {
+                f.too_large = true;
+            } else {
+                f.cv = Some(Bytes::from(buf));
+            }
+            continue;
+        }
+        if over {
+            return Err(AppError::BadRequest);
+        }
+        let value = String::from_utf8(buf).map_err(|_| AppError::BadRequest)?;
+        match name.as_str() {
+            "given_name" => f.given_name = value,
+            "family_name" => f.family_name = value,
+            "email" => f.email = value,
+            "source" => f.source = value,
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    FormToken(token): FormToken,
+    Path(id): Path<i64>,
+    Csrf(mp): Csrf<Multipart>,
+) -> Result<Response, AppError> {
+    // Checked before the upload is read: an address over its limit costs us almost nothing.
+    state.limits.check(&state.limits.applications_per_ip, &ip)?;
+    let posting = public_posting(&state, id).await?;
+    let input = read_apply_form(mp, state.cfg.max_upload_bytes).await?;
+    if !is_open(&posting) {
+        return Err(AppError::Closed);
+    }
+    let max = state.cfg.max_upload_bytes;
+    let mut errs = Errors::default();
+    let mut limited = None;
+    let given = PersonName::parse("given_name", &input.given_name);
+    let family = PersonName::parse("family_name", &input.family_name);
+    let email = Email::parse(&input.email);
+    for e in [
+        given.as_ref().err(),
+        family.as_ref().err(),
+        email.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        errs.add(lang, e.field, t(lang, e.key).to_owned());
+    }
+    let cv_type = if input.too_large {
+        Err(talentflyt_domain::upload::UploadError::TooLarge { max_bytes: max })
+    } else {
+        sniff_cv(input.cv.as_deref().unwrap_or(&[]), max)
+    };
+    match &cv_type {
+        Err(e) => errs.add(lang, "cv", i18n::tf(lang, e.key(), &[("mb", &mb(max))])),
+        Ok(_) => {
+            if let (Some(addr), Some(bytes)) = (&state.cfg.clamd, &input.cv) {
+                match crate::scan::scan(addr, bytes).await {
+                    Ok(crate::scan::Verdict::Clean) => {}
+                    Ok(crate::scan::Verdict::Infected) => {
+                        tracing::warn!(posting_id = id, "upload refused by the virus scanner");
+                        errs.add(lang, "cv", t(lang, "error.cv_infected").to_owned());
+                    }
+                    Err(e) => return Err(AppError::Internal(format!("virus scanner: {e}"))),
+                }
+            }
+        }
+    }
+    if cv_type.is_ok() && !errs.is_empty() {
+        errs.add(lang, "cv", t(lang, "error.cv_reselect").to_owned());
+    }
+    // One person (e-mail address) may send only so many applications an hour; what they typed
+    // comes back with the message.
+    if let Ok(e) = &email {
+        if errs.is_empty() {
+            if let Err(AppError::TooManyRequests(wait)) = state.limits.check(
+                &state.limits.applications_per_email,
+                &e.as_str().to_lowercase(),
+            ) {
+                limited = Some(wait);
+                errs.add(
+                    lang,
+                    "email",
+                    i18n::count(
+                        lang,
+                        wait.as_secs().div_ceil(60).max(1) as i64,
+                        "error.rate_limited_wait_one",
+                        "error.rate_limited_wait_many",
+                    ),
+                );
+            }
+        }
+    }
+    let (Ok(given), Ok(family), Ok(email), Ok(doc), true) =
+        (given, family, email, cv_type, errs.is_empty())
+    else {
+        let typed = Typed {
+            source: normalise_source(Some(&input.source)),
+            given_name: input.given_name,
+            family_name: input.family_name,
+            email: input.email,
+        };
+        let status = if limited.is_some() {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let mut r = render_status(
+            status,
+            &apply_page(&state, lang, &token, posting, typed, errs),
+        )?;
+        if let Some(wait) = limited {
+            set_retry_after(&mut r, &wait);
+        }
+        return Ok(r);
+    };
+    let cv = input.cv.unwrap_or_default();
+    let confirmation = talentflyt_jobs::mail::ApplicationReceived {
+        to: email.as_str(),
+        given_name: given.as_str(),
+        posting_title: &posting.title,
+        reference: &posting.reference,
+        deadline: &i18n::date_str(lang, &posting.deadline),
+    }
+    .render(lang, &state.mail_brand)
+    .map_err(|e| AppError::Internal(format!("e-mail template: {e}")))?;
+    let source = normalise_source(Some(&input.source));
+    let filename = stored_filename(&input.cv_name, doc);
+    let app_id = state
+        .store
+        .submit_application(
+            &NewApplication {
+                posting_id: id,
+                given_name: given.as_str(),
+                family_name: family.as_str(),
+                email: email.as_str(),
+                source: &source,
+                cv_filename: &filename,
+                cv_content_type: doc.mime(),
+                cv: &cv,
+                ip: &ip,
+            },
+            &confirmation,
+        )
+        .await?;
+    state.wake_jobs();
+    tracing::info!(application_id = app_id, posting_id = id, source = %source, "application received");
+    Ok(Redirect::to(&format!("/jobs/{id}/applied")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "career/applied.html")]
+struct AppliedPage {
+    p: PageCtx,
+}
+
+pub async fn applied(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    public_posting(&state, id).await?;
+    render(&AppliedPage {
+        p: PageCtx::new(
+            &state,
+            lang,
+            t(lang, "applied.title"),
+            format!("/jobs/{id}/applied"),
+        ),
+    })
+}

@@ -1,0 +1,136 @@
+//! The career site: open postings and search, one ad, the application form and its receipt, the
+//! language switch and the accessibility statement. Public pages are served through the page
+//! cache ([`crate::middleware::cache`]).
+
+pub mod ad;
+pub mod apply;
+pub mod index;
+pub mod search;
+
+use crate::error::AppError;
+use crate::extract::{safe_next, NextQuery, ReqLang};
+use crate::i18n::{self, t};
+use crate::middleware::cache::Cacheable;
+use crate::view::{MessagePage, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use bytes::Bytes;
+use talentflyt_domain::Lang;
+use talentflyt_store::Posting;
+
+pub async fn root() -> Redirect {
+    Redirect::to("/jobs")
+}
+
+/// Serve a public page from the cache, or render (and, if `key` allows, keep) it.
+pub(crate) async fn cached<F, Fut>(
+    state: &AppState,
+    lang: Lang,
+    key: Cacheable,
+    render: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, AppError>>,
+{
+    let store = state.store.clone();
+    state
+        .cache
+        .sync_with(|| async move { store.public_version().await.ok() })
+        .await;
+    let body = match key {
+        Cacheable::Yes(key) => {
+            state
+                .cache
+                .get_or_render(lang, &key, || async { render().await.map(Bytes::from) })
+                .await?
+        }
+        Cacheable::No => Bytes::from(render().await?),
+    };
+    let mut r = Html(body).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=10"),
+    );
+    Ok(r)
+}
+
+/// A posting as the public may see it: drafts do not exist to the world.
+pub(crate) async fn public_posting(state: &AppState, id: i64) -> Result<Posting, AppError> {
+    let posting = state.store.posting(id).await?;
+    if !posting.public_view(i18n::today()).is_visible() {
+        return Err(AppError::NotFound);
+    }
+    Ok(posting)
+}
+
+/// Whether the posting takes applications today.
+pub(crate) fn is_open(p: &Posting) -> bool {
+    p.public_view(i18n::today()).accepts_applications()
+}
+
+/// Remember the chosen language for a year and go back to the page.
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    let next = safe_next(q.next.as_deref(), "/jobs");
+    let mut r = Redirect::to(&next).into_response();
+    let secure = if state.cfg.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            lang.code()
+        ))
+        .map_err(|_| AppError::BadRequest)?,
+    );
+    Ok(r)
+}
+
+pub async fn accessibility(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> Result<Response, AppError> {
+    cached(
+        &state,
+        lang,
+        Cacheable::Yes("/accessibility".into()),
+        || async {
+            MessagePage {
+                p: PageCtx::new(&state, lang, t(lang, "a11y.title"), "/accessibility"),
+                heading: t(lang, "a11y.title").to_owned(),
+                paragraphs: ["a11y.p1", "a11y.p2", "a11y.p3"]
+                    .into_iter()
+                    .map(|k| t(lang, k).to_owned())
+                    .chain(
+                        state
+                            .cfg
+                            .a11y_contact
+                            .iter()
+                            .map(|c| i18n::tf(lang, "a11y.contact", &[("contact", c)])),
+                    )
+                    .collect(),
+                link_href: "/jobs".into(),
+                link_text: t(lang, "applied.back").to_owned(),
+            }
+            .render()
+            .map_err(|e| AppError::Internal(format!("template: {e}")))
+        },
+    )
+    .await
+}

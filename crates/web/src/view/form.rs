@@ -1,0 +1,73 @@
+//! Form errors: one message per field, in the reader's language, in form order.
+
+use crate::i18n;
+use talentflyt_domain::{Invalid, Lang};
+
+/// One message per field, in the reader's language, in form order.
+#[derive(Default)]
+pub struct Errors {
+    pub items: Vec<FieldError>,
+}
+
+pub struct FieldError {
+    pub field: &'static str,
+    /// The field's label, so the summary says which field ("Fornavn: Fyll ut feltet.").
+    pub label: &'static str,
+    pub message: String,
+}
+
+/// The label key of each form field that can have an error.
+fn field_label_key(field: &str) -> &'static str {
+    match field {
+        "given_name" => "apply.given_name",
+        "family_name" => "apply.family_name",
+        "email" => "apply.email",
+        "cv" => "apply.cv",
+        "title" => "posting.title",
+        "body" => "posting.body",
+        "unit_id" => "posting.unit",
+        "profession" => "posting.profession",
+        "engagement" => "posting.engagement",
+        "extent_percent" => "posting.extent",
+        "positions" => "posting.positions",
+        "deadline" => "posting.deadline",
+        _ => "",
+    }
+}
+
+impl Errors {
+    pub fn from_invalid(lang: Lang, errs: &[Invalid]) -> Errors {
+        let mut out = Errors::default();
+        for e in errs {
+            out.add(lang, e.field, i18n::t(lang, e.key).to_owned());
+        }
+        out
+    }
+    pub fn add(&mut self, lang: Lang, field: &'static str, message: String) {
+        if !self.has(field) {
+            let key = field_label_key(field);
+            let label = if key.is_empty() {
+                ""
+            } else {
+                i18n::t(lang, key)
+            };
+            self.items.push(FieldError {
+                field,
+                label,
+                message,
+            });
+        }
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
