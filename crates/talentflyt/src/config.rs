@@ -281,3 +281,76 @@ pub fn init_logging(format: &str) {
         builder.try_init()
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn args(extra: &[&str]) -> ServeArgs {
+        let mut argv = vec!["talentflyt"];
+        argv.extend_from_slice(extra);
+        Cli::parse_from(argv).serve
+    }
+
+    #[test]
+    fn an_https_site_without_proxy_hops_is_refused_unless_it_says_there_is_no_proxy() {
+        let err = args(&["--base-url", "https://jobb.example.no"])
+            .web_config()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("TALENTFLYT_TRUSTED_PROXY_HOPS"), "{err}");
+        assert!(args(&[
+            "--base-url",
+            "https://jobb.example.no",
+            "--trusted-proxy-hops",
+            "1"
+        ])
+        .web_config()
+        .is_ok());
+        assert!(args(&[
+            "--base-url",
+            "https://jobb.example.no",
+            "--no-proxy",
+            "true"
+        ])
+        .web_config()
+        .is_ok());
+        assert!(args(&[]).web_config().is_ok(), "plain http on a laptop");
+    }
+
+    #[test]
+    fn metrics_need_a_token_when_the_server_listens_beyond_loopback() {
+        let m = |a: &[&str]| args(a).web_config().unwrap().metrics;
+        assert_eq!(m(&["--bind", "127.0.0.1:8080"]), MetricsAccess::Open);
+        assert_eq!(m(&["--bind", "0.0.0.0:8080"]), MetricsAccess::Closed);
+        assert_eq!(
+            m(&["--bind", "0.0.0.0:8080", "--metrics-token", "t"]),
+            MetricsAccess::Token("t".into())
+        );
+    }
+
+    #[test]
+    fn short_secret_keys_and_long_header_timeouts_are_refused() {
+        assert!(args(&["--secret-keys", "kort"]).web_config().is_err());
+        let long = "k".repeat(40);
+        let two = format!("{long},{}", "n".repeat(32));
+        assert_eq!(
+            args(&["--secret-keys", &two])
+                .web_config()
+                .unwrap()
+                .secret_keys
+                .len(),
+            2
+        );
+        assert!(args(&["--header-timeout-seconds", "120"])
+            .web_config()
+            .is_err());
+    }
+}
