@@ -66,6 +66,19 @@ impl Store {
         Ok(counts)
     }
 
+    /// Refresh the query planner's statistics, after a bulk load: without them PostgreSQL
+    /// guesses row counts (and may compile plans it does not need), SQLite picks indexes blindly.
+    /// On PostgreSQL it also vacuums, which marks the new pages all-visible for index-only scans.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        // VACUUM refuses to run in a transaction block: send it as a plain, unprepared statement.
+        let sql = match self.backend() {
+            Backend::Postgres => "VACUUM ANALYZE",
+            Backend::Sqlite => "ANALYZE",
+        };
+        sqlx::raw_sql(sql).execute(self.w()).await?;
+        Ok(())
+    }
+
     /// Remove every table, with its rows, indexes and triggers, and the migration history, so
     /// that [`Store::migrate`] builds the schema again from nothing. Irreversible.
     ///

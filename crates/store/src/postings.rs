@@ -332,10 +332,14 @@ impl Store {
             count = count.bind(t);
         }
         let total = count.fetch_one(self.r()).await?;
+        // Take the page first, then count applications for its rows only: counting inside the
+        // paged query would count for every row OFFSET skips (25,000 lookups on page 500).
         let sql = format!(
             "SELECT p.id, p.title, p.unit_id, u.path AS unit_path, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.status, p.published_at,
                     (SELECT COUNT(*) FROM applications a WHERE a.posting_id = p.id) AS applications
-             {from} ORDER BY p.created_at DESC, p.id DESC LIMIT {} OFFSET {}",
+             FROM (SELECT p.id {from} ORDER BY p.created_at DESC, p.id DESC LIMIT {} OFFSET {}) page
+             JOIN postings p ON p.id = page.id JOIN org_units u ON u.id = p.unit_id
+             ORDER BY p.created_at DESC, p.id DESC",
             limit.clamp(1, 1000),
             offset.max(0)
         );

@@ -17,7 +17,7 @@ use data::{
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Instant;
 use talentflyt_domain::org::{Role, UnitKind};
 use talentflyt_store::{NewUser, Store, Val};
@@ -161,7 +161,7 @@ impl Progress {
             label,
             total,
             last: usize::MAX,
-            interactive: std::env::var_os("CI").is_none(),
+            interactive: std::env::var_os("CI").is_none() && std::io::stderr().is_terminal(),
         }
     }
     fn set(&mut self, done: usize) {
@@ -897,6 +897,7 @@ pub async fn generate(
         logins.push((username.to_owned(), role.as_str().to_owned(), scope));
     }
     store.sync_id_sequences().await?;
+    store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
     let summary = DemoSummary {

@@ -185,11 +185,14 @@ impl PageCache {
             });
             pages.bytes -= freed;
             if pages.bytes + body.len() > self.max_bytes {
+                // Evict the oldest down to three quarters of the budget, so that a stream of
+                // distinct searches sorts the entries now and then, not on every insert.
+                let target = self.max_bytes / 4 * 3;
                 let mut by_age: Vec<(Instant, (Lang, String))> =
                     pages.map.iter().map(|(k, e)| (e.at, k.clone())).collect();
                 by_age.sort_by_key(|(at, _)| *at);
                 for (_, old) in by_age {
-                    if pages.bytes + body.len() <= self.max_bytes {
+                    if pages.bytes + body.len() <= target {
                         break;
                     }
                     if let Some(e) = pages.map.remove(&old) {
