@@ -249,14 +249,15 @@ fn scheme(url: &str) -> &str {
 
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// Every SQLite connection: WAL (readers never wait for the writer), foreign keys enforced, and a
-/// writer that waits instead of failing while another process holds the lock.
+/// Every SQLite connection: WAL (readers never wait for the writer), foreign keys enforced, a
+/// writer that waits instead of failing while another process holds the lock, and reads through
+/// a memory map with a 16 MiB page cache (fewer system calls and copies on the back-office lists).
 fn sqlite_pragmas(
     conn: &mut sqlx::AnyConnection,
     _meta: sqlx::pool::PoolConnectionMetadata,
 ) -> BoxFuture<'_, Result<(), sqlx::Error>> {
     Box::pin(async move {
-        conn.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;").await?;
+        conn.execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384;").await?;
         Ok(())
     })
 }

@@ -301,6 +301,103 @@ impl Store {
         Ok((q.fetch_all(self.r()).await?, total))
     }
 
+    /// One page of the postings a staff member sees, newest first, with their application counts.
+    /// Pages are found by key (the posting a page continues from), never by OFFSET, so the
+    /// thousandth page of ten years costs what the first does.
+    pub async fn staff_postings_page(
+        &self,
+        scope: &StaffScope,
+        at: PageAt,
+        limit: i64,
+    ) -> Result<StaffPage> {
+        if scope.is_empty() {
+            return Ok(StaffPage::default());
+        }
+        let limit = limit.clamp(1, 500);
+        let (mut sql_scope, texts) = scope_sql(scope);
+        let (cursor, order) = match at {
+            PageAt::Newest => (None, "DESC"),
+            PageAt::Older(c) => (Some((c, "<")), "DESC"),
+            PageAt::Newer(c) => (Some((c, ">")), "ASC"),
+        };
+        let n = texts.len();
+        if let Some((_, op)) = cursor {
+            sql_scope = format!(
+                "{sql_scope} AND (p.created_at, p.id) {op} (${}, ${})",
+                n + 1,
+                n + 2
+            );
+        }
+        let sql = format!(
+            "SELECT p.id, p.title, p.unit_id, u.path AS unit_path, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.status, p.published_at, p.created_at,
+                    (SELECT COUNT(*) FROM applications a WHERE a.posting_id = p.id) AS applications,
+                    (SELECT MAX(id) FROM postings) AS latest_id
+             FROM (SELECT p.id FROM postings p WHERE {sql_scope} ORDER BY p.created_at {order}, p.id {order} LIMIT {}) page
+             JOIN postings p ON p.id = page.id JOIN org_units u ON u.id = p.unit_id
+             ORDER BY p.created_at DESC, p.id DESC",
+            limit + 1
+        );
+        let mut q = sqlx::query_as::<_, KeyedCard>(&sql);
+        for t in &texts {
+            q = q.bind(t);
+        }
+        if let Some((c, _)) = cursor {
+            q = q.bind(c.created_at).bind(c.id);
+        }
+        let mut rows = q.fetch_all(self.r()).await?;
+        let more = rows.len() as i64 > limit;
+        if more {
+            match at {
+                // Newest first, so the extra row is the oldest (last) or, going newer, the first.
+                PageAt::Newer(_) => {
+                    rows.remove(0);
+                }
+                _ => {
+                    rows.pop();
+                }
+            }
+        }
+        let latest_id = rows.first().map(|r| r.latest_id);
+        let first = rows.first().map(|r| r.cursor());
+        let last = rows.last().map(|r| r.cursor());
+        let (older, newer) = match at {
+            PageAt::Newest => (last.filter(|_| more), None),
+            PageAt::Older(_) => (last.filter(|_| more), first),
+            PageAt::Newer(_) => (last, first.filter(|_| more)),
+        };
+        Ok(StaffPage {
+            cards: rows.into_iter().map(|r| r.card).collect(),
+            older,
+            newer,
+            latest_id,
+        })
+    }
+
+    /// How many postings a staff member sees in all.
+    pub async fn staff_postings_count(&self, scope: &StaffScope) -> Result<i64> {
+        if scope.is_empty() {
+            return Ok(0);
+        }
+        let (sql_scope, texts) = scope_sql(scope);
+        let sql = format!("SELECT COUNT(*) FROM postings p WHERE {sql_scope}");
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for t in &texts {
+            q = q.bind(t);
+        }
+        Ok(q.fetch_one(self.r()).await?)
+    }
+
+    /// The newest posting's id (0 when there is none): postings are never deleted, so a count of
+    /// postings is unchanged as long as this is.
+    pub async fn latest_posting_id(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM postings")
+                .fetch_one(self.r())
+                .await?
+                .unwrap_or(0),
+        )
+    }
+
     /// Postings a staff member sees, newest first, with their application counts, one page at a
     /// time, and how many there are in all.
     pub async fn staff_postings(
@@ -349,4 +446,90 @@ impl Store {
         }
         Ok((q.fetch_all(self.r()).await?, total))
     }
+}
+
+/// Where a page of the back-office list continues from: a posting's creation time and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub created_at: i64,
+    pub id: i64,
+}
+
+impl ListCursor {
+    /// From a link's `T.ID`.
+    pub fn parse(s: &str) -> Option<ListCursor> {
+        let (t, id) = s.split_once('.')?;
+        Some(ListCursor {
+            created_at: t.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+    /// For a link.
+    pub fn param(&self) -> String {
+        format!("{}.{}", self.created_at, self.id)
+    }
+}
+
+/// Which page of the back-office list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAt {
+    Newest,
+    /// The postings just older than this one.
+    Older(ListCursor),
+    /// The postings just newer than this one.
+    Newer(ListCursor),
+}
+
+/// One page of the back-office list and where its neighbours start.
+#[derive(Debug, Clone, Default)]
+pub struct StaffPage {
+    pub cards: Vec<PostingCard>,
+    pub older: Option<ListCursor>,
+    pub newer: Option<ListCursor>,
+    /// The newest posting's id anywhere, read with the page (for caching counts); `None` when
+    /// the page is empty.
+    pub latest_id: Option<i64>,
+}
+
+#[derive(FromRow)]
+struct KeyedCard {
+    #[sqlx(flatten)]
+    card: PostingCard,
+    created_at: i64,
+    latest_id: i64,
+}
+
+impl KeyedCard {
+    fn cursor(&self) -> ListCursor {
+        ListCursor {
+            created_at: self.created_at,
+            id: self.card.id,
+        }
+    }
+}
+
+/// The staff scope as a WHERE clause on `postings p` and its bind values: every posting in the
+/// scope's unit subtrees (through the small org-unit table), and the postings granted one by one.
+fn scope_sql(scope: &StaffScope) -> (String, Vec<String>) {
+    let mut ors = Vec::new();
+    let mut texts = Vec::new();
+    if !scope.unit_paths.is_empty() {
+        let likes: Vec<String> = scope
+            .unit_paths
+            .iter()
+            .map(|p| {
+                texts.push(format!("{}%", like_escape(p)));
+                format!("path LIKE ${} ESCAPE '\\'", texts.len())
+            })
+            .collect();
+        ors.push(format!(
+            "p.unit_id IN (SELECT id FROM org_units WHERE {})",
+            likes.join(" OR ")
+        ));
+    }
+    if !scope.posting_ids.is_empty() {
+        let ids: Vec<String> = scope.posting_ids.iter().map(i64::to_string).collect();
+        ors.push(format!("p.id IN ({})", ids.join(",")));
+    }
+    (format!("({})", ors.join(" OR ")), texts)
 }

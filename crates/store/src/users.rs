@@ -154,4 +154,41 @@ impl Store {
                 .collect(),
         })
     }
+
+    /// An active user and their grants, in one round trip (every staff page needs both).
+    pub async fn active_user_with_access(&self, user_id: i64) -> Result<Option<(User, Access)>> {
+        let rows: Vec<UserGrantRow> = sqlx::query_as(
+            "SELECT u.id, u.username, u.email, u.display_name, u.password_hash, u.oidc_subject, u.active,
+                    g.role, ou.path AS unit_path, g.posting_id
+             FROM users u LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN org_units ou ON ou.id = g.unit_id
+             WHERE u.id = $1 AND u.active = 1",
+        )
+        .bind(user_id)
+        .fetch_all(self.r())
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let user = first.user.clone();
+        let grants = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(Grant {
+                    role: Role::parse(r.role.as_deref()?)?,
+                    unit_path: r.unit_path,
+                    posting_id: r.posting_id,
+                })
+            })
+            .collect();
+        Ok(Some((user, Access { grants })))
+    }
+}
+
+#[derive(FromRow)]
+struct UserGrantRow {
+    #[sqlx(flatten)]
+    user: User,
+    role: Option<String>,
+    unit_path: Option<String>,
+    posting_id: Option<i64>,
 }

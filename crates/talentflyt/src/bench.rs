@@ -166,7 +166,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 args.scale,
                 demo::without_credentials(&url)
             );
-            reset_peak_memory();
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
             let summary = demo::generate(&store, args.scale, args.years, 2026, true).await?;
             let gen_peak = peak_memory_mib();
             println!(
@@ -245,7 +245,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     if args.url.is_none() {
         println!(
-            "The server runs in this process: peak MiB is the resident memory of server, database pools{} and load generator together, highest during that load.",
+            "The server runs in this process: peak MiB is the private memory (RssAnon, sampled every 50 ms) of server, database pools{} and load generator together, highest during that load; the database file SQLite maps is shared page cache and not counted.",
             if generated.as_ref().is_some_and(|g| g.backend == "PostgreSQL") {
                 " (not the PostgreSQL server)"
             } else {
@@ -346,9 +346,23 @@ async fn measure(
     secs: u64,
 ) -> anyhow::Result<Figures> {
     load(addr, l, connections, Duration::from_secs(1)).await?;
-    reset_peak_memory();
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        tokio::spawn(async move {
+            let mut peak: Option<f64> = None;
+            while sampling.load(Ordering::Relaxed) {
+                if let Some(m) = private_memory_mib() {
+                    peak = Some(peak.map_or(m, |p: f64| p.max(m)));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            peak
+        })
+    };
     let mut f = load(addr, l, connections, Duration::from_secs(secs)).await?;
-    f.peak_mib = peak_memory_mib();
+    sampling.store(false, Ordering::Relaxed);
+    f.peak_mib = sampler.await.ok().flatten();
     Ok(f)
 }
 
@@ -390,9 +404,13 @@ fn peak_memory_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// Start the peak over from the current resident memory, so each load shows its own peak.
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+/// The process's own memory now (RssAnon: heap and stacks, not the database file SQLite maps,
+/// which is page cache the kernel shares and reclaims), in MiB; Linux only.
+fn private_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 /// Filtered career-site searches, each request a combination of filters no earlier request of
@@ -546,13 +564,36 @@ async fn back_office_load(
         "/admin answered {} after signing in",
         check.status
     );
-    // 50 postings a page in the back office; page numbers past the end show the last page.
-    let pages = (postings as u64).div_ceil(50).max(1);
+    // The list pages by key: follow its "older" links from the newest page to the oldest, then
+    // load those pages in turn, a different one for every request.
+    let mut pages = vec!["/admin".to_owned()];
+    let mut html = String::from_utf8_lossy(&check.body).into_owned();
+    while let Some(next) = older_link(&html) {
+        if pages.len() >= 5000 {
+            break;
+        }
+        let page = request(addr, "GET", &next, Some(&cookie), None).await?;
+        anyhow::ensure!(page.status.is_success(), "{next} answered {}", page.status);
+        html = String::from_utf8_lossy(&page.body).into_owned();
+        pages.push(next);
+    }
+    println!(
+        "back office: {} pages of postings for {username} ({postings} postings)",
+        pages.len()
+    );
+    let pages = Arc::new(pages);
     Ok(Load::new(
-        "/admin?page=N (staff)",
-        Target::Each(Arc::new(move |n| format!("/admin?page={}", n % pages + 1))),
+        "/admin?older=… (staff)",
+        Target::Each(Arc::new(move |n| pages[n as usize % pages.len()].clone())),
         Some(cookie),
     ))
+}
+
+/// The list's link to the next older page, if there is one.
+fn older_link(html: &str) -> Option<String> {
+    let i = html.find("href=\"/admin?older=")? + 6;
+    let rest = &html[i..];
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 struct Answer {

@@ -86,6 +86,8 @@ pub struct Inner {
     pub oidc: OidcRuntime,
     pub csrf: CsrfKeys,
     pub limits: RateLimits,
+    /// Postings per back-office scope, with the newest posting id they were counted at.
+    pub staff_counts: std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>,
     /// The org tree, reloaded now and then (units change rarely).
     pub org: RwLock<(std::time::Instant, Arc<Vec<OrgUnit>>)>,
     /// Wakes the job worker when work is queued.
@@ -124,6 +126,7 @@ impl AppState {
             metrics: Metrics::new(),
             csrf: CsrfKeys::new(keys),
             limits: RateLimits::new(&cfg.rate_limits),
+            staff_counts: Default::default(),
             store,
             mail_brand,
             assets,

@@ -9,13 +9,13 @@ use crate::error::AppError;
 use crate::extract::{ReqLang, Staff};
 use crate::i18n::{self, t};
 use crate::view::format::UnitNames;
-use crate::view::{page_count, render, PageCtx, Pager};
+use crate::view::{render, PageCtx, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use talentflyt_store::{OrgUnit, Posting, Reader, SubjectKind};
+use talentflyt_store::{ListCursor, OrgUnit, PageAt, Posting, Reader, StaffScope, SubjectKind};
 
 /// A form with nothing but its CSRF token (publish).
 #[derive(Deserialize)]
@@ -83,7 +83,39 @@ const STAFF_PAGE_SIZE: i64 = 50;
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    page: Option<String>,
+    older: Option<String>,
+    newer: Option<String>,
+}
+
+/// How many postings a scope holds, counted once per scope until a posting is added (postings
+/// are never deleted, so the newest id tells whether the count can have changed).
+async fn staff_count(
+    state: &AppState,
+    scope: &StaffScope,
+    latest: Option<i64>,
+) -> Result<i64, AppError> {
+    let latest = match latest {
+        Some(id) => id,
+        None => state.store.latest_posting_id().await?,
+    };
+    let key = format!("{:?}|{:?}", scope.unit_paths, scope.posting_ids);
+    if let Some((at, n)) = state
+        .staff_counts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+    {
+        if *at == latest {
+            return Ok(*n);
+        }
+    }
+    let n = state.store.staff_postings_count(scope).await?;
+    let mut counts = state.staff_counts.lock().unwrap_or_else(|e| e.into_inner());
+    if counts.len() > 10_000 {
+        counts.clear();
+    }
+    counts.insert(key, (latest, n));
+    Ok(n)
 }
 
 pub async fn home(
@@ -94,19 +126,32 @@ pub async fn home(
 ) -> Result<Response, AppError> {
     let scope = staff.access.staff_scope();
     let scope_empty = scope.is_empty();
-    let page = q
-        .page
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
-    let (cards, total) = state
+    // Pages are found by key ("older than this posting"), so page 1,000 of ten years costs
+    // what page 1 does; a bad key shows the newest page.
+    let at = match (
+        q.older.as_deref().and_then(ListCursor::parse),
+        q.newer.as_deref().and_then(ListCursor::parse),
+    ) {
+        (Some(c), _) => PageAt::Older(c),
+        (None, Some(c)) => PageAt::Newer(c),
+        _ => PageAt::Newest,
+    };
+    let mut page = state
         .store
-        .staff_postings(&scope, (page - 1) * STAFF_PAGE_SIZE, STAFF_PAGE_SIZE)
+        .staff_postings_page(&scope, at, STAFF_PAGE_SIZE)
         .await?;
-    let pages = page_count(total, STAFF_PAGE_SIZE);
+    if matches!(at, PageAt::Newer(_)) && page.newer.is_none() {
+        // Back at the top: the newest page, full.
+        page = state
+            .store
+            .staff_postings_page(&scope, PageAt::Newest, STAFF_PAGE_SIZE)
+            .await?;
+    }
+    let total = staff_count(&state, &scope, page.latest_id).await?;
     let units = state.units().await;
     let names = UnitNames::new(&units);
-    let rows = cards
+    let rows = page
+        .cards
         .into_iter()
         .map(|c| Row {
             id: c.id,
@@ -123,6 +168,10 @@ pub async fn home(
         no_roles: scope_empty && !staff.access.may_manage_any_postings(),
         rows,
         count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
-        pager: Pager::new(lang, page, pages, |n| format!("/admin?page={n}")),
+        pager: Pager {
+            prev_href: page.newer.map(|c| format!("/admin?newer={}", c.param())),
+            next_href: page.older.map(|c| format!("/admin?older={}", c.param())),
+            text: t(lang, "admin.newest_first").to_owned(),
+        },
     })
 }

@@ -104,19 +104,16 @@ impl FromRequestParts<AppState> for Staff {
                 .await
                 .map_err(|e| fail(e.into()))?;
         }
-        let user = match state.store.user(user_id).await {
-            Ok(u) if u.active == 1 => u,
-            Ok(_) | Err(talentflyt_store::StoreError::NotFound) => {
-                let _ = session.flush().await;
-                return Err(to_login());
-            }
-            Err(e) => return Err(fail(e.into())),
-        };
-        let access = state
+        let Some((user, access)) = state
             .store
-            .access(user.id)
+            .active_user_with_access(user_id)
             .await
-            .map_err(|e| fail(e.into()))?;
+            .map_err(|e| fail(e.into()))?
+        else {
+            // Removed or deactivated since signing in.
+            let _ = session.flush().await;
+            return Err(to_login());
+        };
         let csrf = crate::extract::csrf::token_for(parts, state, user.id);
         Ok(Staff {
             user,
