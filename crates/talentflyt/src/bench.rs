@@ -206,12 +206,12 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             let (app, _) = crate::serve::build(store.clone(), &serve).await?;
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
             let addr = listener.local_addr()?;
+            // The same HTTP server `serve` runs (header read timeout and all).
+            let limits = serve.server_limits();
             tokio::spawn(async move {
-                let _ = axum::serve(
-                    listener,
-                    app.into_make_service_with_connect_info::<SocketAddr>(),
-                )
-                .await;
+                let _ =
+                    talentflyt_web::server::serve(listener, app, limits, std::future::pending())
+                        .await;
             });
             let open = store_open_posting(&store).await?;
             loads.push(Load::new(

@@ -7,7 +7,7 @@ use crate::view::{MessagePage, PageCtx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -87,8 +87,15 @@ impl IntoResponse for AppError {
 
 /// Turns an [`AppError`] into a page in the reader's language and the organisation's look.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let lang = lang_from_headers(req.headers());
-    let path = req.uri().path().to_owned();
+    // What the error page needs, kept cheaply (header values and the URI share their bytes);
+    // the language is worked out only when there is an error to show.
+    let mut lang_headers = HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+        if let Some(v) = req.headers().get(&name) {
+            lang_headers.insert(name, v.clone());
+        }
+    }
+    let uri = req.uri().clone();
     let mut res = next.run(req).await;
     let err = match res.extensions_mut().remove::<AppError>() {
         Some(e) => e,
@@ -100,6 +107,8 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         },
         None => return res,
     };
+    let lang = lang_from_headers(&lang_headers);
+    let path = uri.path().to_owned();
     let (title, text) = err.keys();
     let page = MessagePage {
         p: PageCtx::new(&state, lang, i18n::t(lang, title), path),

@@ -18,9 +18,11 @@ pub mod server;
 pub mod state;
 pub mod view;
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -65,13 +67,27 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     // with the form and a clear message; beyond that the request is cut off.
     let upload_limit = state.cfg.max_upload_bytes * 2 + 256 * 1024;
 
-    let r = Routes {
+    // Public pages and operations: no session layer (nothing here reads a session, and the
+    // cached pages are the hottest path).
+    let public = Routes {
         router: Router::new(),
         paths: vec![],
     }
     .route("/", get(career::root))
     .route("/jobs", get(career::search::list))
     .route("/jobs/{id}", get(career::ad::show))
+    .route("/lang/{code}", get(career::switch_lang))
+    .route("/accessibility", get(career::accessibility))
+    .route("/static/app.css", get(view::assets::css))
+    .route("/static/logo", get(view::assets::logo))
+    .route("/healthz", get(ops::healthz))
+    .route("/readyz", get(ops::readyz))
+    .route("/metrics", get(ops::metrics));
+    // Forms and the back office: sessions and the CSRF cookie.
+    let forms = Routes {
+        router: Router::new(),
+        paths: public.paths,
+    }
     .route(
         "/jobs/{id}/apply",
         get(career::apply::form)
@@ -79,8 +95,6 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
     )
     .route("/jobs/{id}/applied", get(career::apply::applied))
-    .route("/lang/{code}", get(career::switch_lang))
-    .route("/accessibility", get(career::accessibility))
     .route("/login", get(auth::login_form).post(auth::login_submit))
     .route("/logout", post(auth::logout))
     .route("/auth/oidc/start", post(auth::oidc::oidc_start))
@@ -100,15 +114,46 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route(
         "/admin/applications/{id}/documents/{doc}",
         get(admin::applications::download_document),
-    )
-    .route("/static/app.css", get(view::assets::css))
-    .route("/static/logo", get(view::assets::logo))
-    .route("/healthz", get(ops::healthz))
-    .route("/readyz", get(ops::readyz))
-    .route("/metrics", get(ops::metrics));
-
-    let router = r
+    );
+    let with_sessions = forms
         .router
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            extract::csrf::nonce_cookie,
+        ));
+
+    // Security headers on every answer, with tower-http. Pages that say nothing about caching
+    // are not stored (staff pages hold personal data; forms hold CSRF tokens); public pages and
+    // assets set their own.
+    let header = |name, value: &str| {
+        SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_str(value).expect("a valid header value"),
+        )
+    };
+    let security_headers = ServiceBuilder::new()
+        .layer(header(header::CONTENT_SECURITY_POLICY, &state.csp))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // Browsers remember for a year to come only over HTTPS.
+        .layer(tower::util::option_layer(
+            state.cfg.base_url.starts_with("https://").then(|| {
+                header(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    "max-age=31536000; includeSubDomains",
+                )
+            }),
+        ));
+
+    let router = public
+        .router
+        .merge(with_sessions)
         .fallback(error::not_found)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -118,11 +163,6 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             state.clone(),
             error::error_pages,
         ))
-        .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            extract::csrf::nonce_cookie,
-        ))
         .layer(tower::limit::ConcurrencyLimitLayer::new(
             state.cfg.max_concurrent_requests.max(1),
         ))
@@ -130,10 +170,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             state.clone(),
             middleware::observe::observe,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::security::security_headers,
-        ))
+        .layer(security_headers)
         .with_state(state);
-    (router, r.paths)
+    (router, forms.paths)
 }

@@ -18,7 +18,7 @@ use bytes::Bytes;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 use talentflyt_domain::Lang;
 use tokio::sync::watch;
@@ -51,7 +51,7 @@ struct Pages {
 pub struct PageCache {
     ttl: Duration,
     max_bytes: usize,
-    pages: Mutex<Pages>,
+    pages: RwLock<Pages>,
     /// Moves on every local change and every change seen in the database's counter.
     generation: AtomicU64,
     /// When the database's counter was last read, and what it said.
@@ -70,14 +70,21 @@ impl PageCache {
         PageCache {
             ttl,
             max_bytes,
-            pages: Mutex::new(Pages::default()),
+            pages: RwLock::new(Pages::default()),
             generation: AtomicU64::new(0),
             remote: tokio::sync::Mutex::new((None, 0)),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pages> {
-        self.pages.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::RwLockWriteGuard<'_, Pages> {
+        self.pages.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A fresh page under `key`, if there is one: the hot path, under a read lock only.
+    fn fresh(&self, lang: Lang, key: &str, generation: u64) -> Option<Bytes> {
+        let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
+        let e = pages.map.get(&(lang, key.to_owned()))?;
+        (e.generation == generation && e.at.elapsed() < self.ttl).then(|| e.body.clone())
     }
 
     /// The page under `key`, rendering it with `render` when it is missing or stale.
@@ -94,8 +101,11 @@ impl PageCache {
         if self.ttl.is_zero() {
             return render().await;
         }
-        let k = (lang, key.to_owned());
         let generation = self.generation.load(Ordering::Acquire);
+        if let Some(b) = self.fresh(lang, key, generation) {
+            return Ok(b);
+        }
+        let k = (lang, key.to_owned());
         let plan = {
             let mut pages = self.lock();
             match pages.map.get_mut(&k) {

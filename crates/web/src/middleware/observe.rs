@@ -70,23 +70,21 @@ impl Default for Metrics {
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = method_label(req.method());
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
+    // MatchedPath holds an Arc<str>: cloning it is a reference count, not a copy.
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or("unmatched", |m| m.as_str());
     let res = next.run(req).await;
     let secs = start.elapsed().as_secs_f64();
     let status = res.status().as_u16();
     state
         .metrics
         .requests
-        .with_label_values(&[method, &route, &status.to_string()])
+        .with_label_values(&[method, route, res.status().as_str()])
         .inc();
     state
         .metrics
         .latency
-        .with_label_values(&[&route])
+        .with_label_values(&[route])
         .observe(secs);
     if status >= 500 {
         tracing::error!(target: "talentflyt::http", %method, %route, status, ms = secs * 1000.0, "request");
