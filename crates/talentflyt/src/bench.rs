@@ -738,7 +738,10 @@ impl Drop for Cleanup {
 
 async fn store_open_posting(store: &talentflyt_store::Store) -> anyhow::Result<i64> {
     let filter = talentflyt_store::PublicFilter {
-        today: talentflyt_web::i18n::today().format("%Y-%m-%d").to_string(),
+        today: talentflyt_domain::clock::Clock::system()
+            .today()
+            .format("%Y-%m-%d")
+            .to_string(),
         limit: 1,
         ..Default::default()
     };

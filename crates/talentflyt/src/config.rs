@@ -248,6 +248,7 @@ impl ServeArgs {
             },
             request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
             max_concurrent_requests: self.max_concurrent_requests.max(1),
+            clock: talentflyt_domain::clock::Clock::system(),
             a11y_contact: self.a11y_contact.clone(),
         })
     }

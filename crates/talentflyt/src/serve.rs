@@ -89,6 +89,18 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 if let Err(e) = store.prune_login_throttle().await {
                     tracing::warn!(error = %e, "pruning sign-in throttling failed");
                 }
+                // Write down as closed the postings whose deadline day is over (they already count
+                // as closed everywhere; this keeps the stored status true for reports and exports).
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::ClosePostings,
+                        talentflyt_store::now(),
+                        3,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing close-postings failed");
+                }
             }
         })
     };

@@ -97,7 +97,7 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     assert_eq!(n["candidates"], n["applications"], "one candidate each");
     assert_eq!(n["users"], 6, "one demo login per role");
 
-    let today = talentflyt_web::i18n::today();
+    let today = talentflyt_domain::clock::Clock::system().today();
     let postings = all_postings(store).await;
     for year in 0..2 {
         let of_year: Vec<&PostingCard> = postings

@@ -23,6 +23,8 @@ pub enum AppError {
     Closed,
     /// Over a rate limit; try again after this long.
     TooManyRequests(std::time::Duration),
+    /// A rule refused the change; the message key says which.
+    Refused(&'static str),
     Internal(String),
 }
 
@@ -31,7 +33,7 @@ impl From<talentflyt_store::StoreError> for AppError {
         match e {
             talentflyt_store::StoreError::NotFound => AppError::NotFound,
             talentflyt_store::StoreError::Conflict(_) => AppError::BadRequest,
-            talentflyt_store::StoreError::Refused(_) => AppError::BadRequest,
+            talentflyt_store::StoreError::Refused(r) => AppError::Refused(r.key()),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -52,6 +54,7 @@ impl AppError {
             AppError::FormExpired => StatusCode::FORBIDDEN,
             AppError::Closed => StatusCode::GONE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +69,7 @@ impl AppError {
             AppError::FormExpired => ("error.page.expired.title", "error.page.expired.text"),
             AppError::Closed => ("error.page.closed.title", "error.page.closed.text"),
             AppError::TooManyRequests(_) => ("error.page.rate_limited.title", "error.rate_limited"),
+            AppError::Refused(key) => ("error.page.refused.title", key),
             AppError::Internal(_) => ("error.page.internal.title", "error.page.internal.text"),
         }
     }

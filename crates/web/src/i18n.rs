@@ -96,13 +96,6 @@ pub fn datetime(lang: Lang, unix: i64) -> String {
     }
 }
 
-/// Today in Norway: deadlines are Norwegian dates.
-pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Oslo)
-        .date_naive()
-}
-
 /// `1 vacancy`, `12 ledige stillinger`.
 pub fn count(lang: Lang, n: i64, one: &'static str, many: &'static str) -> String {
     if n == 1 {

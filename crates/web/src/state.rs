@@ -45,6 +45,8 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// Requests handled at once; more wait their turn.
     pub max_concurrent_requests: usize,
+    /// "Now" and "today in Norway": the system clock, or a fixed one in tests.
+    pub clock: talentflyt_domain::clock::Clock,
 }
 
 impl WebConfig {
@@ -67,6 +69,7 @@ impl WebConfig {
             rate_limits: RateLimitConfig::default(),
             request_timeout: Duration::from_secs(30),
             max_concurrent_requests: 1024,
+            clock: talentflyt_domain::clock::Clock::system(),
         }
     }
 }
@@ -157,6 +160,11 @@ impl AppState {
             }
         }
         g.1.clone()
+    }
+
+    /// Today in Norway, by the configured clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.cfg.clock.today()
     }
 
     pub fn wake_jobs(&self) {

@@ -362,7 +362,7 @@ pub async fn generate(
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
     // The career site's today (Norwegian time), so "open" means the same here and there.
-    let today = talentflyt_web::i18n::today();
+    let today = talentflyt_domain::clock::Clock::system().today();
     let now_ts = chrono::Utc::now().timestamp();
     if verbose {
         eprintln!("Generating demo data ({years} years, scale {scale}, seed {seed}) …");

@@ -89,7 +89,7 @@ pub async fn new_posting(
         engagement: "permanent".into(),
         extent_percent: "100".into(),
         positions: "1".into(),
-        deadline: (i18n::today() + chrono::Days::new(21))
+        deadline: (state.today() + chrono::Days::new(21))
             .format("%Y-%m-%d")
             .to_string(),
         ..Default::default()
@@ -114,7 +114,7 @@ pub async fn create_posting(
         return Err(AppError::Forbidden);
     }
     let units = state.units().await;
-    let parsed = PostingDraft::parse(&form, i18n::today());
+    let parsed = PostingDraft::parse(&form, state.today());
     let mut errs = match &parsed {
         Ok(_) => Errors::default(),
         Err(list) => Errors::from_invalid(lang, list),
@@ -197,7 +197,7 @@ pub async fn show_posting(
             });
         }
     }
-    let status = posting.effective_status(i18n::today());
+    let status = posting.effective_status(state.today());
     render(&PostingPage {
         p: staff.page(
             &state,
@@ -212,7 +212,7 @@ pub async fn show_posting(
         may_publish: may_manage
             && posting
                 .status
-                .after(Transition::Publish, deadline_day(&posting), i18n::today())
+                .after(Transition::Publish, deadline_day(&posting), state.today())
                 .is_ok(),
         is_public: status != PostingStatus::Draft,
         may_read,
@@ -237,7 +237,7 @@ pub async fn publish_posting(
         return Err(AppError::Forbidden);
     }
     if seen.posting.status == PostingStatus::Draft {
-        state.store.publish_posting(id, i18n::today()).await?;
+        state.store.publish_posting(id, state.today()).await?;
         state.public_changed().await?;
         tracing::info!(
             posting_id = id,

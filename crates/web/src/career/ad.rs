@@ -50,7 +50,7 @@ pub async fn show(
             engagement: i18n::t(lang, posting.engagement.label_key()),
             deadline: i18n::date_str(lang, &posting.deadline),
             paragraphs: paragraphs(&posting.body),
-            open: is_open(&posting),
+            open: is_open(&state, &posting),
             posting,
         }
         .render()

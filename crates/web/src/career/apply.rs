@@ -52,7 +52,7 @@ pub async fn form(
     Query(q): Query<SourceQuery>,
 ) -> Result<Response, AppError> {
     let posting = public_posting(&state, id).await?;
-    if !is_open(&posting) {
+    if !is_open(&state, &posting) {
         return Err(AppError::Closed);
     }
     let typed = Typed {
@@ -209,7 +209,7 @@ pub async fn submit(
     state.limits.check(&state.limits.applications_per_ip, &ip)?;
     let posting = public_posting(&state, id).await?;
     let input = read_apply_form(mp, state.cfg.max_upload_bytes).await?;
-    if !is_open(&posting) {
+    if !is_open(&state, &posting) {
         return Err(AppError::Closed);
     }
     let max = state.cfg.max_upload_bytes;

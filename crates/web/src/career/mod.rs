@@ -66,15 +66,15 @@ where
 /// A posting as the public may see it: drafts do not exist to the world.
 pub(crate) async fn public_posting(state: &AppState, id: i64) -> Result<Posting, AppError> {
     let posting = state.store.posting(id).await?;
-    if !posting.public_view(i18n::today()).is_visible() {
+    if !posting.public_view(state.today()).is_visible() {
         return Err(AppError::NotFound);
     }
     Ok(posting)
 }
 
 /// Whether the posting takes applications today.
-pub(crate) fn is_open(p: &Posting) -> bool {
-    p.public_view(i18n::today()).accepts_applications()
+pub(crate) fn is_open(state: &AppState, p: &Posting) -> bool {
+    p.public_view(state.today()).accepts_applications()
 }
 
 /// Remember the chosen language for a year and go back to the page.

@@ -191,7 +191,7 @@ pub async fn list(
             profession: filter.profession.map(str::to_owned),
             engagement: filter.engagement,
         };
-        let today = i18n::today();
+        let today = state.today();
         let size = PAGE_SIZE as usize;
         let offset = (filter.page as usize - 1) * size;
         let (mut rows, total) = state

@@ -314,3 +314,77 @@ async fn error_summaries_name_the_field_and_pages_past_the_end_show_the_last() {
         "the last (only) page, not an empty page 999"
     );
 }
+
+/// The career site goes by the configured clock ("today in Norway"), so a test can move time:
+/// a posting open on its deadline day is closed the day after, without anyone touching it.
+#[tokio::test]
+async fn a_posting_closes_when_the_clock_passes_its_deadline_day() {
+    let clock = talentflyt_domain::clock::Clock::fixed_on(
+        chrono::NaiveDate::from_ymd_opt(2027, 3, 10).unwrap(),
+    );
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.clock = clock.clone();
+    cfg.public_cache_ttl = std::time::Duration::ZERO;
+    let app = spawn_app_with(cfg).await;
+    let s = &app.db.store;
+    let draft = PostingDraft {
+        title: "Jordmor, fødeavdelingen".into(),
+        body: "Tekst".into(),
+        unit_id: app.icu.id,
+        profession: "midwife".into(),
+        engagement: Engagement::Permanent,
+        extent_percent: 100,
+        positions: 1,
+        deadline: chrono::NaiveDate::from_ymd_opt(2027, 3, 11).unwrap(),
+    };
+    let id = s.create_posting(&draft, None).await.unwrap();
+    s.publish_posting(id, clock.today()).await.unwrap();
+    let mut c = app.client();
+    assert!(c
+        .get("/jobs")
+        .await
+        .text()
+        .contains("Jordmor, fødeavdelingen"));
+    assert_eq!(
+        c.get(&format!("/jobs/{id}/apply")).await.status,
+        StatusCode::OK
+    );
+    clock.advance(chrono::Duration::days(1));
+    assert_eq!(
+        c.get(&format!("/jobs/{id}/apply")).await.status,
+        StatusCode::OK,
+        "the deadline day itself is open"
+    );
+    clock.advance(chrono::Duration::days(1));
+    assert!(!c
+        .get("/jobs")
+        .await
+        .text()
+        .contains("Jordmor, fødeavdelingen"));
+    assert_eq!(
+        c.get(&format!("/jobs/{id}/apply")).await.status,
+        StatusCode::GONE
+    );
+    assert!(c
+        .get(&format!("/jobs/{id}"))
+        .await
+        .text()
+        .contains("Søknadsfristen er ute"));
+    // A draft whose deadline has passed cannot be published: the rule's own words, as a page.
+    let late = s.create_posting(&draft, None).await.unwrap();
+    let mut hr = app.signed_in("hr").await;
+    let page = hr.get(&format!("/admin/postings/{late}")).await;
+    let r = hr
+        .post_form(
+            &format!("/admin/postings/{late}/publish"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .contains("Søknadsfristen kan ikke være tilbake i tid"),
+        "{}",
+        r.text()
+    );
+}
