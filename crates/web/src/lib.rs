@@ -163,7 +163,8 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             state.clone(),
             error::error_pages,
         ))
-        .layer(tower::limit::ConcurrencyLimitLayer::new(
+        // One semaphore for the whole router (a plain ConcurrencyLimitLayer would make one per route).
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
             state.cfg.max_concurrent_requests.max(1),
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -88,6 +88,8 @@ pub struct Inner {
     pub metrics: Metrics,
     pub oidc: OidcRuntime,
     pub csrf: CsrfKeys,
+    /// Keys the hashes of unknown user names in the audit trail.
+    pub audit_key: Vec<u8>,
     pub limits: RateLimits,
     /// Postings per back-office scope, with the newest posting id they were counted at.
     pub staff_counts: std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>,
@@ -128,6 +130,7 @@ impl AppState {
             oidc: OidcRuntime::new(cfg.oidc.clone()),
             metrics: Metrics::new(),
             csrf: CsrfKeys::new(keys),
+            audit_key: store.server_key("audit").await?,
             limits: RateLimits::new(&cfg.rate_limits),
             staff_counts: Default::default(),
             store,

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use talentflyt_domain::Lang;
 use talentflyt_store::{Actor, AuditAction, AuditEvent, LoginReservation, SubjectKind};
 
@@ -90,9 +90,14 @@ pub(crate) enum SignIn<'a> {
     Locked(Option<i64>, &'a str),
 }
 
-/// A user name as the audit trail keeps it when no account has it: a short hash, never the text.
-fn name_hash(username: &str) -> String {
-    hex::encode(&Sha256::digest(username.to_lowercase().as_bytes())[..8])
+/// A user name as the audit trail keeps it when no account has it: a keyed hash (HMAC with a
+/// server secret), never the text, so a password typed into the name field cannot be guessed
+/// back from the trail.
+fn name_hash(key: &[u8], username: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut m = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(username.to_lowercase().as_bytes());
+    hex::encode(&m.finalize().into_bytes()[..8])
 }
 
 pub(crate) async fn audit_sign_in(
@@ -107,7 +112,10 @@ pub(crate) async fn audit_sign_in(
         SignIn::Locked(id, name) => (AuditAction::Locked, id, Some(name)),
     };
     let detail = match (user, name) {
-        (None, Some(n)) => format!("{method}; unknown user name {}", name_hash(n)),
+        (None, Some(n)) => format!(
+            "{method}; unknown user name {}",
+            name_hash(&state.audit_key, n)
+        ),
         _ => method.to_owned(),
     };
     state
@@ -153,18 +161,22 @@ pub async fn login_submit(
     let user_id = user.as_ref().map(|u| u.id);
     // The attempt is counted before the password is checked, in one atomic statement, so a
     // burst of parallel guesses gets no more tries than a patient attacker.
-    let reservation = state.store.reserve_login_attempt(&username, &ip).await?;
+    let addr = crate::middleware::limits::address_key(&ip);
+    let reservation = state.store.reserve_login_attempt(&username, &addr).await?;
     if reservation == LoginReservation::Locked {
         audit_sign_in(&state, &ip, SignIn::Locked(user_id, &username), "password").await?;
         tracing::warn!("sign-in refused: throttled");
-        return login_page(
+        let mut r = login_page(
             &state,
             lang,
             &token,
             Some("login.throttled"),
             next,
             username,
-        );
+        )?;
+        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        crate::error::set_retry_after(&mut r, &talentflyt_domain::security::LOGIN_WINDOW);
+        return Ok(r);
     }
     let ok = password::verify_password(
         user.as_ref().and_then(|u| u.password_hash.clone()),
@@ -173,7 +185,7 @@ pub async fn login_submit(
     .await;
     match (ok, user) {
         (true, Some(user)) => {
-            state.store.release_login_attempt(&username, &ip).await?;
+            state.store.release_login_attempt(&username, &addr).await?;
             start_session(&session, user.id).await?;
             audit_sign_in(&state, &ip, SignIn::Ok(user.id), "password").await?;
             tracing::info!(user_id = user.id, method = "password", "signed in");
@@ -217,9 +229,10 @@ pub async fn logout(
 mod tests {
     #[test]
     fn unknown_user_names_are_kept_only_as_a_hash() {
-        let h = super::name_hash("Kari.Nordmann");
+        let h = super::name_hash(b"key", "Kari.Nordmann");
         assert_eq!(h.len(), 16);
-        assert_eq!(h, super::name_hash("kari.nordmann"));
+        assert_eq!(h, super::name_hash(b"key", "kari.nordmann"));
+        assert_ne!(h, super::name_hash(b"other key", "kari.nordmann"), "keyed");
         assert!(!h.contains("kari"));
     }
 }

@@ -130,15 +130,20 @@ impl PageCache {
         match plan {
             Plan::Hit(b) => Ok(b),
             Plan::Refresh => {
+                // If this request is dropped mid-render (timeout, client gone), the guard takes
+                // the old page out, so the next request renders instead of the page going stale
+                // for good.
+                let mut guard = RefreshGuard {
+                    cache: self,
+                    key: Some(k),
+                };
                 let out = render().await;
+                let k = guard.key.take().expect("the key");
                 let mut pages = self.lock();
                 match &out {
                     Ok(b) => self.insert(&mut pages, k, b.clone(), generation),
-                    Err(_) => {
-                        if let Some(e) = pages.map.get_mut(&k) {
-                            e.refreshing = false;
-                        }
-                    }
+                    // The page is gone or no longer shown (a withdrawn ad): never serve the old one.
+                    Err(_) => Self::remove(&mut pages, &k),
                 }
                 out
             }
@@ -171,6 +176,12 @@ impl PageCache {
                 }
                 out
             }
+        }
+    }
+
+    fn remove(pages: &mut Pages, k: &(Lang, String)) {
+        if let Some(e) = pages.map.remove(k) {
+            pages.bytes -= e.body.len();
         }
     }
 
@@ -261,6 +272,20 @@ impl PageCache {
     }
 }
 
+/// Takes a page out of the cache if its refresh never finished.
+struct RefreshGuard<'a> {
+    cache: &'a PageCache,
+    key: Option<(Lang, String)>,
+}
+
+impl Drop for RefreshGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(k) = self.key.take() {
+            PageCache::remove(&mut self.cache.lock(), &k);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +356,38 @@ mod tests {
         }
         assert_eq!(renders.load(Ordering::SeqCst), 2, "one render on expiry");
         assert!(old >= 40, "the others got the old page meanwhile ({old})");
+    }
+
+    #[tokio::test]
+    async fn a_refresh_that_fails_or_is_abandoned_never_leaves_the_old_page_behind() {
+        let c = Arc::new(PageCache::new(Duration::from_millis(20), 1 << 20));
+        let n = AtomicUsize::new(0);
+        page(&c, "/jobs/7", "ad", &n).await;
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        // The refresh is abandoned halfway (a timeout, a client that went away).
+        let abandoned = {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.get_or_render(Lang::Nb, "/jobs/7", || async {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    Ok::<_, ()>(Bytes::from_static(b"never"))
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        abandoned.abort();
+        let _ = abandoned.await;
+        assert_eq!(page(&c, "/jobs/7", "fresh", &n).await, "fresh");
+        // A failed refresh (the ad was withdrawn) removes the page.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let gone = c
+            .get_or_render(Lang::Nb, "/jobs/7", || async {
+                Err::<Bytes, _>("not found")
+            })
+            .await;
+        assert!(gone.is_err());
+        assert_eq!(page(&c, "/jobs/7", "again", &n).await, "again");
     }
 
     #[tokio::test]

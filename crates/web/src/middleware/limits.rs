@@ -8,6 +8,7 @@ use crate::error::AppError;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How many requests of each kind an address (or an e-mail address) may make.
@@ -34,10 +35,24 @@ impl Default for RateLimitConfig {
     }
 }
 
-/// Keys are bounded: beyond this many tracked addresses, idle ones are forgotten.
+/// Keys are bounded: beyond this many tracked keys, idle ones are forgotten (at most once every
+/// few seconds), and while the map is still full, new keys are refused.
 const MAX_KEYS: usize = 100_000;
+const CLEANUP_EVERY_SECS: u64 = 5;
 
-pub struct Limiter(DefaultKeyedRateLimiter<String>);
+pub struct Limiter(DefaultKeyedRateLimiter<String>, AtomicU64);
+
+/// The key for a client address: an IPv6 client is counted by its /64 network, since one
+/// household or host gets a whole /64 and could otherwise pick a new address for every request.
+pub fn address_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_owned(),
+    }
+}
 
 pub struct RateLimits {
     pub applications_per_ip: Limiter,
@@ -52,7 +67,7 @@ fn quota(n: u32, per: Duration) -> Limiter {
     let q = Quota::with_period(per / n.get())
         .expect("period")
         .allow_burst(n);
-    Limiter(RateLimiter::keyed(q))
+    Limiter(RateLimiter::keyed(q), AtomicU64::new(0))
 }
 
 impl RateLimits {
@@ -68,11 +83,28 @@ impl RateLimits {
     /// Count one request for `key`; over the limit, how long until the next is allowed.
     pub fn check(&self, limiter: &Limiter, key: &str) -> Result<(), AppError> {
         let l = &limiter.0;
+        let key = address_key(key);
         if l.len() > MAX_KEYS {
-            l.retain_recent();
-            l.shrink_to_fit();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let last = limiter.1.load(Ordering::Relaxed);
+            if now >= last + CLEANUP_EVERY_SECS
+                && limiter
+                    .1
+                    .compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok()
+            {
+                l.retain_recent();
+                l.shrink_to_fit();
+            }
+            if l.len() > MAX_KEYS {
+                // Still full of active keys: refuse newcomers rather than grow.
+                return Err(AppError::TooManyRequests(Duration::from_secs(60)));
+            }
         }
-        l.check_key(&key.to_owned()).map_err(|not_until| {
+        l.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             AppError::TooManyRequests(wait.max(Duration::from_secs(1)))
         })
@@ -114,6 +146,14 @@ mod tests {
                 .check(&limits.applications_per_ip, "198.51.100.1")
                 .is_ok(),
             "another address has its own count"
+        );
+        assert_eq!(
+            address_key("2001:db8:1:2:aaaa::1"),
+            address_key("2001:db8:1:2:bbbb::9")
+        );
+        assert_ne!(
+            address_key("2001:db8:1:2::1"),
+            address_key("2001:db8:1:3::1")
         );
     }
 }

@@ -168,7 +168,7 @@ async fn wrong_passwords_are_refused_alike_and_then_throttled() {
             &[("csrf", &csrf), ("username", "hr"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(right.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(right.text().contains("For mange mislykkede forsøk"));
     // Another user is not locked out by it.
     let other = c
