@@ -115,8 +115,14 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/applications/{id}/documents/{doc}",
         get(admin::applications::download_document),
     );
+    // Forms read bodies (uploads) and do the slow work: they get the request timeout. Public
+    // pages read no body and answer from memory; the header read timeout covers their clients.
     let with_sessions = forms
         .router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.cfg.request_timeout,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -155,10 +161,6 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         .router
         .merge(with_sessions)
         .fallback(error::not_found)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            state.cfg.request_timeout,
-        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::error_pages,

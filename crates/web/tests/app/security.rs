@@ -397,7 +397,9 @@ async fn oversized_text_fields_and_too_many_fields_are_refused() {
 #[tokio::test]
 async fn a_client_that_stalls_halfway_through_a_request_line_is_disconnected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = spawn_app().await;
+    let mut cfg = WebConfig::for_tests();
+    cfg.request_timeout = Duration::from_secs(1);
+    let app = spawn_app_with(cfg).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let limits = talentflyt_web::server::ServerLimits {
@@ -423,6 +425,19 @@ async fn a_client_that_stalls_halfway_through_a_request_line_is_disconnected() {
     })
     .await;
     assert!(closed.is_ok(), "the stalled connection was not closed");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    // A form whose body stalls halfway is answered 408 when the request timeout runs out.
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\nConnection: close\r\n\r\nusername=",
+    )
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let mut out = String::new();
+    let answered = tokio::time::timeout(Duration::from_secs(5), s.read_to_string(&mut out)).await;
+    assert!(answered.is_ok(), "the stalled body was not cut off");
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
     assert!(started.elapsed() < Duration::from_secs(3));
     // A whole request on a fresh connection is served.
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
