@@ -28,6 +28,17 @@ use std::sync::{Arc, OnceLock};
 use tower_sessions::Session;
 
 pub const NONCE_COOKIE: &str = "tf_csrf";
+/// Over HTTPS the cookie is `__Host-` prefixed: browsers then refuse it from a sibling subdomain
+/// (cookie tossing) and insist on Secure, Path=/ and no Domain.
+pub const NONCE_COOKIE_SECURE: &str = "__Host-tf_csrf";
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        NONCE_COOKIE_SECURE
+    } else {
+        NONCE_COOKIE
+    }
+}
 /// How long a rendered form may wait before it is sent (a long application takes a while).
 const TOKEN_LIFETIME_SECS: i64 = 24 * 3600;
 /// The longest token we read; anything longer is refused unread.
@@ -100,13 +111,13 @@ impl CsrfNonce {
     }
 }
 
-fn nonce_from_cookie(parts: &axum::http::HeaderMap) -> Option<String> {
+fn nonce_from_cookie(parts: &axum::http::HeaderMap, name: &str) -> Option<String> {
     parts
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().strip_prefix("tf_csrf="))
+        .filter_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
         .find(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_owned)
 }
@@ -114,7 +125,7 @@ fn nonce_from_cookie(parts: &axum::http::HeaderMap) -> Option<String> {
 /// Middleware: give handlers the browser's nonce, and set the cookie when one was made.
 pub async fn nonce_cookie(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let nonce = CsrfNonce {
-        existing: nonce_from_cookie(req.headers()),
+        existing: nonce_from_cookie(req.headers(), cookie_name(state.cfg.cookie_secure)),
         minted: Arc::new(OnceLock::new()),
     };
     req.extensions_mut().insert(nonce.clone());
@@ -126,7 +137,8 @@ pub async fn nonce_cookie(State(state): State<AppState>, mut req: Request, next:
             ""
         };
         if let Ok(v) = HeaderValue::from_str(&format!(
-            "{NONCE_COOKIE}={n}; Path=/; HttpOnly; SameSite=Lax{secure}"
+            "{}={n}; Path=/; HttpOnly; SameSite=Lax{secure}",
+            cookie_name(state.cfg.cookie_secure)
         )) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }

@@ -496,6 +496,12 @@ async fn https_sites_send_hsts_and_secure_cookies() {
         cookie.starts_with("lang=en") && cookie.contains("Secure"),
         "{cookie}"
     );
+    // The form cookie is __Host- prefixed over HTTPS, and forms work with it.
+    let mut c = app.client();
+    let form = c.get("/login").await;
+    assert!(c.has_cookie("__Host-tf_csrf") && !c.has_cookie("tf_csrf"));
+    let r = login(&mut c, &form.csrf(), "hr", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let plain = spawn_app().await;
     let res = plain
         .router
