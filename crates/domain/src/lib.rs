@@ -9,7 +9,9 @@ pub mod lang;
 pub mod org;
 pub mod person;
 pub mod posting;
+pub mod preference;
 pub mod profession;
+pub mod requisition;
 pub mod security;
 pub mod upload;
 

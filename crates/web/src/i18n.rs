@@ -178,6 +178,58 @@ mod tests {
         }
     }
 
+    /// The domain returns message keys (`Invalid::key`, labels of typed values); every one of
+    /// them needs a text in both languages, even before a page shows it.
+    #[test]
+    fn every_key_the_domain_can_return_exists() {
+        fn files(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    files(path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = vec![];
+        files(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/src"),
+            &mut paths,
+        );
+        let prefixes = [
+            "\"error.",
+            "\"requisition.",
+            "\"preference.",
+            "\"import.",
+            "\"status.",
+            "\"engagement.",
+            "\"phase.",
+        ];
+        let mut checked = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for prefix in prefixes {
+                for (i, _) in text.match_indices(prefix) {
+                    let rest = &text[i + 1..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    if key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c))
+                    {
+                        checked += 1;
+                        assert!(
+                            NB.contains_key(key),
+                            "missing key {key} ({})",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked > 30, "found {checked} keys");
+    }
+
     #[test]
     fn dates_read_naturally() {
         let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
