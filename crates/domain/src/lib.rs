@@ -53,6 +53,8 @@ pub enum Refused {
     },
     /// The deadline day is over.
     DeadlinePassed,
+    /// The requisition is not waiting for a decision (already decided, or returned).
+    RequisitionNotAwaiting,
 }
 
 impl Refused {
@@ -64,6 +66,7 @@ impl Refused {
             Refused::GrantScope { .. } => "error.grant_on_unit",
             Refused::PostingTransition { .. } => "error.posting_transition",
             Refused::DeadlinePassed => "error.deadline_past",
+            Refused::RequisitionNotAwaiting => "error.requisition_not_awaiting",
         }
     }
 }
@@ -91,6 +94,9 @@ impl std::fmt::Display for Refused {
                 write!(f, "a {from} posting cannot be {}", transition.done())
             }
             Refused::DeadlinePassed => f.write_str("the deadline has passed"),
+            Refused::RequisitionNotAwaiting => {
+                f.write_str("the requisition is not waiting for a decision")
+            }
         }
     }
 }

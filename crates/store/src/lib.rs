@@ -18,6 +18,7 @@ mod jobs;
 mod maintenance;
 mod org;
 mod postings;
+mod requisitions;
 mod search;
 mod security;
 mod sessions;
@@ -31,6 +32,7 @@ pub use jobs::*;
 pub use maintenance::*;
 pub use org::*;
 pub use postings::*;
+pub use requisitions::*;
 pub use search::*;
 pub use security::*;
 pub use users::*;
@@ -201,6 +203,9 @@ impl Store {
             "audit_log",
             "login_attempts",
             "server_keys",
+            "requisitions",
+            "requisition_events",
+            "preference_rights",
         ] {
             let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
             sqlx::query(&sql).execute(&self.write).await?;

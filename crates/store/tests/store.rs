@@ -886,3 +886,258 @@ async fn the_staff_list_pages_by_key_through_every_posting_once() {
     assert_eq!(page.cards.len(), 1);
     assert!(s.latest_posting_id().await.unwrap() > ids[0]);
 }
+
+async fn employee(s: &Store, id: i64, unit_id: i64) {
+    s.bulk_insert(
+        "employees",
+        &[
+            "id",
+            "employee_number",
+            "given_name",
+            "family_name",
+            "birth_year",
+            "gender",
+            "unit_id",
+            "profession",
+            "fte_percent",
+            "permanent",
+            "hired_on",
+        ],
+        &[vec![
+            Val::I(id),
+            Val::S(format!("{:06}", 100_000 + id)),
+            Val::S("Kari".into()),
+            Val::S("Nordmann".into()),
+            Val::I(1980),
+            Val::S("female".into()),
+            Val::I(unit_id),
+            Val::S("nurse".into()),
+            Val::I(60),
+            Val::I(1),
+            Val::S("2020-01-01".into()),
+        ]],
+    )
+    .await
+    .unwrap();
+}
+
+/// A manager's part-time substitute request goes through HR and the clinic leader, every step in
+/// its log; a decided requisition takes no second decision; the requester is told.
+#[tokio::test]
+async fn a_requisition_goes_through_the_approval_chain_with_every_step_logged() {
+    use talentflyt_domain::requisition::*;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let manager = s
+        .create_user(NewUser {
+            username: "leder",
+            email: "leder@ous.example",
+            display_name: "Lise Leder",
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+    let form = RequisitionForm {
+        unit_id: dept.id.to_string(),
+        profession: "nurse".into(),
+        positions: "4".into(),
+        extent_percent: "60".into(),
+        engagement: "temporary".into(),
+        ground: "b".into(),
+        replaces: "Stilling 40213".into(),
+        until: "2027-12-31".into(),
+        start_date: "2027-03-01".into(),
+        cost_centre: "AKU-4410".into(),
+        part_time_justification: "Helgestillinger: behovet er annenhver helg i turnusen.".into(),
+        union_discussed_on: "2027-01-20".into(),
+    };
+    let r = Requisition::parse(&form, today).unwrap();
+    let id = s.create_requisition(&r, manager.id).await.unwrap();
+    let row = s.requisition(id).await.unwrap();
+    assert_eq!(row.status, RequisitionStatus::Submitted);
+    assert_eq!(row.temporary_ground.as_deref(), Some("b"));
+    assert_eq!(row.substitute_until.as_deref(), Some("2027-12-31"));
+    assert!(row.part_time_justification.is_some());
+    let policy = ApprovalPolicy::default();
+    let queued = s.queue_counts().await.unwrap().queued;
+    assert_eq!(
+        s.decide_requisition(id, manager.id, &policy, Decision::Approve, "", None)
+            .await
+            .unwrap(),
+        RequisitionStatus::Submitted,
+        "four positions: the clinic leader decides next"
+    );
+    assert_eq!(
+        s.decide_requisition(
+            id,
+            manager.id,
+            &policy,
+            Decision::Approve,
+            "",
+            Some(&email("leder@ous.example"))
+        )
+        .await
+        .unwrap(),
+        RequisitionStatus::Approved
+    );
+    assert_eq!(
+        s.queue_counts().await.unwrap().queued,
+        queued + 1,
+        "the requester is told"
+    );
+    assert!(matches!(
+        s.decide_requisition(id, manager.id, &policy, Decision::Reject, "for sent", None)
+            .await,
+        Err(StoreError::Refused(_))
+    ));
+    let log: Vec<String> = s
+        .requisition_events(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.user_name))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "submit Lise Leder",
+            "approve Lise Leder",
+            "approve Lise Leder"
+        ]
+    );
+    // Returned with a comment, which is kept.
+    let other = s.create_requisition(&r, manager.id).await.unwrap();
+    s.decide_requisition(
+        other,
+        manager.id,
+        &policy,
+        Decision::Return,
+        "Mangler kostnadssted",
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.requisition(other).await.unwrap().status,
+        RequisitionStatus::Returned
+    );
+    assert_eq!(
+        s.requisition_events(other).await.unwrap()[1].comment,
+        "Mangler kostnadssted"
+    );
+    let listed = s
+        .requisitions_in(
+            std::slice::from_ref(&dept.path),
+            Some(RequisitionStatus::Returned),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), [other]);
+}
+
+/// The register finds the holders a requisition must consider, §14-2 first, and keeps what HR
+/// recorded for each; the ad may go external only when every holder is tried.
+#[tokio::test]
+async fn preferential_rights_are_matched_ranked_and_settled_before_an_external_ad() {
+    use talentflyt_domain::preference::*;
+    use talentflyt_domain::requisition::*;
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, _, dept) = tree(s).await;
+    for id in [1, 2, 3] {
+        employee(s, id, dept.id).await;
+    }
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    s.add_preference_right(
+        1,
+        RightKind::PartTime,
+        "nurse",
+        trust.id,
+        d("2026-01-01"),
+        d("2027-12-31"),
+    )
+    .await
+    .unwrap();
+    s.add_preference_right(
+        2,
+        RightKind::Redundancy,
+        "nurse",
+        trust.id,
+        d("2026-09-01"),
+        d("2027-09-01"),
+    )
+    .await
+    .unwrap();
+    s.add_preference_right(
+        3,
+        RightKind::Redundancy,
+        "nurse",
+        trust.id,
+        d("2025-01-01"),
+        d("2026-12-31"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        s.add_preference_right(
+            3,
+            RightKind::PartTime,
+            "nurse",
+            trust.id,
+            d("2027-01-01"),
+            d("2026-01-01")
+        )
+        .await
+        .is_err(),
+        "ends before it starts"
+    );
+    let manager = s
+        .create_user(NewUser {
+            username: "leder",
+            email: "leder@ous.example",
+            display_name: "Lise Leder",
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let today = d("2027-02-01");
+    let form = RequisitionForm {
+        unit_id: dept.id.to_string(),
+        profession: "nurse".into(),
+        positions: "1".into(),
+        extent_percent: "100".into(),
+        engagement: "permanent".into(),
+        start_date: "2027-03-01".into(),
+        cost_centre: "AKU-4410".into(),
+        ..Default::default()
+    };
+    let id = s
+        .create_requisition(&Requisition::parse(&form, today).unwrap(), manager.id)
+        .await
+        .unwrap();
+    let row = s.requisition(id).await.unwrap();
+    let holders = s.holders_for_requisition(&row, today).await.unwrap();
+    let ids: Vec<i64> = holders.iter().map(|h| h.employee_id).collect();
+    assert_eq!(ids, [2, 1], "§14-2 first; number 3's right has expired");
+    let refs: Vec<&PreferenceRight> = holders.iter().collect();
+    s.record_preference_outcome(id, 2, Outcome::Declined, Some(d("2027-01-10")), manager.id)
+        .await
+        .unwrap();
+    let outcomes = s.preference_outcomes(id).await.unwrap();
+    assert_eq!(
+        may_advertise_externally(&refs, &outcomes, 1),
+        Err(ExternalAdBlocked::Undecided(1))
+    );
+    s.record_preference_outcome(id, 1, Outcome::Accepted, Some(d("2027-01-12")), manager.id)
+        .await
+        .unwrap();
+    s.record_preference_outcome(id, 1, Outcome::NotQualified, None, manager.id)
+        .await
+        .unwrap();
+    let outcomes = s.preference_outcomes(id).await.unwrap();
+    assert_eq!(outcomes.len(), 2, "a second record replaces the first");
+    assert_eq!(may_advertise_externally(&refs, &outcomes, 1), Ok(()));
+}
