@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod lang;
+pub mod language;
 pub mod org;
 pub mod person;
 pub mod posting;

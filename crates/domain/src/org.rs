@@ -229,6 +229,41 @@ impl Access {
             .any(|g| g.role.may_manage_postings() && g.unit_path.is_some())
     }
 
+    /// May ask for positions (a requisition) in this unit: its managers and HR over it.
+    pub fn may_request_in(&self, unit_path: &str) -> bool {
+        self.allows(unit_path, None, |r| {
+            matches!(r, Role::Manager | Role::HrAdmin | Role::HrAdvisor)
+        })
+    }
+
+    /// The unit paths where this person may ask for positions or see requisitions.
+    pub fn requisition_unit_paths(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .grants
+            .iter()
+            .filter(|g| matches!(g.role, Role::Manager | Role::HrAdmin | Role::HrAdvisor))
+            .filter_map(|g| g.unit_path.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// May give the decision of `approver` on a requisition for the unit at `unit_path`: HR over
+    /// the unit, or a manager of the clinic (second level of the tree) the unit lies in.
+    pub fn may_approve(&self, approver: crate::requisition::Approver, unit_path: &str) -> bool {
+        match approver {
+            crate::requisition::Approver::Hr => self.may_manage_postings_in(unit_path),
+            crate::requisition::Approver::ClinicLeader => self.grants.iter().any(|g| {
+                g.role == Role::Manager
+                    && g.unit_path.as_deref().is_some_and(|p| {
+                        p.split('/').filter(|s| !s.is_empty()).count() == 2
+                            && is_within(unit_path, p)
+                    })
+            }),
+        }
+    }
+
     pub fn may_read_applications_of(&self, unit_path: &str, posting_id: i64) -> bool {
         self.allows(unit_path, Some(posting_id), Role::may_read_applications)
     }
@@ -428,5 +463,39 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
+    }
+
+    #[test]
+    fn managers_and_hr_request_positions_and_the_chain_knows_who_approves() {
+        use crate::requisition::Approver;
+        let g = |role, path: &str| Grant {
+            role,
+            unit_path: Some(path.into()),
+            posting_id: None,
+        };
+        let manager = Access {
+            grants: vec![g(Role::Manager, "/1/5/9/")],
+        };
+        let clinic_leader = Access {
+            grants: vec![g(Role::Manager, "/1/5/")],
+        };
+        let hr = Access {
+            grants: vec![g(Role::HrAdvisor, "/1/")],
+        };
+        let employee = Access {
+            grants: vec![g(Role::Employee, "/1/")],
+        };
+        assert!(manager.may_request_in("/1/5/9/12/"));
+        assert!(!manager.may_request_in("/1/5/"));
+        assert!(!employee.may_request_in("/1/5/9/"));
+        assert!(hr.may_approve(Approver::Hr, "/1/5/9/"));
+        assert!(!manager.may_approve(Approver::Hr, "/1/5/9/"));
+        assert!(clinic_leader.may_approve(Approver::ClinicLeader, "/1/5/9/"));
+        assert!(
+            !manager.may_approve(Approver::ClinicLeader, "/1/5/9/"),
+            "a department manager is not the clinic leader"
+        );
+        assert!(!clinic_leader.may_approve(Approver::ClinicLeader, "/1/6/2/"));
+        assert_eq!(hr.requisition_unit_paths(), ["/1/"]);
     }
 }

@@ -55,8 +55,9 @@ impl TemporaryGround {
     pub const LETTERS: [&'static str; 5] = ["a", "b", "c", "d", "e"];
 }
 
-/// The requisition form as typed.
+/// The requisition form as typed. Fields left out count as empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RequisitionForm {
     pub unit_id: String,
     pub profession: String,

@@ -202,6 +202,76 @@ impl ApplicationReceived<'_> {
     }
 }
 
+/// What the person who asked for positions is told when an approver decides.
+pub struct RequisitionDecided<'a> {
+    pub to: &'a str,
+    pub requester_name: &'a str,
+    /// E.g. "2 × Sykepleier, 60 %, Intensivavdelingen".
+    pub summary: &'a str,
+    /// Already in the reader's language: "godkjent", "sendt tilbake", "avslått", or "godkjent av HR,
+    /// venter på klinikkleder".
+    pub outcome: &'a str,
+    /// The approver's comment (may be empty).
+    pub comment: &'a str,
+    /// A link to the requisition.
+    pub link: &'a str,
+}
+
+struct DecidedCtx<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    org_name: &'a str,
+    primary_color: &'a str,
+    d: &'a RequisitionDecided<'a>,
+}
+
+macro_rules! decided_template {
+    ($name:ident, $path:literal) => {
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name<'a> {
+            c: &'a DecidedCtx<'a>,
+        }
+    };
+}
+decided_template!(DecidedNbTxt, "email/requisition_decided.nb.txt");
+decided_template!(DecidedEnTxt, "email/requisition_decided.en.txt");
+decided_template!(DecidedNbHtml, "email/requisition_decided.nb.html");
+decided_template!(DecidedEnHtml, "email/requisition_decided.en.html");
+
+impl RequisitionDecided<'_> {
+    pub fn render(&self, lang: Lang, brand: &Brand) -> Result<OutgoingEmail, askama::Error> {
+        let subject = match lang {
+            Lang::Nb => format!("Bemanningsbehovet ditt er {}", self.outcome),
+            Lang::En => format!("Your requisition has been {}", self.outcome),
+        };
+        let c = DecidedCtx {
+            lang: lang.code(),
+            subject: &subject,
+            org_name: &brand.org_name,
+            primary_color: &brand.primary_color,
+            d: self,
+        };
+        let (text, html) = match lang {
+            Lang::Nb => (
+                DecidedNbTxt { c: &c }.render()?,
+                DecidedNbHtml { c: &c }.render()?,
+            ),
+            Lang::En => (
+                DecidedEnTxt { c: &c }.render()?,
+                DecidedEnHtml { c: &c }.render()?,
+            ),
+        };
+        Ok(OutgoingEmail {
+            to: self.to.to_owned(),
+            subject,
+            text,
+            html,
+            template: format!("requisition_decided.{}", lang.code()),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +304,37 @@ mod tests {
         let en = r.render(Lang::En, &brand).unwrap();
         assert!(en.text.contains("Thank you for applying"));
         assert_eq!(en.template, "application_received.en");
+    }
+
+    #[test]
+    fn the_requester_is_told_the_decision_and_the_reason() {
+        let brand = Brand {
+            org_name: "Oslo universitetssykehus".into(),
+            primary_color: "#0b4f8a".into(),
+        };
+        let d = RequisitionDecided {
+            to: "leder@ous.example",
+            requester_name: "Lise",
+            summary: "2 × Sykepleier, 60 %",
+            outcome: "sendt tilbake",
+            comment: "Mangler <kostnadssted>",
+            link: "https://jobb.example.no/admin/requisitions/4",
+        };
+        let nb = d.render(Lang::Nb, &brand).unwrap();
+        assert_eq!(nb.subject, "Bemanningsbehovet ditt er sendt tilbake");
+        assert!(nb.text.contains("Mangler <kostnadssted>"));
+        assert!(
+            nb.html.contains("Mangler &#60;kostnadssted&#62;")
+                || nb.html.contains("Mangler &lt;kostnadssted&gt;")
+        );
+        assert!(nb.text.contains("/admin/requisitions/4"));
+        let en = RequisitionDecided {
+            outcome: "returned",
+            ..d
+        }
+        .render(Lang::En, &brand)
+        .unwrap();
+        assert_eq!(en.subject, "Your requisition has been returned");
     }
 
     #[test]

@@ -93,6 +93,7 @@ named! {
         Posting = "posting",
         User = "user",
         OrgUnit = "org_unit",
+        Requisition = "requisition",
     }
 }
 

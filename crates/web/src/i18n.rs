@@ -205,6 +205,8 @@ mod tests {
             "\"status.",
             "\"engagement.",
             "\"phase.",
+            "\"language.",
+            "\"lix.",
         ];
         let mut checked = 0;
         for path in paths {

@@ -100,6 +100,23 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route("/auth/oidc/start", post(auth::oidc::oidc_start))
     .route("/auth/oidc/callback", get(auth::oidc::oidc_callback))
     .route("/admin", get(admin::home))
+    .route(
+        "/admin/requisitions",
+        get(admin::requisitions::list).post(admin::requisitions::create),
+    )
+    .route(
+        "/admin/requisitions/new",
+        get(admin::requisitions::new_form),
+    )
+    .route("/admin/requisitions/{id}", get(admin::requisitions::show))
+    .route(
+        "/admin/requisitions/{id}/decision",
+        post(admin::requisitions::decide),
+    )
+    .route(
+        "/admin/requisitions/{id}/preference",
+        post(admin::requisitions::record_outcome),
+    )
     .route("/admin/postings/new", get(admin::postings::new_posting))
     .route("/admin/postings", post(admin::postings::create_posting))
     .route("/admin/postings/{id}", get(admin::postings::show_posting))

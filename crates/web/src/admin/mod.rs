@@ -4,6 +4,7 @@
 
 pub mod applications;
 pub mod postings;
+pub mod requisitions;
 
 use crate::error::AppError;
 use crate::extract::{ReqLang, Staff};

@@ -31,6 +31,14 @@ fn field_label_key(field: &str) -> &'static str {
         "extent_percent" => "posting.extent",
         "positions" => "posting.positions",
         "deadline" => "posting.deadline",
+        "ground" => "requisition.ground",
+        "replaces" => "requisition.replaces",
+        "until" => "requisition.until",
+        "start_date" => "requisition.start_date",
+        "cost_centre" => "requisition.cost_centre",
+        "part_time_justification" => "requisition.part_time_justification",
+        "union_discussed_on" => "requisition.union_discussed_on",
+        "comment" => "requisition.comment",
         _ => "",
     }
 }

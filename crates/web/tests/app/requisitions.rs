@@ -1,0 +1,123 @@
+//! A manager's staffing need on its way to an ad: the law's rules on the form, the approval
+//! chain, the requester told by e-mail, and other managers kept out.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+
+fn need<'a>(csrf: &'a str, unit: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut v = vec![
+        ("csrf", csrf),
+        ("unit_id", unit),
+        ("profession", "nurse"),
+        ("positions", "1"),
+        ("extent_percent", "60"),
+        ("engagement", "temporary"),
+        ("ground", "a"),
+        ("start_date", "2099-03-01"),
+        ("cost_centre", "AKU-4410"),
+    ];
+    v.extend_from_slice(extra);
+    v
+}
+
+#[tokio::test]
+async fn a_part_time_temporary_need_is_justified_approved_and_the_manager_is_told() {
+    let app = spawn_app().await;
+    let unit = app.icu.id.to_string();
+    let mut leder = app.signed_in("leder").await;
+    let form = leder.get("/admin/requisitions/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    // Part time without the written justification aml §14-1 b asks for: refused, clearly.
+    let r = leder
+        .post_form("/admin/requisitions", &need(&csrf, &unit, &[]))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text();
+    assert!(
+        text.contains("En deltidsstilling må begrunnes skriftlig"),
+        "{text}"
+    );
+    assert!(
+        text.contains("value=\"AKU-4410\""),
+        "what was typed is kept"
+    );
+    // With it: accepted, waiting for HR.
+    let r = leder
+        .post_form(
+            "/admin/requisitions",
+            &need(
+                &csrf,
+                &unit,
+                &[
+                    (
+                        "part_time_justification",
+                        "Helgestillinger: behovet er annenhver helg i turnusen.",
+                    ),
+                    ("union_discussed_on", "2026-01-20"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let href = r.location.unwrap();
+    let page = leder.get(&href).await.text();
+    assert!(page.contains("Til godkjenning") && page.contains("venter på HR"));
+    assert!(
+        !page.contains("name=\"decision\""),
+        "the manager does not approve it"
+    );
+    // Another manager cannot see it: the same answer as for nothing there.
+    let mut annen = app.signed_in("annen").await;
+    assert_eq!(annen.get(&href).await.status, StatusCode::NOT_FOUND);
+    // HR: returning needs a reason; approving ends the chain for one position.
+    let mut hr = app.signed_in("hr").await;
+    let page = hr.get(&href).await;
+    assert!(page.text().contains("name=\"decision\""));
+    let csrf = page.csrf();
+    let r = hr
+        .post_form(
+            &format!("{href}/decision"),
+            &[("csrf", &csrf), ("decision", "return"), ("comment", " ")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Skriv en kort begrunnelse"));
+    let r = hr
+        .post_form(
+            &format!("{href}/decision"),
+            &[("csrf", &csrf), ("decision", "approve"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = hr.get(&href).await.text();
+    assert!(page.contains("Godkjent") && page.contains("Hanne Haugen"));
+    assert!(
+        page.contains("Stillingen kan lyses ut eksternt"),
+        "no holders in the register"
+    );
+    // A second decision is refused with the rule's words.
+    let r = hr
+        .post_form(
+            &format!("{href}/decision"),
+            &[("csrf", &csrf), ("decision", "reject"), ("comment", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // The manager is told by e-mail.
+    assert_eq!(app.worker.drain().await.unwrap(), 1);
+    let mail = app.inbox.messages();
+    let last = mail.last().expect("a message");
+    assert_eq!(last.to, vec!["leder@ous.example".to_string()]);
+    assert!(
+        last.raw.contains("Bemanningsbehovet ditt er godkjent"),
+        "{}",
+        last.raw
+    );
+    // The list shows it.
+    assert!(leder
+        .get("/admin/requisitions")
+        .await
+        .text()
+        .contains("Godkjent"));
+}
