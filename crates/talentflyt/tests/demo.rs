@@ -112,6 +112,32 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         );
     }
 
+    // Requisitions in every state, and a register with holders who match the approved one.
+    let requisitions = store
+        .requisitions_in(&["/".to_owned()], None, 100)
+        .await
+        .expect("requisitions");
+    let mut states: Vec<&str> = requisitions.iter().map(|r| r.status.as_str()).collect();
+    states.sort();
+    assert_eq!(states, ["approved", "rejected", "returned", "submitted"]);
+    let approved = requisitions
+        .iter()
+        .find(|r| r.status.as_str() == "approved")
+        .unwrap();
+    let holders = store
+        .holders_for_requisition(approved, today)
+        .await
+        .expect("holders");
+    assert_eq!(
+        holders.len(),
+        2,
+        "two rights in force; the expired one drops out"
+    );
+    assert_eq!(
+        store.preference_outcomes(approved.id).await.unwrap().len(),
+        1
+    );
+
     // Past its deadline a posting is closed; the rest are open, all of them recent.
     let today_text = today.format("%Y-%m-%d").to_string();
     let (closed, open): (Vec<&PostingCard>, Vec<&PostingCard>) =

@@ -897,6 +897,7 @@ pub async fn generate(
         logins.push((username.to_owned(), role.as_str().to_owned(), scope));
     }
     store.sync_id_sequences().await?;
+    requisitions(store, busiest.id, today).await?;
     store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -918,6 +919,111 @@ pub async fn generate(
         eprintln!("{}", summary.line());
     }
     Ok(summary)
+}
+
+/// Requisitions in every state for the demo manager's unit, and a register of preferential rights
+/// with a holder who matches them, so a new user sees the path from need to ad at once.
+async fn requisitions(store: &Store, unit_id: i64, today: NaiveDate) -> anyhow::Result<()> {
+    use talentflyt_domain::preference::{Outcome, RightKind};
+    use talentflyt_domain::requisition::{ApprovalPolicy, Decision, Requisition, RequisitionForm};
+    let (Some(leder), Some(hr)) = (
+        store.user_by_username("leder").await?,
+        store.user_by_username("hr").await?,
+    ) else {
+        return Ok(());
+    };
+    let start = (today + Days::new(45)).format("%Y-%m-%d").to_string();
+    let base = RequisitionForm {
+        unit_id: unit_id.to_string(),
+        profession: "nurse".into(),
+        positions: "1".into(),
+        extent_percent: "100".into(),
+        engagement: "permanent".into(),
+        start_date: start.clone(),
+        cost_centre: "4410".into(),
+        ..Default::default()
+    };
+    let part_time = RequisitionForm {
+        positions: "2".into(),
+        extent_percent: "75".into(),
+        part_time_justification:
+            "Helgestillinger i turnus: behovet er hver tredje helg, jf. bemanningsplanen for 2027."
+                .into(),
+        union_discussed_on: (today - Days::new(7)).format("%Y-%m-%d").to_string(),
+        ..base.clone()
+    };
+    let substitute = RequisitionForm {
+        engagement: "temporary".into(),
+        ground: "b".into(),
+        replaces: "Stilling 40213 (foreldrepermisjon)".into(),
+        until: (today + Days::new(400)).format("%Y-%m-%d").to_string(),
+        ..base.clone()
+    };
+    let policy = ApprovalPolicy::default();
+    let parse = |f: &RequisitionForm| {
+        Requisition::parse(f, today).map_err(|e| anyhow::anyhow!("demo requisition: {e:?}"))
+    };
+    // Waiting for HR.
+    store.create_requisition(&parse(&base)?, leder.id).await?;
+    // Returned with a comment.
+    let id = store
+        .create_requisition(&parse(&part_time)?, leder.id)
+        .await?;
+    store
+        .decide_requisition(
+            id,
+            hr.id,
+            &policy,
+            Decision::Return,
+            "Skriv hvilke vakter deltidsstillingene skal dekke.",
+            None,
+        )
+        .await?;
+    // Approved, with the preferential rights to settle.
+    let approved = store
+        .create_requisition(&parse(&substitute)?, leder.id)
+        .await?;
+    store
+        .decide_requisition(approved, hr.id, &policy, Decision::Approve, "", None)
+        .await?;
+    // Rejected.
+    let id = store.create_requisition(&parse(&base)?, leder.id).await?;
+    store
+        .decide_requisition(
+            id,
+            hr.id,
+            &policy,
+            Decision::Reject,
+            "Stillingen er ikke budsjettert i år.",
+            None,
+        )
+        .await?;
+    // The register: one §14-2 holder, one §14-3 holder, one whose right has expired.
+    let trust = store.unit_by_code("OUS").await?.id;
+    for (employee, kind, from, to) in [
+        (1, RightKind::Redundancy, 200, 200),
+        (2, RightKind::PartTime, 400, 300),
+        (3, RightKind::Redundancy, 800, 0),
+    ] {
+        let to = if to == 0 {
+            today - Days::new(30)
+        } else {
+            today + Days::new(to)
+        };
+        store
+            .add_preference_right(employee, kind, "nurse", trust, today - Days::new(from), to)
+            .await?;
+    }
+    store
+        .record_preference_outcome(
+            approved,
+            2,
+            Outcome::Declined,
+            Some(today - Days::new(3)),
+            hr.id,
+        )
+        .await?;
+    Ok(())
 }
 
 /// The words the generated ads are made of (titles and texts, bokmål), lower case, five letters

@@ -4,7 +4,9 @@ use super::{visible_posting, Empty};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t};
-use crate::view::options::{engagement_options, profession_options, Options};
+use crate::view::options::{
+    check_unit, engagement_options, profession_options, unit_options, Options,
+};
 use crate::view::{render, render_status, Errors, PageCtx};
 use crate::AppState;
 use askama::Template;
@@ -33,26 +35,6 @@ struct PostingFormPage {
 }
 
 /// Units this person may write postings for, indented by level.
-fn unit_options(
-    units: &[OrgUnit],
-    staff: &Staff,
-    lang: Lang,
-    selected: &str,
-) -> Vec<(i64, String, bool)> {
-    units
-        .iter()
-        .filter(|u| staff.access.may_manage_postings_in(&u.path))
-        .map(|u| {
-            let depth = u.path.matches('/').count().saturating_sub(2);
-            (
-                u.id,
-                format!("{}{}", "\u{2014} ".repeat(depth), u.name(lang)),
-                u.id.to_string() == selected,
-            )
-        })
-        .collect()
-}
-
 fn posting_form_page(
     state: &AppState,
     staff: &Staff,
@@ -68,7 +50,9 @@ fn posting_form_page(
             t(lang, "posting.new_title"),
             "/admin/postings/new",
         ),
-        units: unit_options(units, staff, lang, &form.unit_id),
+        units: unit_options(units, lang, &form.unit_id, |u| {
+            staff.access.may_manage_postings_in(&u.path)
+        }),
         errs,
         professions: profession_options(lang, &form.profession),
         engagements: engagement_options(lang, &form.engagement),
@@ -120,17 +104,9 @@ pub async fn create_posting(
         Err(list) => Errors::from_invalid(lang, list),
     };
     if let Ok(d) = &parsed {
-        let allowed = units
-            .iter()
-            .find(|u| u.id == d.unit_id)
-            .is_some_and(|u| staff.access.may_manage_postings_in(&u.path));
-        if !allowed {
-            errs.add(
-                lang,
-                "unit_id",
-                t(lang, "error.unit_not_allowed").to_owned(),
-            );
-        }
+        check_unit(&mut errs, lang, &units, d.unit_id, |p| {
+            staff.access.may_manage_postings_in(p)
+        });
         if profession::find(&d.profession).is_none() {
             errs.add(lang, "profession", t(lang, "error.required").to_owned());
         }

@@ -6,7 +6,9 @@ use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t};
 use crate::view::format::UnitNames;
-use crate::view::options::{engagement_options, profession_options, Options};
+use crate::view::options::{
+    check_unit, engagement_options, profession_options, unit_options, Options,
+};
 use crate::view::{render, render_status, Errors, PageCtx};
 use crate::AppState;
 use askama::Template;
@@ -123,18 +125,9 @@ fn form_page(
             t(lang, "requisition.new_title"),
             "/admin/requisitions/new",
         ),
-        units: units
-            .iter()
-            .filter(|u| u.kind != UnitKind::Trust && staff.access.may_request_in(&u.path))
-            .map(|u| {
-                let depth = u.path.matches('/').count().saturating_sub(2);
-                (
-                    u.id,
-                    format!("{}{}", "\u{2014} ".repeat(depth), u.name(lang)),
-                    u.id.to_string() == form.unit_id,
-                )
-            })
-            .collect(),
+        units: unit_options(units, lang, &form.unit_id, |u| {
+            u.kind != UnitKind::Trust && staff.access.may_request_in(&u.path)
+        }),
         professions: profession_options(lang, &form.profession),
         engagements: engagement_options(lang, &form.engagement),
         grounds,
@@ -194,17 +187,9 @@ pub async fn create(
         Err(list) => Errors::from_invalid(lang, list),
     };
     if let Ok(r) = &parsed {
-        let allowed = units
-            .iter()
-            .find(|u| u.id == r.unit_id)
-            .is_some_and(|u| staff.access.may_request_in(&u.path));
-        if !allowed {
-            errs.add(
-                lang,
-                "unit_id",
-                t(lang, "error.unit_not_allowed").to_owned(),
-            );
-        }
+        check_unit(&mut errs, lang, &units, r.unit_id, |p| {
+            staff.access.may_request_in(p)
+        });
     }
     match parsed {
         Ok(r) if errs.is_empty() => {

@@ -1,7 +1,9 @@
 //! Choices for `<select>` lists, in the reader's language and Norwegian alphabetical order.
 
 use crate::i18n;
+use crate::view::Errors;
 use talentflyt_domain::Lang;
+use talentflyt_store::OrgUnit;
 
 /// Sort key for Norwegian alphabetical order: æ, ø, å come after z (code points put å first).
 pub fn nb_sort_key(s: &str) -> String {
@@ -18,6 +20,49 @@ pub fn nb_sort_key(s: &str) -> String {
 
 /// `(value, label, selected)` for a `<select>`.
 pub type Options = Vec<(String, String, bool)>;
+
+/// The units a person may choose (`may` decides by the unit's path), indented by level.
+pub fn unit_options(
+    units: &[OrgUnit],
+    lang: Lang,
+    selected: &str,
+    may: impl Fn(&OrgUnit) -> bool,
+) -> Vec<(i64, String, bool)> {
+    units
+        .iter()
+        .filter(|u| may(u))
+        .map(|u| {
+            let depth = u.path.matches('/').count().saturating_sub(2);
+            (
+                u.id,
+                format!("{}{}", "\u{2014} ".repeat(depth), u.name(lang)),
+                u.id.to_string() == selected,
+            )
+        })
+        .collect()
+}
+
+/// Report on the `unit_id` field unless the chosen unit is one `may` allows (the list offered
+/// only those, so anything else was sent by hand).
+pub fn check_unit(
+    errs: &mut Errors,
+    lang: Lang,
+    units: &[OrgUnit],
+    unit_id: i64,
+    may: impl Fn(&str) -> bool,
+) {
+    if !units
+        .iter()
+        .find(|u| u.id == unit_id)
+        .is_some_and(|u| may(&u.path))
+    {
+        errs.add(
+            lang,
+            "unit_id",
+            i18n::t(lang, "error.unit_not_allowed").to_owned(),
+        );
+    }
+}
 
 /// Every profession, in the reader's language and alphabetical order.
 pub fn profession_options(lang: Lang, selected: &str) -> Options {
