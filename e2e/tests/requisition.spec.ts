@@ -46,3 +46,19 @@ test('a part-time temporary need is refused without a justification, accepted wi
   await expect(page.getByText('Stillingen kan lyses ut eksternt')).toBeVisible();
   await checkA11y(page, 'admin: approved requisition');
 });
+
+test('the language check shows advice beside the ad text without saving it', async ({ page }) => {
+  await passwordLogin(page, HR.username, HR.password);
+  await page.goto('/admin/postings/new');
+  await page.getByLabel('Tittel', { exact: true }).fill('Sykepleier til intensiv');
+  await page
+    .getByLabel('Annonsetekst', { exact: true })
+    .fill('Vi søker en ung og dynamisk sykepleier som er konkurranseorientert. Du må kunne ECMO.');
+  await page.getByRole('button', { name: 'Sjekk språket' }).click();
+  const check = page.getByRole('region', { name: 'Språk og lesbarhet' });
+  await expect(check).toBeVisible();
+  await expect(check).toContainText('ung og dynamisk');
+  await expect(check).toContainText('Lesbarhetsindeks (LIX)');
+  await expect(page.getByLabel('Tittel', { exact: true })).toHaveValue('Sykepleier til intensiv');
+  await checkA11y(page, 'admin: posting form with the language check');
+});

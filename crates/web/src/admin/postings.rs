@@ -32,6 +32,51 @@ struct PostingFormPage {
     units: Vec<(i64, String, bool)>,
     professions: Options,
     engagements: Options,
+    /// The language check, when asked for.
+    check: Option<LanguageCheck>,
+}
+
+/// The language check as the page shows it: advice beside the text, never a block.
+pub(crate) struct LanguageCheck {
+    lix: String,
+    band: &'static str,
+    leaning: &'static str,
+    findings: Vec<(&'static str, String, Option<String>)>,
+}
+
+impl LanguageCheck {
+    /// Check the ad's title and text (written in bokmål), with messages in the reader's language.
+    fn of(form: &PostingForm, lang: Lang) -> LanguageCheck {
+        let text = format!("{}.\n\n{}", form.title.trim(), form.body);
+        let report = talentflyt_domain::language::check(&text, Lang::Nb);
+        LanguageCheck {
+            lix: format!("{:.0}", report.lix.score),
+            band: t(lang, report.lix.band.key()),
+            leaning: t(lang, report.leaning().key()),
+            findings: report
+                .findings
+                .iter()
+                .map(|f| {
+                    (
+                        t(lang, f.key),
+                        f.text.clone(),
+                        f.suggestion
+                            .map(|s| i18n::tf(lang, "language.suggestion", &[("suggestion", s)])),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The form as sent: the posting's fields, and which button was pressed.
+#[derive(serde::Deserialize)]
+pub struct PostingFormInput {
+    #[serde(flatten)]
+    form: PostingForm,
+    /// `check` asks for the language check only; anything else saves the draft.
+    #[serde(default)]
+    action: String,
 }
 
 /// Units this person may write postings for, indented by level.
@@ -56,6 +101,7 @@ fn posting_form_page(
         errs,
         professions: profession_options(lang, &form.profession),
         engagements: engagement_options(lang, &form.engagement),
+        check: None,
         form,
     }
 }
@@ -92,12 +138,20 @@ pub async fn create_posting(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     staff: Staff,
-    Csrf(Form(form)): Csrf<Form<PostingForm>>,
+    Csrf(Form(input)): Csrf<Form<PostingFormInput>>,
 ) -> Result<Response, AppError> {
     if !staff.access.may_manage_any_postings() {
         return Err(AppError::Forbidden);
     }
     let units = state.units().await;
+    let form = input.form;
+    if input.action == "check" {
+        // Advice only: the form comes back as typed, with the check beside it; nothing is saved.
+        let check = LanguageCheck::of(&form, lang);
+        let mut page = posting_form_page(&state, &staff, lang, &units, form, Errors::default());
+        page.check = Some(check);
+        return render(&page);
+    }
     let parsed = PostingDraft::parse(&form, state.today());
     let mut errs = match &parsed {
         Ok(_) => Errors::default(),

@@ -121,3 +121,57 @@ async fn a_part_time_temporary_need_is_justified_approved_and_the_manager_is_tol
         .text()
         .contains("Godkjent"));
 }
+
+#[tokio::test]
+async fn the_language_check_gives_advice_beside_the_text_and_saves_nothing() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let csrf = hr.get("/admin/postings/new").await.csrf();
+    let unit = app.icu.id.to_string();
+    let deadline = in_days(14);
+    let r = hr
+        .post_form(
+            "/admin/postings",
+            &[
+                ("csrf", &csrf),
+                ("title", "Sykepleier til intensiv"),
+                (
+                    "body",
+                    "Vi søker en ung og dynamisk sykepleier som er konkurranseorientert. Du må ha erfaring med ECMO.",
+                ),
+                ("unit_id", &unit),
+                ("profession", "nurse"),
+                ("engagement", "permanent"),
+                ("extent_percent", "100"),
+                ("positions", "1"),
+                ("deadline", &deadline),
+                ("action", "check"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = r.text();
+    assert!(text.contains("Språk og lesbarhet"), "{text}");
+    assert!(
+        text.contains("ung og dynamisk"),
+        "exclusionary phrasing is pointed out"
+    );
+    assert!(
+        text.contains("konkurranseorientert"),
+        "a masculine-coded word is pointed out"
+    );
+    assert!(
+        text.contains("ECMO"),
+        "an unexplained abbreviation is pointed out"
+    );
+    assert!(text.contains("Lesbarhetsindeks (LIX)"));
+    assert!(
+        text.contains("Sykepleier til intensiv"),
+        "the form keeps what was typed"
+    );
+    let listed = hr.get("/admin").await.text();
+    assert!(
+        !listed.contains("Sykepleier til intensiv"),
+        "nothing was saved"
+    );
+}
