@@ -62,3 +62,20 @@ test('the language check shows advice beside the ad text without saving it', asy
   await expect(page.getByLabel('Tittel', { exact: true })).toHaveValue('Sykepleier til intensiv');
   await checkA11y(page, 'admin: posting form with the language check');
 });
+
+test('the preferential-rights register names every problem in a file by line and column', async ({ page }) => {
+  await passwordLogin(page, HR.username, HR.password);
+  await page.goto('/admin/requisitions');
+  await page.getByRole('link', { name: 'Fortrinnsrett', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Fortrinnsrett' })).toBeVisible();
+  await checkA11y(page, 'admin: preferential-rights register');
+  await page.getByLabel('CSV-fil', { exact: true }).setInputFiles({
+    name: 'register.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('employee_number;right;profession;unit;from;to\n999999;14-9;nurse;NOPE;2026-01-01;2025-01-01\n'),
+  });
+  await page.getByRole('button', { name: 'Importer' }).click();
+  await expect(page.getByRole('heading', { name: 'Filen ble ikke importert' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'right', exact: true })).toBeVisible();
+  await checkA11y(page, 'admin: register import with problems');
+});

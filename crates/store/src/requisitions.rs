@@ -338,3 +338,74 @@ impl Store {
             .collect())
     }
 }
+
+/// One line of the register as HR reads it.
+#[derive(Debug, Clone, FromRow)]
+pub struct RegisterRow {
+    pub id: i64,
+    pub employee_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub kind: String,
+    pub profession: String,
+    pub unit_id: i64,
+    pub valid_from: String,
+    pub valid_to: String,
+}
+
+/// A register line ready to store: the employee and unit looked up.
+#[derive(Debug, Clone)]
+pub struct NewRight {
+    pub employee_id: i64,
+    pub kind: RightKind,
+    pub profession: String,
+    pub unit_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Store {
+    /// The register's rights still in force on `today` or later, soonest to expire first.
+    pub async fn preference_register(&self, today: NaiveDate) -> Result<Vec<RegisterRow>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, e.employee_number, e.given_name, e.family_name, p.kind, p.profession, p.unit_id, p.valid_from, p.valid_to
+             FROM preference_rights p JOIN employees e ON e.id = p.employee_id
+             WHERE p.valid_to >= $1 ORDER BY p.valid_to, p.id LIMIT 2000",
+        )
+        .bind(day(today))
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    /// The employee with this number, if any.
+    pub async fn employee_id_by_number(&self, number: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM employees WHERE employee_number = $1")
+                .bind(number)
+                .fetch_optional(self.r())
+                .await?,
+        )
+    }
+
+    /// Add several rights at once: all of them or, if one fails, none.
+    pub async fn add_preference_rights(&self, rights: &[NewRight]) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let t = now();
+        for r in rights {
+            sqlx::query(
+                "INSERT INTO preference_rights (employee_id, kind, profession, unit_id, valid_from, valid_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(r.employee_id)
+            .bind(r.kind.as_str())
+            .bind(&r.profession)
+            .bind(r.unit_id)
+            .bind(day(r.from))
+            .bind(day(r.to))
+            .bind(t)
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rights.len())
+    }
+}

@@ -117,6 +117,15 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/requisitions/{id}/preference",
         post(admin::requisitions::record_outcome),
     )
+    .route(
+        "/admin/preferences",
+        get(admin::preferences::show).post(admin::preferences::add),
+    )
+    .route(
+        "/admin/preferences/import",
+        post(admin::preferences::import)
+            .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+    )
     .route("/admin/postings/new", get(admin::postings::new_posting))
     .route("/admin/postings", post(admin::postings::create_posting))
     .route("/admin/postings/{id}", get(admin::postings::show_posting))

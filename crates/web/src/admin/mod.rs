@@ -4,6 +4,7 @@
 
 pub mod applications;
 pub mod postings;
+pub mod preferences;
 pub mod requisitions;
 
 use crate::error::AppError;

@@ -42,6 +42,7 @@ struct ListPage {
     p: PageCtx,
     rows: Vec<ListRow>,
     may_request: bool,
+    may_register: bool,
 }
 
 fn summary(lang: Lang, r: &RequisitionRow, unit: &str) -> String {
@@ -85,6 +86,7 @@ pub async fn list(
         ),
         rows,
         may_request: !paths.is_empty(),
+        may_register: staff.access.may_manage_any_postings(),
     })
 }
 

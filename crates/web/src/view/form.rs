@@ -39,6 +39,11 @@ fn field_label_key(field: &str) -> &'static str {
         "part_time_justification" => "requisition.part_time_justification",
         "union_discussed_on" => "requisition.union_discussed_on",
         "comment" => "requisition.comment",
+        "employee_number" => "preference.col_employee",
+        "right" => "requisition.col_right",
+        "unit" => "preference.unit_code",
+        "from" => "preference.from",
+        "to" => "preference.to",
         _ => "",
     }
 }

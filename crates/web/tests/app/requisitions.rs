@@ -175,3 +175,123 @@ async fn the_language_check_gives_advice_beside_the_text_and_saves_nothing() {
         "nothing was saved"
     );
 }
+
+#[tokio::test]
+async fn hr_keeps_the_register_by_hand_and_by_file_and_a_bad_file_changes_nothing() {
+    use talentflyt_store::Val;
+    let app = spawn_app().await;
+    app.db
+        .store
+        .bulk_insert(
+            "employees",
+            &[
+                "id",
+                "employee_number",
+                "given_name",
+                "family_name",
+                "birth_year",
+                "gender",
+                "unit_id",
+                "profession",
+                "fte_percent",
+                "permanent",
+                "hired_on",
+            ],
+            &[1, 2]
+                .map(|i: i64| {
+                    vec![
+                        Val::I(i),
+                        Val::S(format!("10023{i}")),
+                        Val::S("Kari".into()),
+                        Val::S(format!("Nordmann{i}")),
+                        Val::I(1980),
+                        Val::S("female".into()),
+                        Val::I(app.icu.id),
+                        Val::S("nurse".into()),
+                        Val::I(60),
+                        Val::I(1),
+                        Val::S("2020-01-01".into()),
+                    ]
+                })
+                .to_vec(),
+        )
+        .await
+        .unwrap();
+    let mut leder = app.signed_in("leder").await;
+    assert_eq!(
+        leder.get("/admin/preferences").await.status,
+        StatusCode::FORBIDDEN,
+        "the register is HR's"
+    );
+    let mut hr = app.signed_in("hr").await;
+    let page = hr.get("/admin/preferences").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.csrf();
+    let until = in_days(300);
+    // By hand: an unknown employee is named as such, and what was typed stays.
+    let r = hr
+        .post_form(
+            "/admin/preferences",
+            &[
+                ("csrf", &csrf),
+                ("employee_number", "999999"),
+                ("right", "14-2"),
+                ("profession", "nurse"),
+                ("unit", "OUS"),
+                ("from", "2026-01-01"),
+                ("to", &until),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Ukjent ansattnummer"));
+    assert!(r.text().contains("value=\"999999\""));
+    let r = hr
+        .post_form(
+            "/admin/preferences",
+            &[
+                ("csrf", &csrf),
+                ("employee_number", "100231"),
+                ("right", "14-2"),
+                ("profession", "nurse"),
+                ("unit", "OUS"),
+                ("from", "2026-01-01"),
+                ("to", &until),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    // A file with a bad line: every problem with line and column, and nothing stored.
+    let bad = format!(
+        "employee_number;right;profession;unit;from;to\n100232;14-3;nurse;AKU;2026-01-01;{until}\n100232;14-9;nurse;NOPE;2026-01-01;{until}\n"
+    );
+    let r = hr
+        .post_multipart(
+            "/admin/preferences/import",
+            &[("csrf", &csrf)],
+            Some(("file", "register.csv", bad.as_bytes())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text();
+    assert!(text.contains("Filen ble ikke importert"));
+    assert!(text.contains("<td>3</td><td>right</td>"), "{text}");
+    assert!(
+        !text.contains("Nordmann2"),
+        "nothing from the file was stored"
+    );
+    let good = format!(
+        "employee_number;right;profession;unit;from;to\n100232;14-3;nurse;AKU;2026-01-01;{until}\n"
+    );
+    let r = hr
+        .post_multipart(
+            "/admin/preferences/import",
+            &[("csrf", &csrf)],
+            Some(("file", "register.csv", good.as_bytes())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = r.text();
+    assert!(text.contains("1 rettighet er importert"));
+    assert!(text.contains("Nordmann1") && text.contains("Nordmann2"));
+}
