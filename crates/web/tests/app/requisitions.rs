@@ -197,23 +197,21 @@ async fn hr_keeps_the_register_by_hand_and_by_file_and_a_bad_file_changes_nothin
                 "permanent",
                 "hired_on",
             ],
-            &[1, 2]
-                .map(|i: i64| {
-                    vec![
-                        Val::I(i),
-                        Val::S(format!("10023{i}")),
-                        Val::S("Kari".into()),
-                        Val::S(format!("Nordmann{i}")),
-                        Val::I(1980),
-                        Val::S("female".into()),
-                        Val::I(app.icu.id),
-                        Val::S("nurse".into()),
-                        Val::I(60),
-                        Val::I(1),
-                        Val::S("2020-01-01".into()),
-                    ]
-                })
-                .to_vec(),
+            &[1, 2].map(|i: i64| {
+                vec![
+                    Val::I(i),
+                    Val::S(format!("10023{i}")),
+                    Val::S("Kari".into()),
+                    Val::S(format!("Nordmann{i}")),
+                    Val::I(1980),
+                    Val::S("female".into()),
+                    Val::I(app.icu.id),
+                    Val::S("nurse".into()),
+                    Val::I(60),
+                    Val::I(1),
+                    Val::S("2020-01-01".into()),
+                ]
+            }),
         )
         .await
         .unwrap();
