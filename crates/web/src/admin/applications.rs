@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use talentflyt_store::{Reader, SubjectKind};
+use talentflyt_store::{Posting, Reader, SubjectKind};
 
 pub(crate) struct DocRow {
     id: i64,
@@ -42,14 +42,14 @@ async fn check_readable(
     staff: &Staff,
     ip: &str,
     id: i64,
-) -> Result<i64, AppError> {
+) -> Result<Posting, AppError> {
     let posting_id = state.store.application_posting_id(id).await?;
-    let may_read = match visible_posting(state, staff, ip, posting_id).await {
-        Ok(seen) => seen.may_read,
-        Err(AppError::NotFound) => false,
+    let seen = match visible_posting(state, staff, ip, posting_id).await {
+        Ok(seen) if seen.may_read => Some(seen.posting),
+        Ok(_) | Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
-    if !may_read {
+    let Some(posting) = seen else {
         state
             .store
             .audit_denied(
@@ -59,8 +59,8 @@ async fn check_readable(
             )
             .await?;
         return Err(AppError::NotFound);
-    }
-    Ok(posting_id)
+    };
+    Ok(posting)
 }
 
 pub async fn show_application(
@@ -70,8 +70,7 @@ pub async fn show_application(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let posting_id = check_readable(&state, &staff, &ip, id).await?;
-    let posting = state.store.posting(posting_id).await?;
+    let posting = check_readable(&state, &staff, &ip, id).await?;
     let record = state
         .store
         .read_application(&Reader::user(staff.user.id, &ip), id)

@@ -23,6 +23,15 @@ use talentflyt_store::{ListCursor, OrgUnit, PageAt, Posting, Reader, StaffScope,
 #[derive(Deserialize)]
 pub struct Empty {}
 
+/// A unit from the cached org tree (no database round trip); a unit newer than the cache is
+/// read from the database.
+pub(crate) async fn unit_of(state: &AppState, id: i64) -> Result<OrgUnit, AppError> {
+    if let Some(u) = state.units().await.iter().find(|u| u.id == id) {
+        return Ok(u.clone());
+    }
+    Ok(state.store.unit(id).await?)
+}
+
 /// A posting as one staff member sees it.
 pub(crate) struct Seen {
     pub posting: Posting,
@@ -40,7 +49,7 @@ pub(crate) async fn visible_posting(
     id: i64,
 ) -> Result<Seen, AppError> {
     let posting = state.store.posting(id).await?;
-    let unit = state.store.unit(posting.unit_id).await?;
+    let unit = unit_of(state, posting.unit_id).await?;
     let may_manage = staff.access.may_manage_postings_in(&unit.path);
     let may_read = staff
         .access

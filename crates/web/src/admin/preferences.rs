@@ -13,7 +13,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use talentflyt_domain::preference::{parse_register, ImportProblem, RightKind};
 use talentflyt_domain::{profession, Lang};
@@ -143,54 +142,51 @@ pub async fn show(
     )
 }
 
-/// Look up the employee and unit of register lines, adding a problem for each that is unknown.
-async fn resolve(
+/// Check a register file: its lines (domain rules), then each line's employee and unit (the
+/// store). Returns the rights to add and every problem, by line and column.
+async fn check_file(
     state: &AppState,
-    lines: &[(
-        usize,
-        String,
-        RightKind,
-        String,
-        String,
-        NaiveDate,
-        NaiveDate,
-    )],
-    problems: &mut Vec<ImportProblem>,
-) -> Result<Vec<NewRight>, AppError> {
-    let mut out = vec![];
-    for (line, number, kind, prof, unit, from, to) in lines {
-        let employee = state.store.employee_id_by_number(number).await?;
-        let unit_id = match state.store.unit_by_code(unit).await {
+    text: &str,
+) -> Result<(Vec<NewRight>, Vec<ImportProblem>), AppError> {
+    let (rows, mut problems) = parse_register(text);
+    let mut rights = vec![];
+    for row in rows {
+        let employee = state
+            .store
+            .employee_id_by_number(&row.employee_number)
+            .await?;
+        let unit_id = match state.store.unit_by_code(&row.unit_code).await {
             Ok(u) => Some(u.id),
             Err(talentflyt_store::StoreError::NotFound) => None,
             Err(e) => return Err(e.into()),
         };
         if employee.is_none() {
             problems.push(ImportProblem {
-                line: *line,
+                line: row.line,
                 column: "employee_number",
                 key: "import.unknown_employee",
             });
         }
         if unit_id.is_none() {
             problems.push(ImportProblem {
-                line: *line,
+                line: row.line,
                 column: "unit",
                 key: "import.unknown_unit",
             });
         }
         if let (Some(employee_id), Some(unit_id)) = (employee, unit_id) {
-            out.push(NewRight {
+            rights.push(NewRight {
                 employee_id,
-                kind: *kind,
-                profession: prof.clone(),
+                kind: row.kind,
+                profession: row.profession,
                 unit_id,
-                from: *from,
-                to: *to,
+                from: row.from,
+                to: row.to,
             });
         }
     }
-    Ok(out)
+    problems.sort_by_key(|p| p.line);
+    Ok((rights, problems))
 }
 
 pub async fn add(
@@ -210,34 +206,12 @@ pub async fn add(
         form.from.replace(';', ""),
         form.to.replace(';', "")
     );
-    let (rows, mut problems) = parse_register(&line);
-    let lines: Vec<_> = rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.line,
-                r.employee_number,
-                r.kind,
-                r.profession,
-                r.unit_code,
-                r.from,
-                r.to,
-            )
-        })
-        .collect();
-    let rights = resolve(&state, &lines, &mut problems).await?;
+    let (rights, problems) = check_file(&state, &line).await?;
     if !problems.is_empty() {
         let mut errs = Errors::default();
+        // The form's fields are named after the file's columns.
         for p in &problems {
-            let field = match p.column {
-                "employee_number" => "employee_number",
-                "right" => "right",
-                "profession" => "profession",
-                "unit" => "unit",
-                "from" => "from",
-                _ => "to",
-            };
-            errs.add(lang, field, t(lang, p.key).to_owned());
+            errs.add(lang, p.column, t(lang, p.key).to_owned());
         }
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -270,23 +244,7 @@ pub async fn import(
         }
         text = Some(String::from_utf8(buf).map_err(|_| AppError::BadRequest)?);
     }
-    let text = text.unwrap_or_default();
-    let (rows, mut problems) = parse_register(&text);
-    let lines: Vec<_> = rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.line,
-                r.employee_number,
-                r.kind,
-                r.profession,
-                r.unit_code,
-                r.from,
-                r.to,
-            )
-        })
-        .collect();
-    let rights = resolve(&state, &lines, &mut problems).await?;
+    let (rights, mut problems) = check_file(&state, &text.unwrap_or_default()).await?;
     if !problems.is_empty() || rights.is_empty() {
         if problems.is_empty() {
             problems.push(ImportProblem {
@@ -295,7 +253,6 @@ pub async fn import(
                 key: "import.empty",
             });
         }
-        problems.sort_by_key(|p| p.line);
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(

@@ -446,7 +446,7 @@ pub async fn decide(
     };
     // The requester is told when the chain ends (approved, returned or rejected).
     let requester = state.store.user(r.requested_by).await?;
-    let unit = state.store.unit(r.unit_id).await?;
+    let unit = super::unit_of(&state, r.unit_id).await?;
     let notice = if next == RequisitionStatus::Submitted {
         None
     } else {
