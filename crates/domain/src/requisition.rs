@@ -130,7 +130,7 @@ impl Requisition {
             .ok()
             .filter(|p| (1..=MAX_POSITIONS).contains(p));
         if positions.is_none() {
-            errs.push(Invalid::new("positions", "error.positions_range"));
+            errs.push(Invalid::new("positions", "error.requisition_positions"));
         }
         let extent = form
             .extent_percent
@@ -272,6 +272,14 @@ impl RequisitionStatus {
     }
     pub fn parse(s: &str) -> Option<Self> {
         RequisitionStatus::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    /// Still on its way to an ad (waiting or approved): preferential rights are settled only for
+    /// a live requisition.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            RequisitionStatus::Submitted | RequisitionStatus::Approved
+        )
     }
     pub fn label_key(self) -> &'static str {
         match self {
@@ -563,5 +571,8 @@ mod tests {
         for s in RequisitionStatus::ALL {
             assert_eq!(RequisitionStatus::parse(s.as_str()), Some(s));
         }
+        assert!(RequisitionStatus::Approved.is_live());
+        assert!(!RequisitionStatus::Rejected.is_live());
+        assert!(!RequisitionStatus::Returned.is_live());
     }
 }

@@ -376,7 +376,7 @@ async fn detail_page(
                     .map(|(_, o)| t(lang, outcome_key(*o))),
             })
             .collect(),
-        may_record: staff.access.may_approve(Approver::Hr, &r.unit_path),
+        may_record: staff.access.may_approve(Approver::Hr, &r.unit_path) && r.status.is_live(),
         external: t(lang, external),
         answer_hint: i18n::tf(
             lang,
@@ -508,6 +508,9 @@ pub async fn record_outcome(
     let r = visible(&state, &staff, &ip, id).await?;
     if !staff.access.may_approve(Approver::Hr, &r.unit_path) {
         return Err(AppError::Forbidden);
+    }
+    if !r.status.is_live() {
+        return Err(AppError::Refused("error.requisition_not_awaiting"));
     }
     let outcome = Outcome::parse(&f.outcome).ok_or(AppError::BadRequest)?;
     let holders = state

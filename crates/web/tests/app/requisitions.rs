@@ -293,3 +293,18 @@ async fn hr_keeps_the_register_by_hand_and_by_file_and_a_bad_file_changes_nothin
     assert!(text.contains("1 rettighet er importert"));
     assert!(text.contains("Nordmann1") && text.contains("Nordmann2"));
 }
+
+#[tokio::test]
+async fn a_need_for_more_than_fifty_positions_gets_its_own_limit_in_the_message() {
+    let app = spawn_app().await;
+    let unit = app.icu.id.to_string();
+    let mut leder = app.signed_in("leder").await;
+    let csrf = leder.get("/admin/requisitions/new").await.csrf();
+    let mut fields = need(&csrf, &unit, &[]);
+    fields.retain(|(k, _)| *k != "positions" && *k != "extent_percent");
+    fields.push(("positions", "60"));
+    fields.push(("extent_percent", "100"));
+    let r = leder.post_form("/admin/requisitions", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("fra 1 til 50"), "{}", r.text());
+}
