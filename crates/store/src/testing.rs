@@ -129,6 +129,44 @@ pub async fn try_tamper_with_audit(store: &Store, id: i64) -> crate::Result<()> 
     Ok(())
 }
 
+/// An employee (Kari Nordmann{id}, employee number `10023{id}`, a nurse at 60 %) in `unit_id`,
+/// for tests of what refers to employees (preferential rights). There is no other way in yet:
+/// employees come from the HR system's import.
+pub async fn add_employee(store: &Store, id: i64, unit_id: i64) -> crate::Result<()> {
+    use crate::Val;
+    store
+        .bulk_insert(
+            "employees",
+            &[
+                "id",
+                "employee_number",
+                "given_name",
+                "family_name",
+                "birth_year",
+                "gender",
+                "unit_id",
+                "profession",
+                "fte_percent",
+                "permanent",
+                "hired_on",
+            ],
+            &[vec![
+                Val::I(id),
+                Val::S(format!("10023{id}")),
+                Val::S("Kari".into()),
+                Val::S(format!("Nordmann{id}")),
+                Val::I(1980),
+                Val::S("female".into()),
+                Val::I(unit_id),
+                Val::S("nurse".into()),
+                Val::I(60),
+                Val::I(1),
+                Val::S("2020-01-01".into()),
+            ]],
+        )
+        .await
+}
+
 /// Run raw SQL (several statements allowed, no parameters) on one connection: for tests that
 /// act as an attacker or an operator.
 pub async fn execute_raw(store: &Store, sql: &str) -> crate::Result<()> {

@@ -887,40 +887,6 @@ async fn the_staff_list_pages_by_key_through_every_posting_once() {
     assert!(s.latest_posting_id().await.unwrap() > ids[0]);
 }
 
-async fn employee(s: &Store, id: i64, unit_id: i64) {
-    s.bulk_insert(
-        "employees",
-        &[
-            "id",
-            "employee_number",
-            "given_name",
-            "family_name",
-            "birth_year",
-            "gender",
-            "unit_id",
-            "profession",
-            "fte_percent",
-            "permanent",
-            "hired_on",
-        ],
-        &[vec![
-            Val::I(id),
-            Val::S(format!("{:06}", 100_000 + id)),
-            Val::S("Kari".into()),
-            Val::S("Nordmann".into()),
-            Val::I(1980),
-            Val::S("female".into()),
-            Val::I(unit_id),
-            Val::S("nurse".into()),
-            Val::I(60),
-            Val::I(1),
-            Val::S("2020-01-01".into()),
-        ]],
-    )
-    .await
-    .unwrap();
-}
-
 /// A manager's part-time substitute request goes through HR and the clinic leader, every step in
 /// its log; a decided requisition takes no second decision; the requester is told.
 #[tokio::test]
@@ -1048,7 +1014,7 @@ async fn preferential_rights_are_matched_ranked_and_settled_before_an_external_a
     let s = &db.store;
     let (trust, _, dept) = tree(s).await;
     for id in [1, 2, 3] {
-        employee(s, id, dept.id).await;
+        testing::add_employee(s, id, dept.id).await.unwrap();
     }
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     s.add_preference_right(

@@ -1,6 +1,6 @@
 //! One application and its documents. Reading them writes the audit trail inside the store call.
 
-use super::visible_posting;
+use super::{refuse, visible_posting};
 use crate::error::AppError;
 use crate::extract::{ClientIp, ReqLang, Staff};
 use crate::i18n::{self, t};
@@ -50,15 +50,15 @@ async fn check_readable(
         Err(e) => return Err(e),
     };
     let Some(posting) = seen else {
-        state
-            .store
-            .audit_denied(
-                &Reader::user(staff.user.id, ip),
-                SubjectKind::Application,
-                id,
-            )
-            .await?;
-        return Err(AppError::NotFound);
+        return Err(refuse(
+            state,
+            staff,
+            ip,
+            SubjectKind::Application,
+            id,
+            AppError::NotFound,
+        )
+        .await);
     };
     Ok(posting)
 }

@@ -23,6 +23,26 @@ use talentflyt_store::{ListCursor, OrgUnit, PageAt, Posting, Reader, StaffScope,
 #[derive(Deserialize)]
 pub struct Empty {}
 
+/// Refuse `staff` a record they may not see: the attempt goes to the audit trail, and the answer
+/// is `answer` (404 for a record they may not know exists, 403 for an action on one they see).
+pub(crate) async fn refuse(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    kind: SubjectKind,
+    id: i64,
+    answer: AppError,
+) -> AppError {
+    match state
+        .store
+        .audit_denied(&Reader::user(staff.user.id, ip), kind, id)
+        .await
+    {
+        Ok(()) => answer,
+        Err(e) => e.into(),
+    }
+}
+
 /// A unit from the cached org tree (no database round trip); a unit newer than the cache is
 /// read from the database.
 pub(crate) async fn unit_of(state: &AppState, id: i64) -> Result<OrgUnit, AppError> {
@@ -55,11 +75,15 @@ pub(crate) async fn visible_posting(
         .access
         .may_read_applications_of(&unit.path, posting.id);
     if !may_manage && !may_read {
-        state
-            .store
-            .audit_denied(&Reader::user(staff.user.id, ip), SubjectKind::Posting, id)
-            .await?;
-        return Err(AppError::NotFound);
+        return Err(refuse(
+            state,
+            staff,
+            ip,
+            SubjectKind::Posting,
+            id,
+            AppError::NotFound,
+        )
+        .await);
     }
     Ok(Seen {
         posting,

@@ -1,6 +1,6 @@
 //! Postings in the back office: write a draft, read it with its applicant list, publish it.
 
-use super::{visible_posting, Empty};
+use super::{refuse, visible_posting, Empty};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t};
@@ -260,11 +260,15 @@ pub async fn publish_posting(
 ) -> Result<Response, AppError> {
     let seen = visible_posting(&state, &staff, &ip, id).await?;
     if !seen.may_manage {
-        state
-            .store
-            .audit_denied(&Reader::user(staff.user.id, &ip), SubjectKind::Posting, id)
-            .await?;
-        return Err(AppError::Forbidden);
+        return Err(refuse(
+            &state,
+            &staff,
+            &ip,
+            SubjectKind::Posting,
+            id,
+            AppError::Forbidden,
+        )
+        .await);
     }
     if seen.posting.status == PostingStatus::Draft {
         state.store.publish_posting(id, state.today()).await?;

@@ -26,7 +26,7 @@ use talentflyt_domain::requisition::{
     TemporaryGround,
 };
 use talentflyt_domain::{profession, Lang};
-use talentflyt_store::{OrgUnit, Reader, RequisitionRow, SubjectKind};
+use talentflyt_store::{OrgUnit, RequisitionRow, SubjectKind};
 
 pub(crate) struct ListRow {
     id: i64,
@@ -253,15 +253,15 @@ async fn visible(
 ) -> Result<RequisitionRow, AppError> {
     let r = state.store.requisition(id).await?;
     if !staff.access.may_request_in(&r.unit_path) && !may_approve_any(staff, &r.unit_path) {
-        state
-            .store
-            .audit_denied(
-                &Reader::user(staff.user.id, ip),
-                SubjectKind::Requisition,
-                id,
-            )
-            .await?;
-        return Err(AppError::NotFound);
+        return Err(super::refuse(
+            state,
+            staff,
+            ip,
+            SubjectKind::Requisition,
+            id,
+            AppError::NotFound,
+        )
+        .await);
     }
     Ok(r)
 }

@@ -178,43 +178,12 @@ async fn the_language_check_gives_advice_beside_the_text_and_saves_nothing() {
 
 #[tokio::test]
 async fn hr_keeps_the_register_by_hand_and_by_file_and_a_bad_file_changes_nothing() {
-    use talentflyt_store::Val;
     let app = spawn_app().await;
-    app.db
-        .store
-        .bulk_insert(
-            "employees",
-            &[
-                "id",
-                "employee_number",
-                "given_name",
-                "family_name",
-                "birth_year",
-                "gender",
-                "unit_id",
-                "profession",
-                "fte_percent",
-                "permanent",
-                "hired_on",
-            ],
-            &[1, 2].map(|i: i64| {
-                vec![
-                    Val::I(i),
-                    Val::S(format!("10023{i}")),
-                    Val::S("Kari".into()),
-                    Val::S(format!("Nordmann{i}")),
-                    Val::I(1980),
-                    Val::S("female".into()),
-                    Val::I(app.icu.id),
-                    Val::S("nurse".into()),
-                    Val::I(60),
-                    Val::I(1),
-                    Val::S("2020-01-01".into()),
-                ]
-            }),
-        )
-        .await
-        .unwrap();
+    for id in [1, 2] {
+        talentflyt_store::testing::add_employee(&app.db.store, id, app.icu.id)
+            .await
+            .unwrap();
+    }
     let mut leder = app.signed_in("leder").await;
     assert_eq!(
         leder.get("/admin/preferences").await.status,
