@@ -4,6 +4,7 @@
 //! and a test that shows it. Errors carry a message key (see `web/locales`) so the user reads
 //! them in their own language.
 
+pub mod ad;
 pub mod clock;
 pub mod lang;
 pub mod language;
@@ -56,6 +57,8 @@ pub enum Refused {
     DeadlinePassed,
     /// The requisition is not waiting for a decision (already decided, or returned).
     RequisitionNotAwaiting,
+    /// Preferential rights (aml §14-2, §14-3) stand in the way of an external ad.
+    ExternalAd(preference::ExternalAdBlocked),
 }
 
 impl Refused {
@@ -68,6 +71,7 @@ impl Refused {
             Refused::PostingTransition { .. } => "error.posting_transition",
             Refused::DeadlinePassed => "error.deadline_past",
             Refused::RequisitionNotAwaiting => "error.requisition_not_awaiting",
+            Refused::ExternalAd(b) => b.key(),
         }
     }
 }
@@ -98,6 +102,7 @@ impl std::fmt::Display for Refused {
             Refused::RequisitionNotAwaiting => {
                 f.write_str("the requisition is not waiting for a decision")
             }
+            Refused::ExternalAd(b) => write!(f, "not yet for an external ad: {b:?}"),
         }
     }
 }

@@ -236,6 +236,19 @@ impl Access {
         })
     }
 
+    /// May write ads for this unit: its managers write them with HR (R2). Approving and
+    /// publishing stay with HR ([`Access::may_manage_postings_in`]).
+    pub fn may_write_ads_in(&self, unit_path: &str) -> bool {
+        self.may_request_in(unit_path)
+    }
+
+    pub fn may_write_any_ads(&self) -> bool {
+        self.grants.iter().any(|g| {
+            matches!(g.role, Role::Manager | Role::HrAdmin | Role::HrAdvisor)
+                && g.unit_path.is_some()
+        })
+    }
+
     /// The unit paths where this person may ask for positions or see requisitions.
     pub fn requisition_unit_paths(&self) -> Vec<String> {
         let mut v: Vec<String> = self

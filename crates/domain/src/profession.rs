@@ -166,6 +166,12 @@ pub const PROFESSIONS: &[Profession] = &[
         name_en: "Service worker (cleaning)",
         vulnerable: false,
     },
+    Profession {
+        code: "leader",
+        name_nb: "Leder",
+        name_en: "Manager",
+        vulnerable: false,
+    },
 ];
 
 pub fn find(code: &str) -> Option<&'static Profession> {

@@ -40,6 +40,7 @@ async fn published_postings_are_closed_the_day_after_their_deadline() {
         extent_percent: 100,
         positions: 1,
         deadline,
+        ..PostingDraft::default()
     };
     let today = clock.today();
     let ends_today = s.create_posting(&draft(today), None).await.unwrap();

@@ -11,6 +11,7 @@
 //! larger change composes the steps and commits once. Reads of personal data write their audit
 //! entry in the same transaction as the read (see [`Reader`]).
 
+mod ads;
 mod applications;
 mod audit;
 mod bulk;
@@ -25,6 +26,7 @@ mod sessions;
 pub mod testing;
 mod users;
 
+pub use ads::*;
 pub use applications::*;
 pub use audit::*;
 pub use bulk::*;
@@ -163,12 +165,18 @@ impl Store {
         self.backend
     }
 
-    /// Apply the migrations this build carries; already applied ones are skipped.
+    /// Apply the migrations this build carries (already applied ones are skipped), and add the
+    /// built-in ad templates and standard texts the database does not have yet.
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => MIGRATIONS_SQLITE.run(&self.write).await?,
             Backend::Postgres => MIGRATIONS_POSTGRES.run(&self.write).await?,
         }
+        self.seed_ad_templates(
+            &talentflyt_domain::ad::builtin_templates(),
+            &talentflyt_domain::ad::builtin_org_texts(),
+        )
+        .await?;
         Ok(())
     }
 

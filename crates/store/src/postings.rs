@@ -1,10 +1,15 @@
 //! Postings: written by HR, published on the career site.
 
+use crate::ads::PostingAction;
 use crate::{now, Result, Store, StoreError, Tx};
 use chrono::NaiveDate;
 use sqlx::FromRow;
+use talentflyt_domain::ad::{
+    join_codes, split_codes, AdContent, AdFields, CompetenceArea, TargetGroup,
+};
 use talentflyt_domain::posting::{
-    search_text, Engagement, PostingDraft, PostingStatus, PublicView, Transition,
+    search_text, Engagement, PostingDraft, PostingStatus, PublicView, PublishPlan, Schedule, Stage,
+    Transition,
 };
 
 /// Which postings a staff member sees in the back office: see `Access::staff_scope`.
@@ -16,7 +21,11 @@ pub struct Posting {
     pub reference: String,
     pub unit_id: i64,
     pub title: String,
+    pub title_en: String,
+    /// The bokmål ad as plain text (search, channels).
     pub body: String,
+    /// JSON of [`AdContent`]; empty for ads written before sections (see [`Posting::content`]).
+    pub content: String,
     pub profession: String,
     #[sqlx(try_from = "String")]
     pub engagement: Engagement,
@@ -24,11 +33,25 @@ pub struct Posting {
     pub positions: i64,
     /// `YYYY-MM-DD`, a Norwegian day.
     pub deadline: String,
+    /// The deadline at approval, kept when the deadline is extended.
+    pub original_deadline: Option<String>,
     /// As stored; [`Posting::effective_status`] is what the rules go by.
     #[sqlx(try_from = "String")]
     pub status: PostingStatus,
     pub published_at: Option<i64>,
     pub created_at: i64,
+    pub work_place: String,
+    pub start_date: Option<String>,
+    pub salary_text: String,
+    pub target_groups: String,
+    pub competence_areas: String,
+    pub requisition_id: Option<i64>,
+    pub publish_on: Option<String>,
+    pub internal_until: Option<String>,
+    pub review_requested_at: Option<i64>,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<i64>,
+    pub version: i64,
 }
 
 impl Posting {
@@ -42,12 +65,81 @@ impl Posting {
             None => self.status,
         }
     }
+    /// When the ad is shown; `None` for a deadline this application never wrote.
+    pub fn schedule(&self) -> Option<Schedule> {
+        Some(Schedule {
+            publish_on: self.publish_on.as_deref().and_then(parse_day),
+            internal_until: self.internal_until.as_deref().and_then(parse_day),
+            deadline: self.deadline_date()?,
+        })
+    }
     /// What the career site shows of this posting today.
     pub fn public_view(&self, today: NaiveDate) -> PublicView {
-        match self.deadline_date() {
-            Some(d) => PublicView::of(self.status, d, today),
-            // A deadline that is not a date was never written by this application: show nothing.
+        match self.schedule() {
+            Some(s) => PublicView::of(self.status, &s, today),
             None => PublicView::NotFound,
+        }
+    }
+    /// Where the posting is, as the back office shows it.
+    pub fn stage(&self, today: NaiveDate) -> Stage {
+        let s = self
+            .schedule()
+            .unwrap_or_else(|| Schedule::open_until(NaiveDate::MIN));
+        Stage::of(self.status, self.review_requested_at.is_some(), &s, today)
+    }
+    /// The ad's sections, requirement profile and contacts.
+    pub fn content(&self) -> AdContent {
+        if self.content.is_empty() {
+            return AdContent::from_plain(&self.body);
+        }
+        serde_json::from_str(&self.content).unwrap_or_else(|e| {
+            tracing::error!(posting_id = self.id, error = %e, "ad content does not parse");
+            AdContent::from_plain(&self.body)
+        })
+    }
+    pub fn fields(&self) -> AdFields {
+        AdFields {
+            work_place: self.work_place.clone(),
+            start_date: self.start_date.as_deref().and_then(parse_day),
+            salary_text: self.salary_text.clone(),
+            target_groups: split_codes(&self.target_groups, TargetGroup::parse),
+            competence_areas: split_codes(&self.competence_areas, CompetenceArea::parse),
+        }
+    }
+    /// The posting with the text and fields of `d` (an earlier version), for showing it as it was.
+    pub fn with_draft(mut self, d: &PostingDraft) -> Posting {
+        self.title = d.title.clone();
+        self.title_en = d.title_en.clone();
+        self.body = d.body.clone();
+        self.content = content_json(&d.content).unwrap_or_default();
+        self.work_place = d.fields.work_place.clone();
+        self.start_date = d.fields.start_date.map(day);
+        self.salary_text = d.fields.salary_text.clone();
+        self.target_groups = join_codes(&d.fields.target_groups);
+        self.competence_areas = join_codes(&d.fields.competence_areas);
+        self.unit_id = d.unit_id;
+        self.profession = d.profession.clone();
+        self.engagement = d.engagement;
+        self.extent_percent = d.extent_percent;
+        self.positions = d.positions;
+        self
+    }
+
+    /// The posting as a draft: what the edit form starts from and a version keeps.
+    pub fn draft(&self) -> PostingDraft {
+        PostingDraft {
+            title: self.title.clone(),
+            title_en: self.title_en.clone(),
+            body: self.body.clone(),
+            content: self.content(),
+            fields: self.fields(),
+            unit_id: self.unit_id,
+            profession: self.profession.clone(),
+            engagement: self.engagement,
+            extent_percent: self.extent_percent,
+            positions: self.positions,
+            deadline: self.deadline_date().unwrap_or_default(),
+            requisition_id: self.requisition_id,
         }
     }
 }
@@ -56,12 +148,30 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-fn day(d: NaiveDate) -> String {
+pub(crate) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// What the searches match: both titles, the bokmål text and the English sections.
+pub(crate) fn posting_search_text(d: &PostingDraft) -> String {
+    let mut extra = d.title_en.clone();
+    for (_, text) in d.content.en.sections() {
+        extra.push('\n');
+        extra.push_str(text);
+    }
+    search_text(&d.title, &format!("{}\n{extra}", d.body))
+}
+
+/// The content as stored: empty for none (the plain body is the ad, see [`Posting::content`]).
+pub(crate) fn content_json(c: &AdContent) -> Result<String> {
+    if *c == AdContent::default() {
+        return Ok(String::new());
+    }
+    serde_json::to_string(c).map_err(|e| StoreError::Other(format!("ad content: {e}")))
+}
+
 const POSTING_COLS: &str =
-    "p.id, p.reference, p.unit_id, p.title, p.body, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.status, p.published_at, p.created_at";
+    "p.id, p.reference, p.unit_id, p.title, p.title_en, p.body, p.content, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.original_deadline, p.status, p.published_at, p.created_at, p.work_place, p.start_date, p.salary_text, p.target_groups, p.competence_areas, p.requisition_id, p.publish_on, p.internal_until, p.review_requested_at, p.approved_by, p.approved_at, p.version";
 
 /// A line in a list of postings.
 #[derive(Debug, Clone, FromRow, serde::Serialize)]
@@ -133,8 +243,9 @@ impl Tx {
     ) -> Result<i64> {
         let t = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at, search_text)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
+            "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at, search_text,
+                                   title_en, content, work_place, start_date, salary_text, target_groups, competence_areas, requisition_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
         )
         .bind(format!("tmp-{}", rand::random::<u64>()))
         .bind(d.unit_id)
@@ -148,7 +259,15 @@ impl Tx {
         .bind(PostingStatus::Draft.as_str())
         .bind(created_by)
         .bind(t)
-        .bind(search_text(&d.title, &d.body))
+        .bind(posting_search_text(d))
+        .bind(&d.title_en)
+        .bind(content_json(&d.content)?)
+        .bind(&d.fields.work_place)
+        .bind(d.fields.start_date.map(day))
+        .bind(&d.fields.salary_text)
+        .bind(join_codes(&d.fields.target_groups))
+        .bind(join_codes(&d.fields.competence_areas))
+        .bind(d.requisition_id)
         .fetch_one(self.conn())
         .await?;
         let reference = format!("{}-{id}", chrono::Utc::now().format("%Y"));
@@ -157,44 +276,9 @@ impl Tx {
             .bind(id)
             .execute(self.conn())
             .await?;
+        self.posting_event(id, created_by, PostingAction::Create, "")
+            .await?;
         Ok(id)
-    }
-
-    /// Take `step` in the posting's life if the domain allows it from its current status
-    /// ([`PostingStatus::after`]); returns the new status.
-    pub(crate) async fn change_posting_status(
-        &mut self,
-        id: i64,
-        step: Transition,
-        today: NaiveDate,
-    ) -> Result<PostingStatus> {
-        let (status, deadline): (String, String) =
-            sqlx::query_as("SELECT status, deadline FROM postings WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.conn())
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        let from = PostingStatus::parse(&status)
-            .ok_or_else(|| StoreError::Other(format!("posting {id} has status {status:?}")))?;
-        let deadline = parse_day(&deadline)
-            .ok_or_else(|| StoreError::Other(format!("posting {id} has no valid deadline")))?;
-        let to = from.after(step, deadline, today)?;
-        let t = now();
-        let n = sqlx::query(
-            "UPDATE postings SET status = $1, updated_at = $2, published_at = CASE WHEN $1 = 'published' AND published_at IS NULL THEN $2 ELSE published_at END WHERE id = $3 AND status = $4",
-        )
-        .bind(to.as_str())
-        .bind(t)
-        .bind(id)
-        .bind(from.as_str())
-        .execute(self.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            // Someone else changed it between our read and our write.
-            return Err(StoreError::Conflict("posting status".into()));
-        }
-        Ok(to)
     }
 }
 
@@ -209,34 +293,58 @@ impl Store {
 
     /// Put a draft on the career site. Refused (`StoreError::Refused`) unless it is a draft whose
     /// deadline is today or later.
+    /// Approval by no one in particular (imports, tests): shown from today, no internal period.
     pub async fn publish_posting(&self, id: i64, today: NaiveDate) -> Result<()> {
-        let mut tx = self.begin().await?;
-        tx.change_posting_status(id, Transition::Publish, today)
-            .await?;
-        tx.commit().await
+        let plan = PublishPlan {
+            publish_on: today,
+            internal_until: None,
+        };
+        self.approve_posting(id, plan, None, today).await
     }
 
     /// End a published posting (early, or after its deadline). Refused unless it is published.
     pub async fn close_posting(&self, id: i64, today: NaiveDate) -> Result<()> {
         let mut tx = self.begin().await?;
-        tx.change_posting_status(id, Transition::Close, today)
-            .await?;
+        tx.step_allowed(id, Transition::Close, today).await?;
+        let n = sqlx::query(
+            "UPDATE postings SET status = 'closed', updated_at = $1 WHERE id = $2 AND status = 'published'",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Conflict("posting status".into()));
+        }
+        tx.posting_event(id, None, PostingAction::Close, "").await?;
         tx.commit().await
     }
 
     /// Write down as closed every published posting whose deadline day is over (they already
     /// count as closed: [`PostingStatus::effective`]). Returns how many were closed.
     pub async fn close_expired_postings(&self, today: NaiveDate) -> Result<u64> {
-        Ok(sqlx::query(
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO posting_events (posting_id, at, action, note)
+             SELECT id, $1, 'close', deadline FROM postings WHERE status = 'published' AND deadline < $2",
+        )
+        .bind(now())
+        .bind(day(today))
+        .execute(tx.conn())
+        .await?;
+        let n = sqlx::query(
             "UPDATE postings SET status = $1, updated_at = $2 WHERE status = $3 AND deadline < $4",
         )
         .bind(PostingStatus::Closed.as_str())
         .bind(now())
         .bind(PostingStatus::Published.as_str())
         .bind(day(today))
-        .execute(self.w())
+        .execute(tx.conn())
         .await?
-        .rows_affected())
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n)
     }
 
     pub async fn posting(&self, id: i64) -> Result<Posting> {

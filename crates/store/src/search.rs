@@ -36,6 +36,8 @@ impl Store {
                     p.extent_percent, p.positions, p.deadline, p.published_at, p.search_text
              FROM postings p JOIN org_units u ON u.id = p.unit_id
              WHERE p.status = 'published' AND p.deadline >= $1
+               AND (p.publish_on IS NULL OR p.publish_on <= $1)
+               AND (p.internal_until IS NULL OR p.internal_until < $1)
              ORDER BY p.published_at DESC, p.id DESC",
         )
         .bind(today)

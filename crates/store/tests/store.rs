@@ -53,6 +53,7 @@ fn draft(unit_id: i64, title: &str) -> PostingDraft {
         extent_percent: 100,
         positions: 2,
         deadline: chrono::Utc::now().date_naive() + chrono::Days::new(14),
+        ..PostingDraft::default()
     }
 }
 

@@ -128,10 +128,45 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     )
     .route("/admin/postings/new", get(admin::postings::new_posting))
     .route("/admin/postings", post(admin::postings::create_posting))
-    .route("/admin/postings/{id}", get(admin::postings::show_posting))
+    .route(
+        "/admin/requisitions/{id}/ad",
+        get(admin::postings::new_from_requisition),
+    )
+    .route(
+        "/admin/postings/{id}",
+        get(admin::postings::show_posting).post(admin::postings::update_posting),
+    )
+    .route(
+        "/admin/postings/{id}/edit",
+        get(admin::postings::edit_posting),
+    )
+    .route(
+        "/admin/postings/{id}/preview",
+        get(admin::postings::preview_posting),
+    )
+    .route(
+        "/admin/postings/{id}/submit",
+        post(admin::publishing::submit),
+    )
     .route(
         "/admin/postings/{id}/publish",
-        post(admin::postings::publish_posting),
+        post(admin::publishing::approve),
+    )
+    .route(
+        "/admin/postings/{id}/unpublish",
+        post(admin::publishing::unpublish),
+    )
+    .route(
+        "/admin/postings/{id}/extend",
+        post(admin::publishing::extend),
+    )
+    .route(
+        "/admin/templates",
+        get(admin::templates::list).post(admin::templates::save_org_texts),
+    )
+    .route(
+        "/admin/templates/{profession}",
+        get(admin::templates::edit).post(admin::templates::save),
     )
     .route(
         "/admin/applications/{id}",

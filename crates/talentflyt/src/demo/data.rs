@@ -2053,6 +2053,24 @@ pub const PROFESSIONS: &[ProfessionSpec] = &[
             "Gode norskkunnskaper, muntlig",
         ],
     },
+    ProfessionSpec {
+        code: "leader",
+        name_nb: "Leder",
+        name_en: "Manager",
+        weight: 12,
+        female_share: 65,
+        applicants_mean: 9,
+        typical_extent: &[100],
+        vulnerable: false,
+        ad_intro_nb: "{unit} søker leder. Du får personal-, fag- og økonomiansvar for en enhet med dyktige medarbeidere, og rapporterer til avdelingsleder. Vi legger vekt på tydelig og inkluderende ledelse.",
+        ad_intro_en: "{unit} is looking for a manager. You will have staff, professional and budget responsibility for a unit with skilled colleagues, and report to the head of department. We value clear and inclusive leadership.",
+        requirements_nb: &[
+            "Relevant høyere utdanning",
+            "Ledererfaring, gjerne fra helsetjenesten",
+            "Erfaring med budsjett- og personalansvar",
+            "Gode norskkunnskaper, muntlig og skriftlig",
+        ],
+    },
 ];
 
 /// "Vi tilbyr" bullet points typical for OUS job ads (bokmål).

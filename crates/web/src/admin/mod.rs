@@ -5,7 +5,9 @@
 pub mod applications;
 pub mod postings;
 pub mod preferences;
+pub mod publishing;
 pub mod requisitions;
+pub mod templates;
 
 use crate::error::AppError;
 use crate::extract::{ReqLang, Staff};

@@ -242,10 +242,12 @@ struct DetailPage {
     external: &'static str,
     answer_hint: String,
     errs: Errors,
+    /// The ad made from this requisition, or the way to make it (approved, and may write ads).
+    ad: Option<(String, &'static str)>,
 }
 
 /// The requisition, if this person may see it; otherwise "not found", audited.
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     staff: &Staff,
     ip: &str,
@@ -349,7 +351,20 @@ async fn detail_page(
     if let Some(d) = &r.union_discussed_on {
         facts.push(("requisition.union_discussed_on", i18n::date_str(lang, d)));
     }
+    let ad = match state.store.posting_for_requisition(r.id).await? {
+        Some(pid) => Some((format!("/admin/postings/{pid}"), "requisition.open_ad")),
+        None if r.status == RequisitionStatus::Approved
+            && staff.access.may_write_ads_in(&r.unit_path) =>
+        {
+            Some((
+                format!("/admin/requisitions/{}/ad", r.id),
+                "requisition.make_ad",
+            ))
+        }
+        None => None,
+    };
     Ok(DetailPage {
+        ad,
         p: staff.page(
             state,
             lang,

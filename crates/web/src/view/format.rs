@@ -72,9 +72,70 @@ pub fn paragraphs(body: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A block of an ad's section: a paragraph (its lines) or a list (its items).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub list: bool,
+    pub lines: Vec<String>,
+}
+
+/// A section's text as blocks: paragraphs separated by blank lines, and runs of lines starting
+/// with "- " or "• " as lists.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = vec![];
+    for para in paragraphs(text) {
+        for (j, line) in para.into_iter().enumerate() {
+            let t = line.trim_start();
+            let item = t.strip_prefix("- ").or_else(|| t.strip_prefix("• "));
+            let (list, text) = match item {
+                Some(t) => (true, t.trim().to_owned()),
+                None => (false, line),
+            };
+            // A list goes on across a blank line; a paragraph ends at one.
+            let same_block = match out.last() {
+                Some(b) if b.list => list,
+                Some(b) => !b.list && !list && j > 0,
+                None => false,
+            };
+            match out.last_mut() {
+                Some(b) if same_block => b.lines.push(text),
+                _ => out.push(Block {
+                    list,
+                    lines: vec![text],
+                }),
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sections_become_paragraphs_and_lists() {
+        let b = blocks(
+            "Vi søker deg.\nDu får mye.\n\n- Pleie\n- Dokumentasjon\n\n- Veiledning\n\nSlutt.",
+        );
+        assert_eq!(
+            b,
+            vec![
+                Block {
+                    list: false,
+                    lines: vec!["Vi søker deg.".into(), "Du får mye.".into()]
+                },
+                Block {
+                    list: true,
+                    lines: vec!["Pleie".into(), "Dokumentasjon".into(), "Veiledning".into()]
+                },
+                Block {
+                    list: false,
+                    lines: vec!["Slutt.".into()]
+                },
+            ]
+        );
+    }
 
     #[test]
     fn ad_text_becomes_paragraphs_and_lines() {

@@ -93,6 +93,7 @@ pub async fn spawn_app_with(cfg: WebConfig) -> TestApp {
         ("hr", "Hanne Haugen", Role::HrAdmin, trust.id),
         ("leder", "Lise Leder", Role::Manager, icu.id),
         ("annen", "Ola Annen", Role::Manager, children.id),
+        ("ansatt", "Anne Ansatt", Role::Employee, icu.id),
     ] {
         let u = s
             .create_user(NewUser {
@@ -370,7 +371,11 @@ pub async fn publish_posting(app: &TestApp, hr: &mut Client, title: &str, unit_i
             &[
                 ("csrf", &csrf),
                 ("title", title),
-                ("body", "Vi søker en engasjert intensivsykepleier.\n\nKvalifikasjoner:\n- Norsk autorisasjon"),
+                ("intro_nb", "Vi søker en engasjert intensivsykepleier."),
+                ("duties_nb", "- Pleie av intensivpasienter"),
+                ("req_nb_0", "Norsk autorisasjon som sykepleier"),
+                ("req_kind_0", "required"),
+                ("req_weight_0", "5"),
                 ("unit_id", &unit),
                 ("profession", "specialist_nurse_intensive"),
                 ("engagement", "permanent"),

@@ -1,6 +1,7 @@
 //! Behaviour through the real application: router, database (SQLite, or PostgreSQL when
 //! TALENTFLYT_TEST_POSTGRES is set), job worker and a real SMTP server.
 
+mod ads;
 mod helpers;
 mod requisitions;
 mod security;

@@ -136,7 +136,7 @@ async fn the_language_check_gives_advice_beside_the_text_and_saves_nothing() {
                 ("csrf", &csrf),
                 ("title", "Sykepleier til intensiv"),
                 (
-                    "body",
+                    "intro_nb",
                     "Vi søker en ung og dynamisk sykepleier som er konkurranseorientert. Du må ha erfaring med ECMO.",
                 ),
                 ("unit_id", &unit),

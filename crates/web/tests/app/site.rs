@@ -56,6 +56,7 @@ async fn drafts_are_hidden_and_closed_postings_take_no_applications() {
         extent_percent: 50,
         positions: 1,
         deadline: chrono::Utc::now().date_naive() + chrono::Days::new(3),
+        ..PostingDraft::default()
     };
     let hidden = s.create_posting(&draft, None).await.unwrap();
     let mut c = app.client();
@@ -336,6 +337,7 @@ async fn a_posting_closes_when_the_clock_passes_its_deadline_day() {
         extent_percent: 100,
         positions: 1,
         deadline: chrono::NaiveDate::from_ymd_opt(2027, 3, 11).unwrap(),
+        ..PostingDraft::default()
     };
     let id = s.create_posting(&draft, None).await.unwrap();
     s.publish_posting(id, clock.today()).await.unwrap();
@@ -380,7 +382,7 @@ async fn a_posting_closes_when_the_clock_passes_its_deadline_day() {
             &[("csrf", &page.csrf())],
         )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text()
             .contains("Søknadsfristen kan ikke være tilbake i tid"),

@@ -291,7 +291,7 @@ async fn the_posting_form_reports_every_error_and_keeps_the_text() {
             &[
                 ("csrf", &csrf),
                 ("title", ""),
-                ("body", "Lang tekst som ikke skal gå tapt."),
+                ("intro_nb", "Lang tekst som ikke skal gå tapt."),
                 ("unit_id", ""),
                 ("profession", "nurse"),
                 ("engagement", "permanent"),
@@ -312,10 +312,19 @@ async fn the_posting_form_reports_every_error_and_keeps_the_text() {
         assert!(t.contains(msg), "missing {msg}");
     }
     assert!(t.contains("Lang tekst som ikke skal gå tapt."));
-    // A manager may not write postings at all.
+    assert!(
+        t.contains("Kravprofilen må ha minst ett krav"),
+        "the requirement profile needs a required item"
+    );
+    // A manager writes ads with HR; an employee may not.
     let mut leder = app.signed_in("leder").await;
     assert_eq!(
         leder.get("/admin/postings/new").await.status,
+        StatusCode::OK
+    );
+    let mut ansatt = app.signed_in("ansatt").await;
+    assert_eq!(
+        ansatt.get("/admin/postings/new").await.status,
         StatusCode::FORBIDDEN
     );
 }
