@@ -7,6 +7,7 @@ use crate::{Result, Store};
 pub enum Val {
     I(i64),
     OptI(Option<i64>),
+    OptS(Option<String>),
     S(String),
     B(Vec<u8>),
 }
@@ -51,6 +52,7 @@ impl Store {
                     q = match v {
                         Val::I(x) => q.bind(*x),
                         Val::OptI(x) => q.bind(*x),
+                        Val::OptS(x) => q.bind(x.as_deref()),
                         Val::S(s) => q.bind(s.as_str()),
                         Val::B(b) => q.bind(b.as_slice()),
                     };

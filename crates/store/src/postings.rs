@@ -322,7 +322,8 @@ impl Store {
     }
 
     /// Write down as closed every published posting whose deadline day is over (they already
-    /// count as closed: [`PostingStatus::effective`]). Returns how many were closed.
+    /// count as closed: [`PostingStatus::effective`]), each with a line in its log. Returns how
+    /// many were closed.
     pub async fn close_expired_postings(&self, today: NaiveDate) -> Result<u64> {
         let mut tx = self.begin().await?;
         sqlx::query(
@@ -344,6 +345,10 @@ impl Store {
         .await?
         .rows_affected();
         tx.commit().await?;
+        if n > 0 {
+            // Every instance's career-site cache and search index learn of it.
+            self.bump_public_version().await?;
+        }
         Ok(n)
     }
 

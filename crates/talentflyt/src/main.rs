@@ -53,6 +53,8 @@ enum Command {
     Unit(UnitCommand),
     /// Measure the career site under load and print requests per second and latency.
     Bench(bench::BenchArgs),
+    /// Close published postings whose deadline has passed, now (the server also does it hourly).
+    ClosePostings(serve::CloseArgs),
 }
 
 #[derive(Subcommand)]
@@ -87,6 +89,10 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Create(args)) => serve::user_create(args).await,
         Command::Unit(UnitCommand::Create(args)) => serve::unit_create(args).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::ClosePostings(args) => {
+            config::init_logging("text");
+            serve::close_postings(args).await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -38,6 +38,29 @@ pub async fn migrate(db: &DbArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Close every published posting whose deadline day ended before `as_of` (default: today in
+/// Norway), as the hourly job does; for operators, and for tests that move time.
+pub async fn close_postings(args: CloseArgs) -> anyhow::Result<()> {
+    let store = open(&args.db).await?;
+    let today = match args.as_of.as_deref() {
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("--as-of takes a date as YYYY-MM-DD, not {s:?}"))?,
+        None => talentflyt_domain::clock::Clock::system().today(),
+    };
+    let n = store.close_expired_postings(today).await?;
+    println!("Closed {n} postings whose deadline was before {today}.");
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct CloseArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Close as if today were this date (YYYY-MM-DD), e.g. to catch up after downtime.
+    #[arg(long = "as-of")]
+    pub as_of: Option<String>,
+}
+
 /// A ready application and its worker, for `serve`, `demo` and `bench`.
 pub async fn build(
     store: Store,

@@ -338,8 +338,65 @@ fn ad_body(rng: &mut StdRng, prof: &ProfessionSpec, unit: &str, clinic: &ClinicS
     for o in offers.iter().take(4) {
         s.push_str(&format!("\n- {o}"));
     }
-    s.push_str("\n\nOslo universitetssykehus ønsker å gjenspeile mangfoldet i befolkningen og oppfordrer alle kvalifiserte kandidater til å søke, uavhengig av kjønn, alder, funksjonsevne og etnisk bakgrunn.");
     s
+}
+
+/// Salary texts as OUS ads state them.
+const SALARY_TEXTS: &[&str] = &[
+    "Etter avtale",
+    "Etter gjeldende tariffavtale",
+    "Lønnstrinn etter ansiennitet",
+];
+
+/// An open ad written as HR writes it now: the profession's template with the unit filled in,
+/// an English version, the requirement profile and a contact person.
+fn ad_content(
+    rng: &mut StdRng,
+    prof: &ProfessionSpec,
+    templates: &[talentflyt_domain::ad::Template],
+    unit: &str,
+    clinic: &ClinicSpec,
+) -> talentflyt_domain::ad::AdContent {
+    use talentflyt_domain::ad::{AdContent, AdText, Contact};
+    let tpl = talentflyt_domain::ad::template_for(templates, prof.code)
+        .expect("the general template is built in");
+    let first = if rng.gen_bool(0.7) {
+        FEMALE_FIRST_NAMES.choose(rng)
+    } else {
+        MALE_FIRST_NAMES.choose(rng)
+    };
+    let name = format!(
+        "{} {}",
+        first.copied().unwrap_or("Kari"),
+        SURNAMES.choose(rng).copied().unwrap_or("Nordmann")
+    );
+    AdContent {
+        nb: AdText {
+            intro: prof.ad_intro_nb.replace("{unit}", unit),
+            about_unit: format!(
+                "{unit} er en del av {} ved {}. Vi er et tverrfaglig miljø der pasientsikkerhet og godt samarbeid står i sentrum.",
+                clinic.name_nb, clinic.site
+            ),
+            duties: tpl.nb.text.duties.clone(),
+            offer: tpl.nb.text.offer.clone(),
+        },
+        en: AdText {
+            intro: prof.ad_intro_en.replace("{unit}", unit),
+            about_unit: format!(
+                "{unit} is part of the {} at {}. We are an interdisciplinary team where patient safety and good collaboration are central.",
+                clinic.name_en, clinic.site
+            ),
+            duties: tpl.en.text.duties.clone(),
+            offer: tpl.en.text.offer.clone(),
+        },
+        requirements: tpl.requirements.clone(),
+        contacts: vec![Contact {
+            name,
+            title: "Seksjonsleder".into(),
+            phone: format!("+47 23 07 {:02} {:02}", rng.gen_range(10..99), rng.gen_range(10..99)),
+            email: String::new(),
+        }],
+    }
 }
 
 /// Fill an empty, migrated database with `years` years of history. Prints progress and a
@@ -516,6 +573,7 @@ pub async fn generate(
         .sum::<f64>()
         / PROFESSIONS.iter().map(|p| p.weight as f64).sum::<f64>();
     let app_factor = APPLICATIONS / POSTINGS / expected_apps;
+    let templates = talentflyt_domain::ad::builtin_templates();
     let mut p = Progress::new("postings", n_post * years as usize);
     let mut posting_rows = vec![];
     let mut position_rows = vec![];
@@ -582,7 +640,31 @@ pub async fn generate(
             .and_hms_opt(9, rng.gen_range(0..60), 0)
             .map(|d| d.and_utc().timestamp())
             .unwrap_or(now_ts);
-        let body = ad_body(&mut rng, prof, &unit.name_nb, clinic);
+        let open = !closed;
+        let (body, content, title_en) = if open {
+            let c = ad_content(&mut rng, prof, &templates, &unit.name_nb, clinic);
+            let title_en = format!("{} – {}", prof.name_en, unit.name_nb);
+            (c.plain_nb(&title), serde_json::to_string(&c)?, title_en)
+        } else {
+            (
+                ad_body(&mut rng, prof, &unit.name_nb, clinic),
+                String::new(),
+                String::new(),
+            )
+        };
+        let tpl = talentflyt_domain::ad::template_for(&templates, prof.code);
+        let areas = tpl
+            .map(|t| talentflyt_domain::ad::join_codes(&t.competence_areas))
+            .unwrap_or_default();
+        let targets = tpl
+            .map(|t| talentflyt_domain::ad::join_codes(&t.target_groups))
+            .unwrap_or_default();
+        let start = (rng.gen_bool(0.5)).then(|| {
+            (deadline + Days::new(rng.gen_range(30..90)))
+                .format("%Y-%m-%d")
+                .to_string()
+        });
+        let day_text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         posting_rows.push(vec![
             Val::I(id),
             Val::S(format!("{}-{id}", published.format("%Y"))),
@@ -598,7 +680,20 @@ pub async fn generate(
             Val::OptI(Some(published_ts)),
             Val::I(published_ts - 86_400),
             Val::I(published_ts),
-            Val::S(talentflyt_domain::posting::search_text(&title, &body)),
+            Val::S(talentflyt_domain::posting::search_text(
+                &title,
+                &format!("{body}\n{title_en}"),
+            )),
+            Val::S(title_en),
+            Val::S(content),
+            Val::S(clinic.site.into()),
+            Val::OptS(start),
+            Val::S(SALARY_TEXTS.choose(&mut rng).copied().unwrap_or("").into()),
+            Val::S(targets),
+            Val::S(areas),
+            Val::OptS(Some(day_text(published))),
+            Val::OptS(Some(day_text(deadline))),
+            Val::OptI(Some(published_ts - 3_600)),
         ]);
         for _ in 0..positions {
             position_id += 1;
@@ -647,6 +742,16 @@ pub async fn generate(
                         "created_at",
                         "updated_at",
                         "search_text",
+                        "title_en",
+                        "content",
+                        "work_place",
+                        "start_date",
+                        "salary_text",
+                        "target_groups",
+                        "competence_areas",
+                        "publish_on",
+                        "original_deadline",
+                        "approved_at",
                     ],
                     &posting_rows,
                 )
@@ -897,7 +1002,7 @@ pub async fn generate(
         logins.push((username.to_owned(), role.as_str().to_owned(), scope));
     }
     store.sync_id_sequences().await?;
-    requisitions(store, busiest.id, today).await?;
+    requisitions(store, busiest.id, committee_posting, today).await?;
     store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -923,7 +1028,12 @@ pub async fn generate(
 
 /// Requisitions in every state for the demo manager's unit, and a register of preferential rights
 /// with a holder who matches them, so a new user sees the path from need to ad at once.
-async fn requisitions(store: &Store, unit_id: i64, today: NaiveDate) -> anyhow::Result<()> {
+async fn requisitions(
+    store: &Store,
+    unit_id: i64,
+    open_posting: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
     use talentflyt_domain::preference::{Outcome, RightKind};
     use talentflyt_domain::requisition::{ApprovalPolicy, Decision, Requisition, RequisitionForm};
     let (Some(leder), Some(hr)) = (
@@ -1023,6 +1133,120 @@ async fn requisitions(store: &Store, unit_id: i64, today: NaiveDate) -> anyhow::
             hr.id,
         )
         .await?;
+    ads(
+        store,
+        approved,
+        open_posting,
+        unit_id,
+        today,
+        leder.id,
+        hr.id,
+    )
+    .await
+}
+
+/// Ads along the whole path: one from the approved need, waiting for HR (who cannot publish it
+/// until the last preferential right is settled); one from a midwife need in its internal-only
+/// period; an open ad edited after publishing (two versions) whose deadline was extended.
+async fn ads(
+    store: &Store,
+    waiting_need: i64,
+    open_posting: i64,
+    unit_id: i64,
+    today: NaiveDate,
+    leder: i64,
+    hr: i64,
+) -> anyhow::Result<()> {
+    use talentflyt_domain::ad::{template_for, AdContent, AdFields};
+    use talentflyt_domain::posting::{PostingDraft, PublishPlan};
+    use talentflyt_domain::requisition::{ApprovalPolicy, Decision, Requisition, RequisitionForm};
+    let templates = store.ad_templates().await?;
+    let from_need =
+        |id: i64, r: &talentflyt_store::RequisitionRow| -> anyhow::Result<PostingDraft> {
+            let tpl = template_for(&templates, &r.profession)
+                .ok_or_else(|| anyhow::anyhow!("no template for {}", r.profession))?;
+            let content = AdContent {
+                nb: tpl.nb.text.clone(),
+                en: tpl.en.text.clone(),
+                requirements: tpl.requirements.clone(),
+                contacts: vec![talentflyt_domain::ad::Contact {
+                    name: "Lise Leder".into(),
+                    title: "Seksjonsleder".into(),
+                    phone: "+47 23 07 00 00".into(),
+                    email: String::new(),
+                }],
+            };
+            let title = tpl.nb.title.clone();
+            Ok(PostingDraft {
+                body: content.plain_nb(&title),
+                title,
+                title_en: tpl.en.title.clone(),
+                content,
+                fields: AdFields {
+                    work_place: "Rikshospitalet".into(),
+                    start_date: NaiveDate::parse_from_str(&r.start_date, "%Y-%m-%d").ok(),
+                    salary_text: "Etter avtale".into(),
+                    target_groups: tpl.target_groups.clone(),
+                    competence_areas: tpl.competence_areas.clone(),
+                },
+                unit_id: r.unit_id,
+                profession: r.profession.clone(),
+                engagement: r.engagement,
+                extent_percent: r.extent_percent,
+                positions: r.positions,
+                deadline: today + Days::new(21),
+                requisition_id: Some(id),
+            })
+        };
+    // 1. Written from the approved need and sent to HR.
+    let r = store.requisition(waiting_need).await?;
+    let id = store
+        .create_posting(&from_need(waiting_need, &r)?, Some(leder))
+        .await?;
+    store.request_posting_approval(id, leder).await?;
+    // 2. A midwife need, approved, its ad out internally for four days first.
+    let need = RequisitionForm {
+        unit_id: unit_id.to_string(),
+        profession: "midwife".into(),
+        positions: "1".into(),
+        extent_percent: "100".into(),
+        engagement: "permanent".into(),
+        start_date: (today + Days::new(60)).format("%Y-%m-%d").to_string(),
+        cost_centre: "4410".into(),
+        ..Default::default()
+    };
+    let need =
+        Requisition::parse(&need, today).map_err(|e| anyhow::anyhow!("demo requisition: {e:?}"))?;
+    let rid = store.create_requisition(&need, leder).await?;
+    store
+        .decide_requisition(
+            rid,
+            hr,
+            &ApprovalPolicy::default(),
+            Decision::Approve,
+            "",
+            None,
+        )
+        .await?;
+    let r = store.requisition(rid).await?;
+    let id = store
+        .create_posting(&from_need(rid, &r)?, Some(leder))
+        .await?;
+    let plan = PublishPlan {
+        publish_on: today,
+        internal_until: Some(today + Days::new(4)),
+    };
+    store.approve_posting(id, plan, Some(hr), today).await?;
+    // 3. An open ad, corrected after publishing, with a week more to apply.
+    let p = store.posting(open_posting).await?;
+    let mut d = p.draft();
+    d.fields.salary_text = "Lønnstrinn etter ansiennitet".into();
+    store.update_posting(open_posting, &d, hr).await?;
+    if let Some(deadline) = p.deadline_date() {
+        store
+            .extend_deadline(open_posting, deadline + Days::new(7), hr, today)
+            .await?;
+    }
     Ok(())
 }
 

@@ -109,6 +109,8 @@ pub(crate) struct Row {
 struct HomePage {
     p: PageCtx,
     may_create: bool,
+    /// HR edits the ad templates.
+    may_templates: bool,
     rows: Vec<Row>,
     /// Signed in, but with no role that shows postings (e.g. an employee).
     no_roles: bool,
@@ -201,7 +203,8 @@ pub async fn home(
         .collect();
     render(&HomePage {
         p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
-        may_create: staff.access.may_manage_any_postings(),
+        may_create: staff.access.may_write_any_ads(),
+        may_templates: staff.access.may_manage_any_postings(),
         no_roles: scope_empty && !staff.access.may_manage_any_postings(),
         rows,
         count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
