@@ -172,7 +172,8 @@ impl Store {
         let n = sqlx::query(
             "UPDATE postings SET unit_id = $1, title = $2, body = $3, profession = $4, engagement = $5, extent_percent = $6, positions = $7,
                     deadline = CASE WHEN status = 'draft' THEN $8 ELSE deadline END, updated_at = $9, search_text = $10,
-                    title_en = $11, content = $12, work_place = $13, start_date = $14, salary_text = $15, target_groups = $16, competence_areas = $17, version = $18
+                    title_en = $11, content = $12, work_place = $13, start_date = $14, salary_text = $15, target_groups = $16, competence_areas = $17, version = $18,
+                    title_search = $21
              WHERE id = $19 AND version = $20",
         )
         .bind(d.unit_id)
@@ -195,6 +196,7 @@ impl Store {
         .bind(version)
         .bind(id)
         .bind(old.version)
+        .bind(crate::postings::title_search(&d.title, &d.title_en, &old.reference))
         .execute(tx.conn())
         .await?
         .rows_affected();

@@ -152,6 +152,16 @@ pub(crate) fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// What the back-office search matches: both titles and the reference, lowercased with Unicode
+/// rules (as `search_text`).
+pub fn title_search(title: &str, title_en: &str, reference: &str) -> String {
+    format!("{} {} {}", title, title_en, reference)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What the searches match: both titles, the bokmål text and the English sections.
 pub(crate) fn posting_search_text(d: &PostingDraft) -> String {
     let mut extra = d.title_en.clone();
@@ -190,6 +200,16 @@ pub struct PostingCard {
     pub status: PostingStatus,
     pub published_at: Option<i64>,
     pub applications: i64,
+}
+
+impl PostingCard {
+    /// Published past its deadline counts as closed.
+    pub fn effective_status(&self, today: NaiveDate) -> PostingStatus {
+        match parse_day(&self.deadline) {
+            Some(d) => self.status.effective(d, today),
+            None => self.status,
+        }
+    }
 }
 
 /// Filters of the public career site.
@@ -271,8 +291,9 @@ impl Tx {
         .fetch_one(self.conn())
         .await?;
         let reference = format!("{}-{id}", chrono::Utc::now().format("%Y"));
-        sqlx::query("UPDATE postings SET reference = $1 WHERE id = $2")
-            .bind(reference)
+        sqlx::query("UPDATE postings SET reference = $1, title_search = $2 WHERE id = $3")
+            .bind(&reference)
+            .bind(title_search(&d.title, &d.title_en, &reference))
             .bind(id)
             .execute(self.conn())
             .await?;
@@ -414,12 +435,13 @@ impl Store {
         Ok((q.fetch_all(self.r()).await?, total))
     }
 
-    /// One page of the postings a staff member sees, newest first, with their application counts.
-    /// Pages are found by key (the posting a page continues from), never by OFFSET, so the
-    /// thousandth page of ten years costs what the first does.
+    /// One page of the postings a staff member sees, filtered and sorted, with their
+    /// application counts. Pages are found by key (the posting a page continues from), never by
+    /// OFFSET, so the thousandth page of ten years costs what the first does.
     pub async fn staff_postings_page(
         &self,
         scope: &StaffScope,
+        filter: &StaffFilter,
         at: PageAt,
         limit: i64,
     ) -> Result<StaffPage> {
@@ -427,52 +449,56 @@ impl Store {
             return Ok(StaffPage::default());
         }
         let limit = limit.clamp(1, 500);
-        let (mut sql_scope, texts) = scope_sql(scope);
-        let (cursor, order) = match at {
-            PageAt::Newest => (None, "DESC"),
-            PageAt::Older(c) => (Some((c, "<")), "DESC"),
-            PageAt::Newer(c) => (Some((c, ">")), "ASC"),
+        let (mut w, binds) = filter_sql(scope, filter);
+        let sort = filter.sort;
+        // Going forward (the first page, or the next) reads in the sort's own direction;
+        // going back reads the other way and the page is turned round below.
+        let forward = !matches!(at, PageAt::Newer(_));
+        let desc = sort.descending() == forward;
+        let (dir, op) = if desc { ("DESC", "<") } else { ("ASC", ">") };
+        let col = sort.column();
+        let cursor = match &at {
+            PageAt::Newest => None,
+            PageAt::Older(c) | PageAt::Newer(c) => Some(c),
         };
-        let n = texts.len();
-        if let Some((_, op)) = cursor {
-            sql_scope = format!(
-                "{sql_scope} AND (p.created_at, p.id) {op} (${}, ${})",
-                n + 1,
-                n + 2
-            );
+        let n = binds.len();
+        if cursor.is_some() {
+            w = format!("{w} AND ({col}, p.id) {op} (${}, ${})", n + 1, n + 2);
         }
+        let natural = if sort.descending() { "DESC" } else { "ASC" };
         let sql = format!(
             "SELECT p.id, p.title, p.unit_id, u.path AS unit_path, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.status, p.published_at, p.created_at,
                     (SELECT COUNT(*) FROM applications a WHERE a.posting_id = p.id) AS applications,
                     (SELECT MAX(id) FROM postings) AS latest_id
-             FROM (SELECT p.id FROM postings p WHERE {sql_scope} ORDER BY p.created_at {order}, p.id {order} LIMIT {}) page
+             FROM (SELECT p.id FROM postings p WHERE {w} ORDER BY {col} {dir}, p.id {dir} LIMIT {}) page
              JOIN postings p ON p.id = page.id JOIN org_units u ON u.id = p.unit_id
-             ORDER BY p.created_at DESC, p.id DESC",
+             ORDER BY {col} {natural}, p.id {natural}",
             limit + 1
         );
         let mut q = sqlx::query_as::<_, KeyedCard>(&sql);
-        for t in &texts {
-            q = q.bind(t);
+        for b in &binds {
+            q = q.bind(b);
         }
-        if let Some((c, _)) = cursor {
-            q = q.bind(c.created_at).bind(c.id);
+        if let Some(c) = &cursor {
+            q = match &c.key {
+                CursorKey::Int(i) => q.bind(*i),
+                CursorKey::Text(t) => q.bind(t.clone()),
+            }
+            .bind(c.id);
         }
         let mut rows = q.fetch_all(self.r()).await?;
         let more = rows.len() as i64 > limit;
         if more {
-            match at {
-                // Newest first, so the extra row is the oldest (last) or, going newer, the first.
-                PageAt::Newer(_) => {
-                    rows.remove(0);
-                }
-                _ => {
-                    rows.pop();
-                }
+            if forward {
+                rows.pop();
+            } else {
+                // Read backwards, the extra row is the one furthest back: the first.
+                rows.remove(0);
             }
         }
         let latest_id = rows.first().map(|r| r.latest_id);
-        let first = rows.first().map(|r| r.cursor());
-        let last = rows.last().map(|r| r.cursor());
+        let first = rows.first().map(|r| r.cursor(sort));
+        let last = rows.last().map(|r| r.cursor(sort));
         let (older, newer) = match at {
             PageAt::Newest => (last.filter(|_| more), None),
             PageAt::Older(_) => (last.filter(|_| more), first),
@@ -484,6 +510,24 @@ impl Store {
             newer,
             latest_id,
         })
+    }
+
+    /// How many postings a staff member sees with `filter`.
+    pub async fn staff_postings_filtered_count(
+        &self,
+        scope: &StaffScope,
+        filter: &StaffFilter,
+    ) -> Result<i64> {
+        if scope.is_empty() {
+            return Ok(0);
+        }
+        let (w, binds) = filter_sql(scope, filter);
+        let sql = format!("SELECT COUNT(*) FROM postings p WHERE {w}");
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        Ok(q.fetch_one(self.r()).await?)
     }
 
     /// How many postings a staff member sees in all.
@@ -561,30 +605,209 @@ impl Store {
     }
 }
 
-/// Where a page of the back-office list continues from: a posting's creation time and id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a page of the back-office list continues from: the sort key and id of a posting.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListCursor {
-    pub created_at: i64,
+    /// The sort column's value at the posting (created_at, or the deadline).
+    pub key: CursorKey,
     pub id: i64,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CursorKey {
+    Int(i64),
+    Text(String),
+}
+
 impl ListCursor {
-    /// From a link's `T.ID`.
-    pub fn parse(s: &str) -> Option<ListCursor> {
-        let (t, id) = s.split_once('.')?;
+    /// From a link's `KEY.ID`, for the list sorted by `sort`.
+    pub fn parse(s: &str, sort: StaffSort) -> Option<ListCursor> {
+        let (k, id) = s.rsplit_once('.')?;
+        let key = match sort {
+            StaffSort::Newest | StaffSort::Oldest => CursorKey::Int(k.parse().ok()?),
+            StaffSort::DeadlineSoonest | StaffSort::DeadlineLatest => {
+                parse_day(k)?;
+                CursorKey::Text(k.to_owned())
+            }
+        };
         Some(ListCursor {
-            created_at: t.parse().ok()?,
+            key,
             id: id.parse().ok()?,
         })
     }
     /// For a link.
     pub fn param(&self) -> String {
-        format!("{}.{}", self.created_at, self.id)
+        match &self.key {
+            CursorKey::Int(i) => format!("{i}.{}", self.id),
+            CursorKey::Text(t) => format!("{t}.{}", self.id),
+        }
     }
 }
 
-/// Which page of the back-office list.
+/// The order of the back-office list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StaffSort {
+    #[default]
+    Newest,
+    Oldest,
+    DeadlineSoonest,
+    DeadlineLatest,
+}
+
+impl StaffSort {
+    pub const ALL: [StaffSort; 4] = [
+        StaffSort::Newest,
+        StaffSort::Oldest,
+        StaffSort::DeadlineSoonest,
+        StaffSort::DeadlineLatest,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffSort::Newest => "newest",
+            StaffSort::Oldest => "oldest",
+            StaffSort::DeadlineSoonest => "deadline",
+            StaffSort::DeadlineLatest => "deadline_desc",
+        }
+    }
+    pub fn parse(s: &str) -> Option<StaffSort> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            StaffSort::Newest => "admin.sort.newest",
+            StaffSort::Oldest => "admin.sort.oldest",
+            StaffSort::DeadlineSoonest => "admin.sort.deadline",
+            StaffSort::DeadlineLatest => "admin.sort.deadline_desc",
+        }
+    }
+    fn column(self) -> &'static str {
+        match self {
+            StaffSort::Newest | StaffSort::Oldest => "p.created_at",
+            StaffSort::DeadlineSoonest | StaffSort::DeadlineLatest => "p.deadline",
+        }
+    }
+    fn descending(self) -> bool {
+        matches!(self, StaffSort::Newest | StaffSort::DeadlineLatest)
+    }
+}
+
+/// Where a posting is, as the back-office list filters it (see `domain::posting::Stage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageFilter {
+    Draft,
+    AwaitingApproval,
+    /// Approved: scheduled, internal or open, deadline not passed.
+    Published,
+    Closed,
+}
+
+impl StageFilter {
+    pub const ALL: [StageFilter; 4] = [
+        StageFilter::Draft,
+        StageFilter::AwaitingApproval,
+        StageFilter::Published,
+        StageFilter::Closed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageFilter::Draft => "draft",
+            StageFilter::AwaitingApproval => "awaiting",
+            StageFilter::Published => "published",
+            StageFilter::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<StageFilter> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            StageFilter::Draft => "status.draft",
+            StageFilter::AwaitingApproval => "status.awaiting_approval",
+            StageFilter::Published => "status.published",
+            StageFilter::Closed => "status.closed",
+        }
+    }
+}
+
+/// The back-office list's filters and order. Words match the title and the reference.
+#[derive(Debug, Clone, Default)]
+pub struct StaffFilter {
+    /// Lowercased words, each of which must appear.
+    pub words: Vec<String>,
+    pub stage: Option<StageFilter>,
+    /// Only postings in this unit's subtree.
+    pub unit_path: Option<String>,
+    pub profession: Option<String>,
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    pub sort: StaffSort,
+    /// Today, for "published" and "closed".
+    pub today: NaiveDate,
+}
+
+impl StaffFilter {
+    /// No filter at all (the order does not count).
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+            && self.stage.is_none()
+            && self.unit_path.is_none()
+            && self.profession.is_none()
+            && self.deadline_from.is_none()
+            && self.deadline_to.is_none()
+    }
+}
+
+/// The scope and filters as a WHERE clause on `postings p`, with its text binds in order.
+fn filter_sql(scope: &StaffScope, f: &StaffFilter) -> (String, Vec<String>) {
+    let (scope_sql, texts) = scope_sql(scope);
+    let mut w = Where {
+        clauses: vec![scope_sql],
+        texts,
+    };
+    let today = day(f.today);
+    match f.stage {
+        Some(StageFilter::Draft) => w
+            .clauses
+            .push("p.status = 'draft' AND p.review_requested_at IS NULL".into()),
+        Some(StageFilter::AwaitingApproval) => w
+            .clauses
+            .push("p.status = 'draft' AND p.review_requested_at IS NOT NULL".into()),
+        Some(StageFilter::Published) => w.push(
+            |n| format!("p.status = 'published' AND p.deadline >= ${n}"),
+            today,
+        ),
+        Some(StageFilter::Closed) => w.push(
+            |n| format!("(p.status = 'closed' OR (p.status = 'published' AND p.deadline < ${n}))"),
+            today,
+        ),
+        None => {}
+    }
+    if let Some(path) = &f.unit_path {
+        w.push(
+            |n| format!("p.unit_id IN (SELECT id FROM org_units WHERE path LIKE ${n} ESCAPE '\\')"),
+            format!("{}%", like_escape(path)),
+        );
+    }
+    if let Some(code) = &f.profession {
+        w.push(|n| format!("p.profession = ${n}"), code.clone());
+    }
+    if let Some(d) = f.deadline_from {
+        w.push(|n| format!("p.deadline >= ${n}"), day(d));
+    }
+    if let Some(d) = f.deadline_to {
+        w.push(|n| format!("p.deadline <= ${n}"), day(d));
+    }
+    for word in &f.words {
+        w.push(
+            |n| format!("p.title_search LIKE ${n} ESCAPE '\\'"),
+            format!("%{}%", like_escape(word)),
+        );
+    }
+    (w.sql(), w.texts)
+}
+
+/// Which page of the back-office list.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageAt {
     Newest,
     /// The postings just older than this one.
@@ -613,9 +836,15 @@ struct KeyedCard {
 }
 
 impl KeyedCard {
-    fn cursor(&self) -> ListCursor {
+    fn cursor(&self, sort: StaffSort) -> ListCursor {
+        let key = match sort {
+            StaffSort::Newest | StaffSort::Oldest => CursorKey::Int(self.created_at),
+            StaffSort::DeadlineSoonest | StaffSort::DeadlineLatest => {
+                CursorKey::Text(self.card.deadline.clone())
+            }
+        };
         ListCursor {
-            created_at: self.created_at,
+            key,
             id: self.card.id,
         }
     }

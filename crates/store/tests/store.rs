@@ -851,11 +851,14 @@ async fn the_staff_list_pages_by_key_through_every_posting_once() {
     let mut pages = vec![];
     let mut at = PageAt::Newest;
     loop {
-        let page = s.staff_postings_page(&scope, at, 3).await.unwrap();
+        let page = s
+            .staff_postings_page(&scope, &StaffFilter::default(), at, 3)
+            .await
+            .unwrap();
         seen.extend(page.cards.iter().map(|c| c.id));
         pages.push(page.clone());
         match page.older {
-            Some(c) => at = PageAt::Older(c),
+            Some(c) => at = PageAt::Older(c.clone()),
             None => break,
         }
     }
@@ -867,7 +870,12 @@ async fn the_staff_list_pages_by_key_through_every_posting_once() {
     );
     // Back from the last page to the newest.
     let back = s
-        .staff_postings_page(&scope, PageAt::Newer(pages[2].newer.unwrap()), 3)
+        .staff_postings_page(
+            &scope,
+            &StaffFilter::default(),
+            PageAt::Newer(pages[2].newer.clone().unwrap()),
+            3,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -881,7 +889,7 @@ async fn the_staff_list_pages_by_key_through_every_posting_once() {
         posting_ids: vec![ids[0]],
     };
     let page = s
-        .staff_postings_page(&granted, PageAt::Newest, 3)
+        .staff_postings_page(&granted, &StaffFilter::default(), PageAt::Newest, 3)
         .await
         .unwrap();
     assert_eq!(page.cards.len(), 1);
@@ -1107,4 +1115,154 @@ async fn preferential_rights_are_matched_ranked_and_settled_before_an_external_a
     let outcomes = s.preference_outcomes(id).await.unwrap();
     assert_eq!(outcomes.len(), 2, "a second record replaces the first");
     assert_eq!(may_advertise_externally(&refs, &outcomes, 1), Ok(()));
+}
+
+/// The back-office list filtered by words, status, unit, profession and deadline, and sorted by
+/// deadline, pages by key through exactly the postings that match.
+#[tokio::test]
+async fn the_staff_list_filters_and_sorts_by_deadline_page_by_page() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, clinic, dept) = tree(s).await;
+    let today = chrono::Utc::now().date_naive();
+    let mut made = vec![];
+    for i in 0..6u64 {
+        let d = PostingDraft {
+            deadline: today + chrono::Days::new(20 - i),
+            profession: if i % 2 == 0 { "nurse" } else { "midwife" }.into(),
+            ..draft(dept.id, &format!("Sykepleier Ø{i}"))
+        };
+        made.push((s.create_posting(&d, None).await.unwrap(), d.deadline));
+    }
+    s.publish_posting(made[0].0, today).await.unwrap();
+    let writer = s
+        .create_user(NewUser {
+            username: "leder",
+            email: "leder@ous.example",
+            display_name: "Lise Leder",
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    s.request_posting_approval(made[1].0, writer.id)
+        .await
+        .unwrap();
+    let scope = StaffScope {
+        unit_paths: vec![trust.path.clone()],
+        posting_ids: vec![],
+    };
+    let base = StaffFilter {
+        today,
+        ..StaffFilter::default()
+    };
+    let ids = |cards: &[PostingCard]| cards.iter().map(|c| c.id).collect::<Vec<_>>();
+    // Soonest deadline first, two a page, forward and back.
+    let by_deadline = StaffFilter {
+        sort: StaffSort::DeadlineSoonest,
+        ..base.clone()
+    };
+    let mut expected = made.clone();
+    expected.sort_by_key(|(id, d)| (*d, *id));
+    let expected: Vec<i64> = expected.into_iter().map(|(id, _)| id).collect();
+    let mut seen = vec![];
+    let mut at = PageAt::Newest;
+    let mut pages = vec![];
+    loop {
+        let page = s
+            .staff_postings_page(&scope, &by_deadline, at, 2)
+            .await
+            .unwrap();
+        seen.extend(ids(&page.cards));
+        pages.push(page.clone());
+        match page.older {
+            Some(c) => at = PageAt::Older(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected);
+    let back = s
+        .staff_postings_page(
+            &scope,
+            &by_deadline,
+            PageAt::Newer(pages[2].newer.clone().unwrap()),
+            2,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&back.cards), ids(&pages[1].cards));
+    // Filters.
+    let count = |f: StaffFilter| {
+        let scope = scope.clone();
+        async move { s.staff_postings_filtered_count(&scope, &f).await.unwrap() }
+    };
+    assert_eq!(
+        count(StaffFilter {
+            words: vec!["ø3".into()],
+            ..base.clone()
+        })
+        .await,
+        1,
+        "words match the title, Norwegian letters folded"
+    );
+    let reference = s.posting(made[4].0).await.unwrap().reference;
+    assert_eq!(
+        count(StaffFilter {
+            words: vec![reference.to_lowercase()],
+            ..base.clone()
+        })
+        .await,
+        1,
+        "and the reference"
+    );
+    assert_eq!(
+        count(StaffFilter {
+            stage: Some(StageFilter::Published),
+            ..base.clone()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(StaffFilter {
+            stage: Some(StageFilter::AwaitingApproval),
+            ..base.clone()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(StaffFilter {
+            stage: Some(StageFilter::Draft),
+            ..base.clone()
+        })
+        .await,
+        4
+    );
+    assert_eq!(
+        count(StaffFilter {
+            profession: Some("midwife".into()),
+            ..base.clone()
+        })
+        .await,
+        3
+    );
+    assert_eq!(
+        count(StaffFilter {
+            unit_path: Some(clinic.path.clone()),
+            deadline_from: Some(today + chrono::Days::new(17)),
+            deadline_to: Some(today + chrono::Days::new(19)),
+            ..base.clone()
+        })
+        .await,
+        3
+    );
+    assert_eq!(
+        count(StaffFilter {
+            words: vec!["100%_".into()],
+            ..base.clone()
+        })
+        .await,
+        0,
+        "LIKE wildcards are taken literally"
+    );
 }

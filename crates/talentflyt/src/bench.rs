@@ -226,7 +226,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             ));
             loads.push(distinct_search_load());
             match back_office_load(addr, "hr", &summary.password, summary.postings).await {
-                Ok(load) => loads.push(load),
+                Ok(load) => {
+                    loads.push(filtered_back_office_load(load.cookie.clone()));
+                    loads.push(load);
+                }
                 Err(e) => println!("(back-office load skipped: {e:#})"),
             }
             (format!("http://{addr}"), cleanup)
@@ -587,6 +590,44 @@ async fn back_office_load(
         Target::Each(Arc::new(move |n| pages[n as usize % pages.len()].clone())),
         Some(cookie),
     ))
+}
+
+/// The back-office list searched, filtered and sorted: a different combination of words,
+/// status, profession, deadline window and order on every request, so each one is a query.
+fn filtered_back_office_load(cookie: Option<String>) -> Load {
+    let words = Arc::new(demo::search_vocabulary());
+    let statuses = ["", "draft", "awaiting", "published", "closed"];
+    let sorts = ["newest", "oldest", "deadline", "deadline_desc"];
+    let professions: Vec<&'static str> = talentflyt_domain::profession::PROFESSIONS
+        .iter()
+        .map(|p| p.code)
+        .collect();
+    let today = talentflyt_domain::clock::Clock::system().today();
+    Load::new(
+        "/admin?q=…&status=…&sort=… (staff, filtered)",
+        Target::Each(Arc::new(move |n| {
+            let n = n as usize;
+            let mut url = format!(
+                "/admin?status={}&sort={}",
+                statuses[n % statuses.len()],
+                sorts[(n / 5) % sorts.len()]
+            );
+            match n % 3 {
+                0 => url.push_str(&format!("&q={}", encode(&words[n % words.len()]))),
+                1 => url.push_str(&format!(
+                    "&profession={}",
+                    professions[n % professions.len()]
+                )),
+                _ => {
+                    let from = today - chrono::Days::new((n % 3650) as u64);
+                    let to = from + chrono::Days::new(30);
+                    url.push_str(&format!("&from={from}&to={to}"));
+                }
+            }
+            url
+        })),
+        cookie,
+    )
 }
 
 /// The list's link to the next older page, if there is one.

@@ -665,9 +665,11 @@ pub async fn generate(
                 .to_string()
         });
         let day_text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let reference = format!("{}-{id}", published.format("%Y"));
+        let search_title = talentflyt_store::title_search(&title, &title_en, &reference);
         posting_rows.push(vec![
             Val::I(id),
-            Val::S(format!("{}-{id}", published.format("%Y"))),
+            Val::S(reference),
             Val::I(unit.id),
             Val::S(title.clone()),
             Val::S(body.clone()),
@@ -694,6 +696,7 @@ pub async fn generate(
             Val::OptS(Some(day_text(published))),
             Val::OptS(Some(day_text(deadline))),
             Val::OptI(Some(published_ts - 3_600)),
+            Val::S(search_title),
         ]);
         for _ in 0..positions {
             position_id += 1;
@@ -752,6 +755,7 @@ pub async fn generate(
                         "publish_on",
                         "original_deadline",
                         "approved_at",
+                        "title_search",
                     ],
                     &posting_rows,
                 )

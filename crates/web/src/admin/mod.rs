@@ -13,13 +13,17 @@ use crate::error::AppError;
 use crate::extract::{ReqLang, Staff};
 use crate::i18n::{self, t};
 use crate::view::format::UnitNames;
+use crate::view::options::Options;
 use crate::view::{render, PageCtx, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use talentflyt_store::{ListCursor, OrgUnit, PageAt, Posting, Reader, StaffScope, SubjectKind};
+use talentflyt_store::{
+    ListCursor, OrgUnit, PageAt, Posting, Reader, StaffFilter, StaffScope, StaffSort, StageFilter,
+    SubjectKind,
+};
 
 /// A form with nothing but its CSRF token (publish).
 #[derive(Deserialize)]
@@ -116,14 +120,105 @@ struct HomePage {
     no_roles: bool,
     count_text: String,
     pager: Pager,
+    /// The filter form as sent.
+    q: String,
+    statuses: Options,
+    units: Vec<(i64, String, bool)>,
+    professions: Options,
+    sorts: Options,
+    from: String,
+    to: String,
+    filtered: bool,
 }
 
 const STAFF_PAGE_SIZE: i64 = 50;
 
-#[derive(Deserialize)]
+/// The list's query: filters, order, and where the page starts. Unknown values are ignored.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PageQuery {
+    q: String,
+    status: String,
+    unit: String,
+    profession: String,
+    from: String,
+    to: String,
+    sort: String,
     older: Option<String>,
     newer: Option<String>,
+}
+
+impl PageQuery {
+    /// The filter this query asks for, within what `units` holds.
+    fn filter(&self, units: &[OrgUnit], today: chrono::NaiveDate) -> StaffFilter {
+        let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        StaffFilter {
+            words: self
+                .q
+                .chars()
+                .take(100)
+                .collect::<String>()
+                .to_lowercase()
+                .split_whitespace()
+                .take(5)
+                .map(str::to_owned)
+                .collect(),
+            stage: StageFilter::parse(&self.status),
+            unit_path: self
+                .unit
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| units.iter().find(|u| u.id == id))
+                .map(|u| u.path.clone()),
+            profession: talentflyt_domain::profession::find(&self.profession)
+                .map(|p| p.code.to_owned()),
+            deadline_from: date(&self.from),
+            deadline_to: date(&self.to),
+            sort: StaffSort::parse(&self.sort).unwrap_or_default(),
+            today,
+        }
+    }
+
+    /// The filters as a query string, for links that keep them (paging).
+    fn params(&self, f: &StaffFilter) -> String {
+        let mut out = vec![];
+        let mut add = |k: &str, v: &str| {
+            if !v.is_empty() {
+                out.push(format!("{k}={}", urlencoding::encode(v)));
+            }
+        };
+        add("q", self.q.trim());
+        add("status", f.stage.map(|s| s.as_str()).unwrap_or(""));
+        add(
+            "unit",
+            if f.unit_path.is_some() {
+                &self.unit
+            } else {
+                ""
+            },
+        );
+        add("profession", f.profession.as_deref().unwrap_or(""));
+        add(
+            "from",
+            if f.deadline_from.is_some() {
+                &self.from
+            } else {
+                ""
+            },
+        );
+        add(
+            "to",
+            if f.deadline_to.is_some() {
+                &self.to
+            } else {
+                ""
+            },
+        );
+        if f.sort != StaffSort::default() {
+            add("sort", f.sort.as_str());
+        }
+        out.join("&")
+    }
 }
 
 /// How many postings a scope holds, counted once per scope until a posting is added (postings
@@ -165,42 +260,62 @@ pub async fn home(
 ) -> Result<Response, AppError> {
     let scope = staff.access.staff_scope();
     let scope_empty = scope.is_empty();
-    // Pages are found by key ("older than this posting"), so page 1,000 of ten years costs
-    // what page 1 does; a bad key shows the newest page.
+    let units = state.units().await;
+    let filter = q.filter(&units, state.today());
+    // Pages are found by key ("after this posting"), so page 1,000 of ten years costs what
+    // page 1 does; a bad key shows the first page.
     let at = match (
-        q.older.as_deref().and_then(ListCursor::parse),
-        q.newer.as_deref().and_then(ListCursor::parse),
+        q.older
+            .as_deref()
+            .and_then(|c| ListCursor::parse(c, filter.sort)),
+        q.newer
+            .as_deref()
+            .and_then(|c| ListCursor::parse(c, filter.sort)),
     ) {
         (Some(c), _) => PageAt::Older(c),
         (None, Some(c)) => PageAt::Newer(c),
         _ => PageAt::Newest,
     };
+    let back = matches!(at, PageAt::Newer(_));
     let mut page = state
         .store
-        .staff_postings_page(&scope, at, STAFF_PAGE_SIZE)
+        .staff_postings_page(&scope, &filter, at, STAFF_PAGE_SIZE)
         .await?;
-    if matches!(at, PageAt::Newer(_)) && page.newer.is_none() {
-        // Back at the top: the newest page, full.
+    if back && page.newer.is_none() {
+        // Back at the top: the first page, full.
         page = state
             .store
-            .staff_postings_page(&scope, PageAt::Newest, STAFF_PAGE_SIZE)
+            .staff_postings_page(&scope, &filter, PageAt::Newest, STAFF_PAGE_SIZE)
             .await?;
     }
-    let total = staff_count(&state, &scope, page.latest_id).await?;
-    let units = state.units().await;
+    let total = if filter.is_empty() {
+        staff_count(&state, &scope, page.latest_id).await?
+    } else {
+        state
+            .store
+            .staff_postings_filtered_count(&scope, &filter)
+            .await?
+    };
     let names = UnitNames::new(&units);
+    let today = state.today();
     let rows = page
         .cards
         .into_iter()
         .map(|c| Row {
             id: c.id,
             unit: names.unit(c.unit_id, lang),
-            status: t(lang, c.status.label_key()),
+            status: t(lang, c.effective_status(today).label_key()),
             deadline: i18n::date_str(lang, &c.deadline),
             applications: c.applications,
             title: c.title,
         })
         .collect();
+    let params = q.params(&filter);
+    let href = |key: &str, c: ListCursor| {
+        let sep = if params.is_empty() { "" } else { "&" };
+        format!("/admin?{params}{sep}{key}={}", c.param())
+    };
+    let option = |value: &str, label: &str, on: bool| (value.to_owned(), label.to_owned(), on);
     render(&HomePage {
         p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
         may_create: staff.access.may_write_any_ads(),
@@ -209,9 +324,37 @@ pub async fn home(
         rows,
         count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
         pager: Pager {
-            prev_href: page.newer.map(|c| format!("/admin?newer={}", c.param())),
-            next_href: page.older.map(|c| format!("/admin?older={}", c.param())),
-            text: t(lang, "admin.newest_first").to_owned(),
+            prev_href: page.newer.map(|c| href("newer", c)),
+            next_href: page.older.map(|c| href("older", c)),
+            text: t(lang, filter.sort.label_key()).to_owned(),
         },
+        statuses: StageFilter::ALL
+            .iter()
+            .map(|s| option(s.as_str(), t(lang, s.label_key()), filter.stage == Some(*s)))
+            .collect(),
+        units: crate::view::options::unit_options(&units, lang, &q.unit, |u| {
+            scope
+                .unit_paths
+                .iter()
+                .any(|p| talentflyt_domain::org::is_within(&u.path, p))
+        }),
+        professions: crate::view::options::profession_options(
+            lang,
+            filter.profession.as_deref().unwrap_or(""),
+        ),
+        sorts: StaffSort::ALL
+            .iter()
+            .map(|s| option(s.as_str(), t(lang, s.label_key()), filter.sort == *s))
+            .collect(),
+        from: filter
+            .deadline_from
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        to: filter
+            .deadline_to
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        filtered: !filter.is_empty(),
+        q: q.q.chars().take(100).collect(),
     })
 }

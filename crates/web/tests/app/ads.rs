@@ -378,3 +378,29 @@ async fn hr_edits_templates_and_the_diversity_sentence_and_managers_may_not() {
     let ad = app.client().get(&format!("/jobs/{id}")).await.text();
     assert!(ad.contains("Vi ønsker søkere med ulik bakgrunn."));
 }
+
+#[tokio::test]
+async fn the_back_office_list_searches_filters_and_ignores_junk() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let first = publish_posting(&app, &mut hr, "Intensivsykepleier natt", app.icu.id).await;
+    publish_posting(&app, &mut hr, "Barnesykepleier dag", app.children.id).await;
+    let page = hr.get("/admin?q=NATT").await.text();
+    assert!(page.contains("1 utlysning") && page.contains(&format!("/admin/postings/{first}\"")));
+    assert!(!page.contains("Barnesykepleier dag"));
+    let unit = format!(
+        "/admin?unit={}&status=published&sort=deadline",
+        app.children.id
+    );
+    let page = hr.get(&unit).await.text();
+    assert!(page.contains("Barnesykepleier dag") && !page.contains("Intensivsykepleier natt"));
+    let page = hr.get("/admin?status=draft").await.text();
+    assert!(page.contains("Ingen utlysninger passer til søket"));
+    // Junk is ignored, not an error: the whole list, newest first.
+    let junk = hr
+        .get("/admin?status=%00&sort=sideways&from=yesterday&unit=-1&older=x.y&q=%25%25")
+        .await;
+    assert_eq!(junk.status, StatusCode::OK);
+    let long = format!("/admin?q={}", "a".repeat(5000));
+    assert_eq!(hr.get(&long).await.status, StatusCode::OK);
+}

@@ -138,7 +138,7 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
         .get("/admin")
         .await
         .text()
-        .contains("Intensivsykepleier"));
+        .contains(&format!("/admin/postings/{id}\"")));
 
     // Every read is in the audit trail, with who did it.
     let trail = app
