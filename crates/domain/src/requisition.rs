@@ -344,6 +344,39 @@ pub enum Decision {
 }
 
 impl ApprovalPolicy {
+    /// A chain as configured: `hr:1,clinic_leader:3` means HR for every request, then the
+    /// clinic leader from three positions. HR must be in the chain, and each approver once.
+    pub fn parse(spec: &str) -> Result<ApprovalPolicy, String> {
+        let mut steps = vec![];
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (who, from) = part
+                .split_once(':')
+                .ok_or_else(|| format!("{part:?}: write approver:positions, e.g. hr:1"))?;
+            let approver = match who.trim() {
+                "hr" => Approver::Hr,
+                "clinic_leader" => Approver::ClinicLeader,
+                other => return Err(format!("unknown approver {other:?} (hr, clinic_leader)")),
+            };
+            let from_positions = from
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=50).contains(n))
+                .ok_or_else(|| format!("{part:?}: positions must be 1 to 50"))?;
+            if steps.iter().any(|s: &ApprovalStep| s.approver == approver) {
+                return Err(format!("{who} is in the chain twice"));
+            }
+            steps.push(ApprovalStep {
+                approver,
+                from_positions,
+            });
+        }
+        match steps.iter().find(|s| s.approver == Approver::Hr) {
+            Some(hr) if hr.from_positions == 1 => Ok(ApprovalPolicy { steps }),
+            _ => Err("HR must approve every request: include hr:1".into()),
+        }
+    }
+
     /// The approvers a requisition of `positions` needs, in order.
     pub fn chain(&self, positions: i64) -> Vec<Approver> {
         self.steps
@@ -381,6 +414,29 @@ impl ApprovalPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_chain_is_configured_per_trust_and_hr_is_always_in_it() {
+        assert_eq!(
+            ApprovalPolicy::parse("hr:1, clinic_leader:3"),
+            Ok(ApprovalPolicy::default())
+        );
+        let hr_only = ApprovalPolicy::parse("hr:1").unwrap();
+        assert_eq!(hr_only.chain(10), [Approver::Hr]);
+        let strict = ApprovalPolicy::parse("hr:1,clinic_leader:1").unwrap();
+        assert_eq!(strict.chain(1), [Approver::Hr, Approver::ClinicLeader]);
+        for bad in [
+            "",
+            "clinic_leader:1",
+            "hr:2",
+            "hr:1,hr:1",
+            "hr",
+            "hr:0",
+            "boss:1,hr:1",
+        ] {
+            assert!(ApprovalPolicy::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, 2, 1).unwrap()

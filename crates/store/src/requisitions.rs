@@ -80,17 +80,56 @@ impl Tx {
     }
 }
 
+/// The temporary ground as stored: its letter, and for a substitute whom and until when.
+fn ground_columns(r: &Requisition) -> (Option<&'static str>, Option<String>, Option<String>) {
+    match &r.ground {
+        None => (None, None, None),
+        Some(TemporaryGround::Substitute { replaces, until }) => {
+            (Some("b"), Some(replaces.clone()), Some(day(*until)))
+        }
+        Some(g) => (Some(g.letter()), None, None),
+    }
+}
+
 impl Store {
+    /// The requester mends a returned request and sends it again: the chain starts over, and
+    /// the step is in its log. Refused unless the request was returned.
+    pub async fn resubmit_requisition(&self, id: i64, r: &Requisition, user_id: i64) -> Result<()> {
+        let (ground, replaces, until) = ground_columns(r);
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE requisitions SET unit_id = $1, profession = $2, positions = $3, extent_percent = $4, engagement = $5, temporary_ground = $6, substitute_for = $7, substitute_until = $8,
+                    start_date = $9, cost_centre = $10, part_time_justification = $11, union_discussed_on = $12, status = 'submitted', approvals = 0, updated_at = $13
+             WHERE id = $14 AND status = 'returned'",
+        )
+        .bind(r.unit_id)
+        .bind(&r.profession)
+        .bind(r.positions)
+        .bind(r.extent_percent)
+        .bind(r.engagement.as_str())
+        .bind(ground)
+        .bind(replaces)
+        .bind(until)
+        .bind(day(r.start_date))
+        .bind(&r.cost_centre)
+        .bind(r.part_time.as_ref().map(|p| p.text.clone()))
+        .bind(r.part_time.as_ref().map(|p| day(p.union_discussed_on)))
+        .bind(now())
+        .bind(id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(talentflyt_domain::Refused::RequisitionNotAwaiting.into());
+        }
+        tx.log_requisition(id, user_id, "resubmit", "").await?;
+        tx.commit().await
+    }
+
     /// Save a manager's request, waiting for the first approver, with the step in its log.
     pub async fn create_requisition(&self, r: &Requisition, requested_by: i64) -> Result<i64> {
         let t = now();
-        let (ground, replaces, until) = match &r.ground {
-            None => (None, None, None),
-            Some(TemporaryGround::Substitute { replaces, until }) => {
-                (Some("b"), Some(replaces.clone()), Some(day(*until)))
-            }
-            Some(g) => (Some(g.letter()), None, None),
-        };
+        let (ground, replaces, until) = ground_columns(r);
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO requisitions (unit_id, requested_by, profession, positions, extent_percent, engagement, temporary_ground, substitute_for, substitute_until, start_date, cost_centre, part_time_justification, union_discussed_on, status, approvals, created_at, updated_at)

@@ -164,6 +164,14 @@ pub struct ServeArgs {
     /// Contact (e-mail or phone) for reporting accessibility problems, shown on /accessibility.
     #[arg(long, env = "TALENTFLYT_A11Y_CONTACT")]
     pub a11y_contact: Option<String>,
+    /// Who approves staffing requests, in order, and from how many positions each step applies:
+    /// approver:positions, comma-separated (approvers: hr, clinic_leader). HR approves all.
+    #[arg(
+        long,
+        env = "TALENTFLYT_APPROVAL_CHAIN",
+        default_value = "hr:1,clinic_leader:3"
+    )]
+    pub approval_chain: String,
     /// Run the background job worker in this process.
     #[arg(long, env = "TALENTFLYT_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
@@ -250,6 +258,10 @@ impl ServeArgs {
             max_concurrent_requests: self.max_concurrent_requests.max(1),
             clock: talentflyt_domain::clock::Clock::system(),
             a11y_contact: self.a11y_contact.clone(),
+            approval_policy: talentflyt_domain::requisition::ApprovalPolicy::parse(
+                &self.approval_chain,
+            )
+            .map_err(|e| anyhow::anyhow!("TALENTFLYT_APPROVAL_CHAIN: {e}"))?,
         })
     }
 

@@ -108,7 +108,14 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/requisitions/new",
         get(admin::requisitions::new_form),
     )
-    .route("/admin/requisitions/{id}", get(admin::requisitions::show))
+    .route(
+        "/admin/requisitions/{id}",
+        get(admin::requisitions::show).post(admin::requisitions::resubmit),
+    )
+    .route(
+        "/admin/requisitions/{id}/edit",
+        get(admin::requisitions::edit_form),
+    )
     .route(
         "/admin/requisitions/{id}/decision",
         post(admin::requisitions::decide),

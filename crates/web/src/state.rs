@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub metrics: MetricsAccess,
     /// Where readers report accessibility problems (shown on the accessibility statement).
     pub a11y_contact: Option<String>,
+    /// The trust's approval chain for staffing requests.
+    pub approval_policy: talentflyt_domain::requisition::ApprovalPolicy,
     /// A staff session ends after this long without activity.
     pub session_idle: Duration,
     /// A staff session ends this long after sign-in, whatever the user does.
@@ -63,6 +65,7 @@ impl WebConfig {
             trusted_proxy_hops: 0,
             metrics: MetricsAccess::Open,
             a11y_contact: None,
+            approval_policy: Default::default(),
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(12 * 3600),
             secret_keys: vec![],

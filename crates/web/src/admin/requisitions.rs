@@ -94,6 +94,8 @@ pub async fn list(
 #[template(path = "admin/requisition_form.html")]
 struct FormPage {
     p: PageCtx,
+    heading: &'static str,
+    action: String,
     errs: Errors,
     form: RequisitionForm,
     units: Vec<(i64, String, bool)>,
@@ -102,6 +104,7 @@ struct FormPage {
     grounds: Options,
 }
 
+/// The form for a new request, or (`resubmit`) for mending a returned one.
 fn form_page(
     state: &AppState,
     staff: &Staff,
@@ -109,7 +112,20 @@ fn form_page(
     units: &[OrgUnit],
     form: RequisitionForm,
     errs: Errors,
+    resubmit: Option<i64>,
 ) -> FormPage {
+    let (heading, action, path) = match resubmit {
+        Some(id) => (
+            "requisition.resubmit_title",
+            format!("/admin/requisitions/{id}"),
+            format!("/admin/requisitions/{id}/edit"),
+        ),
+        None => (
+            "requisition.new_title",
+            "/admin/requisitions".to_owned(),
+            "/admin/requisitions/new".to_owned(),
+        ),
+    };
     let grounds = TemporaryGround::LETTERS
         .iter()
         .map(|l| {
@@ -121,12 +137,9 @@ fn form_page(
         })
         .collect();
     FormPage {
-        p: staff.page(
-            state,
-            lang,
-            t(lang, "requisition.new_title"),
-            "/admin/requisitions/new",
-        ),
+        p: staff.page(state, lang, t(lang, heading), path),
+        heading,
+        action,
         units: unit_options(units, lang, &form.unit_id, |u| {
             u.kind != UnitKind::Trust && staff.access.may_request_in(&u.path)
         }),
@@ -170,7 +183,32 @@ pub async fn new_form(
         &units,
         form,
         Errors::default(),
+        None,
     ))
+}
+
+/// The form checked: the law's rules, and a unit this person may ask for positions in.
+fn checked(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    units: &[OrgUnit],
+    form: &RequisitionForm,
+) -> Result<Requisition, Errors> {
+    let parsed = Requisition::parse(form, state.today());
+    let mut errs = match &parsed {
+        Ok(_) => Errors::default(),
+        Err(list) => Errors::from_invalid(lang, list),
+    };
+    if let Ok(r) = &parsed {
+        check_unit(&mut errs, lang, units, r.unit_id, |p| {
+            staff.access.may_request_in(p)
+        });
+    }
+    match parsed {
+        Ok(r) if errs.is_empty() => Ok(r),
+        _ => Err(errs),
+    }
 }
 
 pub async fn create(
@@ -183,18 +221,8 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let units = state.units().await;
-    let parsed = Requisition::parse(&form, state.today());
-    let mut errs = match &parsed {
-        Ok(_) => Errors::default(),
-        Err(list) => Errors::from_invalid(lang, list),
-    };
-    if let Ok(r) = &parsed {
-        check_unit(&mut errs, lang, &units, r.unit_id, |p| {
-            staff.access.may_request_in(p)
-        });
-    }
-    match parsed {
-        Ok(r) if errs.is_empty() => {
+    match checked(&state, &staff, lang, &units, &form) {
+        Ok(r) => {
             let id = state.store.create_requisition(&r, staff.user.id).await?;
             tracing::info!(
                 requisition_id = id,
@@ -203,9 +231,96 @@ pub async fn create(
             );
             Ok(Redirect::to(&format!("/admin/requisitions/{id}")).into_response())
         }
-        _ => render_status(
+        Err(errs) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&state, &staff, lang, &units, form, errs),
+            &form_page(&state, &staff, lang, &units, form, errs, None),
+        ),
+    }
+}
+
+/// A returned request, for its requester's units, as the form to mend it.
+async fn returned(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<RequisitionRow, AppError> {
+    let r = visible(state, staff, ip, id).await?;
+    if r.status != RequisitionStatus::Returned || !staff.access.may_request_in(&r.unit_path) {
+        return Err(super::refuse(
+            state,
+            staff,
+            ip,
+            SubjectKind::Requisition,
+            id,
+            AppError::Forbidden,
+        )
+        .await);
+    }
+    Ok(r)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let r = returned(&state, &staff, &ip, id).await?;
+    let units = state.units().await;
+    let form = RequisitionForm {
+        unit_id: r.unit_id.to_string(),
+        profession: r.profession.clone(),
+        positions: r.positions.to_string(),
+        extent_percent: r.extent_percent.to_string(),
+        engagement: r.engagement.as_str().to_owned(),
+        ground: r.temporary_ground.clone().unwrap_or_default(),
+        replaces: r.substitute_for.clone().unwrap_or_default(),
+        until: r.substitute_until.clone().unwrap_or_default(),
+        start_date: r.start_date.clone(),
+        cost_centre: r.cost_centre.clone(),
+        part_time_justification: r.part_time_justification.clone().unwrap_or_default(),
+        union_discussed_on: r.union_discussed_on.clone().unwrap_or_default(),
+    };
+    render(&form_page(
+        &state,
+        &staff,
+        lang,
+        &units,
+        form,
+        Errors::default(),
+        Some(id),
+    ))
+}
+
+/// The requester sends a mended request again; the approval chain starts over.
+pub async fn resubmit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(form)): Csrf<Form<RequisitionForm>>,
+) -> Result<Response, AppError> {
+    returned(&state, &staff, &ip, id).await?;
+    let units = state.units().await;
+    match checked(&state, &staff, lang, &units, &form) {
+        Ok(r) => {
+            state
+                .store
+                .resubmit_requisition(id, &r, staff.user.id)
+                .await?;
+            tracing::info!(
+                requisition_id = id,
+                user_id = staff.user.id,
+                "requisition resubmitted"
+            );
+            Ok(Redirect::to(&format!("/admin/requisitions/{id}")).into_response())
+        }
+        Err(errs) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&state, &staff, lang, &units, form, errs, Some(id)),
         ),
     }
 }
@@ -242,6 +357,8 @@ struct DetailPage {
     external: &'static str,
     answer_hint: String,
     errs: Errors,
+    /// The requester may mend a returned request and send it again.
+    may_resubmit: bool,
     /// The ad made from this requisition, or the way to make it (approved, and may write ads).
     ad: Option<(String, &'static str)>,
 }
@@ -298,8 +415,8 @@ async fn detail_page(
     let units = state.units().await;
     let names = UnitNames::new(&units);
     let unit = names.unit(r.unit_id, lang);
-    let policy = ApprovalPolicy::default();
-    let next = turn(&policy, &r);
+    let policy = &state.cfg.approval_policy;
+    let next = turn(policy, &r);
     let events = state
         .store
         .requisition_events(r.id)
@@ -364,6 +481,8 @@ async fn detail_page(
         None => None,
     };
     Ok(DetailPage {
+        may_resubmit: r.status == RequisitionStatus::Returned
+            && staff.access.may_request_in(&r.unit_path),
         ad,
         p: staff.page(
             state,
@@ -437,8 +556,8 @@ pub async fn decide(
     Csrf(Form(f)): Csrf<Form<DecisionForm>>,
 ) -> Result<Response, AppError> {
     let r = visible(&state, &staff, &ip, id).await?;
-    let policy = ApprovalPolicy::default();
-    let Some(approver) = turn(&policy, &r) else {
+    let policy = &state.cfg.approval_policy;
+    let Some(approver) = turn(policy, &r) else {
         return Err(AppError::Refused("error.requisition_not_awaiting"));
     };
     if !staff.access.may_approve(approver, &r.unit_path) {
@@ -490,7 +609,7 @@ pub async fn decide(
         .decide_requisition(
             id,
             staff.user.id,
-            &policy,
+            policy,
             decision,
             &comment,
             notice.as_ref(),

@@ -277,3 +277,86 @@ async fn a_need_for_more_than_fifty_positions_gets_its_own_limit_in_the_message(
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("fra 1 til 50"), "{}", r.text());
 }
+
+/// A returned request is mended and sent again by its requester; the chain starts over. The
+/// chain itself is the trust's to configure: with HR alone, three positions need no clinic leader.
+#[tokio::test]
+async fn a_returned_need_is_mended_and_resent_and_the_chain_is_configurable() {
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.approval_policy = talentflyt_domain::requisition::ApprovalPolicy::parse("hr:1").unwrap();
+    let app = spawn_app_with(cfg).await;
+    let unit = app.icu.id.to_string();
+    let mut leder = app.signed_in("leder").await;
+    let csrf = leder.get("/admin/requisitions/new").await.csrf();
+    let mut fields = need(&csrf, &unit, &[]);
+    fields.retain(|(k, _)| !matches!(*k, "extent_percent" | "engagement" | "ground" | "positions"));
+    fields.extend([
+        ("extent_percent", "100"),
+        ("engagement", "permanent"),
+        ("positions", "3"),
+    ]);
+    let r = leder.post_form("/admin/requisitions", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let href = r.location.unwrap();
+    // Not returned: nothing to mend.
+    assert_eq!(
+        leder.get(&format!("{href}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut hr = app.signed_in("hr").await;
+    let csrf_hr = hr.get(&href).await.csrf();
+    let r = hr
+        .post_form(
+            &format!("{href}/decision"),
+            &[
+                ("csrf", &csrf_hr),
+                ("decision", "return"),
+                ("comment", "Skriv hvilket kostnadssted som gjelder."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = leder.get(&href).await.text();
+    assert!(page.contains("Endre og send på nytt"));
+    let form = leder.get(&format!("{href}/edit")).await;
+    assert!(
+        form.text().contains("value=\"AKU-4410\""),
+        "the form holds what was sent"
+    );
+    let mut annen = app.signed_in("annen").await;
+    assert_eq!(
+        annen.get(&format!("{href}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let csrf = form.csrf();
+    let mut mended: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| *k != "cost_centre" && *k != "csrf")
+        .copied()
+        .collect();
+    mended.extend([("csrf", csrf.as_str()), ("cost_centre", "AKU-5500")]);
+    let r = leder.post_form(&href, &mended).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let page = leder.get(&href).await.text();
+    assert!(
+        page.contains("AKU-5500") && page.contains("Til godkjenning"),
+        "{page}"
+    );
+    // Sent once more: refused, it is not returned any longer.
+    let r = leder.post_form(&href, &mended).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // HR alone approves three positions under this trust's chain.
+    let r = hr
+        .post_form(
+            &format!("{href}/decision"),
+            &[("csrf", &csrf_hr), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let id: i64 = href.rsplit('/').next().unwrap().parse().unwrap();
+    let row = app.db.store.requisition(id).await.unwrap();
+    assert_eq!(row.status.as_str(), "approved");
+    let events = app.db.store.requisition_events(id).await.unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["submit", "return", "resubmit", "approve"]);
+}
