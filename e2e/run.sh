@@ -12,6 +12,10 @@
 #   OIDC_PORT        port for the OIDC provider (default 9400)
 #   CHROMIUM_PATH    browser binary (default /usr/bin/chromium; installed with apt-get if missing)
 #   E2E_KEEP_TMP=1   keep the temp dir (database, logs, outbox) for inspection
+#
+# The tests get E2E_BASE_URL, E2E_OIDC_ISSUER, E2E_OUTBOX_DIR, E2E_HR_USERNAME/PASSWORD,
+# DATABASE_URL and E2E_BIN (to run `talentflyt close-postings` against the same database), and
+# E2E_EMPLOYEE_NUMBER (a demo employee without a preferential right).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -157,6 +161,19 @@ tail -n 20 "$TMP/demo.log" >&2
   --role manager --unit OUS >>"$TMP/users.log" 2>&1 \
   || { cat "$TMP/users.log" >&2; fail "could not create user kari"; }
 
+# A demo employee who holds no preferential right, for the spec that registers one by hand.
+EMPLOYEE_SQL="SELECT employee_number FROM employees WHERE id NOT IN (SELECT employee_id FROM preference_rights) ORDER BY id LIMIT 1"
+EMPLOYEE_NUMBER=""
+if command -v python3 >/dev/null; then
+  EMPLOYEE_NUMBER="$(python3 -c 'import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
+print(row[0] if row else "")' "$TMP/e2e.db" "$EMPLOYEE_SQL" 2>>"$TMP/users.log")"
+elif command -v sqlite3 >/dev/null; then
+  EMPLOYEE_NUMBER="$(sqlite3 "$TMP/e2e.db" "$EMPLOYEE_SQL" 2>>"$TMP/users.log")"
+fi
+[ -n "$EMPLOYEE_NUMBER" ] || fail "could not read a demo employee number from $TMP/e2e.db (needs python3 or sqlite3)"
+log "demo employee for the preferential-rights register: $EMPLOYEE_NUMBER"
+
 # ---- the app --------------------------------------------------------------------------------
 TALENTFLYT_BASE_URL="$APP_URL" \
   TALENTFLYT_OUTBOX_DIR="$TMP/outbox" \
@@ -179,6 +196,8 @@ E2E_BASE_URL="$APP_URL" \
   E2E_HR_USERNAME="$HR_USERNAME" \
   E2E_HR_PASSWORD="$HR_PASSWORD" \
   E2E_JSON_REPORT="$TMP/report.json" \
+  E2E_BIN="$BIN" \
+  E2E_EMPLOYEE_NUMBER="$EMPLOYEE_NUMBER" \
   npx --no-install playwright test "$@"
 rc=$?
 

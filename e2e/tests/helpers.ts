@@ -1,6 +1,7 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -17,6 +18,12 @@ export const OIDC_USER = {
   name: process.env.E2E_OIDC_NAME || 'Kari Leder',
 };
 
+/** The app binary and its database, for commands such as `close-postings` (set by run.sh). */
+export const APP_BIN = process.env.E2E_BIN || '';
+export const DATABASE_URL = process.env.DATABASE_URL || '';
+/** The employee number of a demo employee without any preferential right (set by run.sh). */
+export const EMPLOYEE_NUMBER = process.env.E2E_EMPLOYEE_NUMBER || '';
+
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** A short random suffix that makes titles and e-mail addresses unique per run. */
@@ -24,11 +31,30 @@ export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** A date `days` days from today as YYYY-MM-DD (what an <input type=date> takes). */
+/**
+ * A date `days` days from today as YYYY-MM-DD (what an <input type=date> takes). "Today" is the
+ * Norwegian day (Europe/Oslo), as the app counts it, whatever time zone the tests run in: near
+ * midnight UTC the two differ, and deadlines of "today" would be off by one.
+ */
 export function isoDateInDays(days: number): string {
-  const d = new Date(Date.now() + days * 86_400_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Oslo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date()); // en-CA formats as YYYY-MM-DD
+  const d = new Date(`${today}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+const MONTHS_NB = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A YYYY-MM-DD date the way the app writes it: "7. januar 2027" (nb) or "7 January 2027" (en). */
+export function formatDate(iso: string, lang: 'nb' | 'en' = 'nb'): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return lang === 'nb' ? `${d}. ${MONTHS_NB[m - 1]} ${y}` : `${d} ${MONTHS_EN[m - 1]} ${y}`;
 }
 
 export function escapeRegExp(s: string): string {
@@ -45,15 +71,18 @@ export async function newVisitorContext(browser: Browser): Promise<BrowserContex
  * test with a readable list if there is any violation. Also checks the basics
  * every Talentflyt page must have: <html lang>, a main landmark and the skip link.
  */
-export async function checkA11y(page: Page, label: string, opts: { basics?: boolean } = {}): Promise<void> {
+export async function checkA11y(page: Page, label: string, opts: { basics?: boolean; soft?: boolean } = {}): Promise<void> {
   await page.waitForLoadState('load');
   const where = `${label} (${page.url()})`;
+  // Soft by default: a long walk goes on and reports every page with violations at its end
+  // (the test still fails). { soft: false } stops at the first.
+  const expect_ = opts.soft === false ? expect : expect.soft;
 
   if (opts.basics !== false) {
     const lang = await page.locator('html').getAttribute('lang');
-    expect(lang, `${where}: <html> must have a non-empty lang attribute`).toBeTruthy();
-    await expect(page.getByRole('main'), `${where}: exactly one main landmark`).toHaveCount(1);
-    await expect(
+    expect_(lang, `${where}: <html> must have a non-empty lang attribute`).toBeTruthy();
+    await expect_(page.getByRole('main'), `${where}: exactly one main landmark`).toHaveCount(1);
+    await expect_(
       page.getByRole('link', { name: 'Hopp til hovedinnhold' }).or(page.getByRole('link', { name: 'Skip to main content' })),
       `${where}: skip link`,
     ).toHaveCount(1);
@@ -75,7 +104,7 @@ export async function checkA11y(page: Page, label: string, opts: { basics?: bool
         return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}${more}`;
       })
       .join('\n');
-    expect(
+    expect_(
       violations.map((v) => v.id),
       `axe-core found ${violations.length} WCAG A/AA violation(s) on ${where}:\n${report}\n`,
     ).toEqual([]);
@@ -88,6 +117,73 @@ export async function passwordLogin(page: Page, username: string, password: stri
   await page.getByLabel('Brukernavn', { exact: true }).fill(username);
   await page.getByLabel('Passord', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Logg inn', exact: true }).click();
+}
+
+/**
+ * Signs in with "Logg inn med organisasjonskonto" through the test OIDC provider (any password
+ * works there) and waits until the back office says who is signed in.
+ */
+export async function oidcLogin(page: Page, user = OIDC_USER): Promise<void> {
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Logg inn med organisasjonskonto' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(OIDC_ISSUER)}/`));
+  await page.getByLabel('Username', { exact: true }).fill(user.login);
+  await page.getByLabel('Password', { exact: true }).fill('hva-som-helst');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const allow = page.getByRole('button', { name: 'Allow' });
+  const signedIn = page.getByText(`Innlogget som ${user.name}`);
+  await expect(allow.or(signedIn)).toBeVisible();
+  if (await allow.isVisible()) await allow.click();
+  await expect(signedIn).toBeVisible();
+}
+
+/**
+ * Selects the option of a <select> whose text matches `text` (a unit list indents names with
+ * dashes, so an exact label does not do); returns the option's value.
+ */
+export async function selectOptionMatching(page: Page, label: string, text: RegExp): Promise<string> {
+  const select = page.getByLabel(label, { exact: true });
+  const options = await select.locator('option').evaluateAll((els) =>
+    (els as HTMLOptionElement[]).map((o) => ({ value: o.value, label: (o.textContent || '').trim() })),
+  );
+  const hit = options.find((o) => o.value !== '' && text.test(o.label));
+  expect(hit, `select "${label}" must offer an option matching ${text}`).toBeTruthy();
+  await select.selectOption(hit!.value);
+  return hit!.value;
+}
+
+/**
+ * Types a YYYY-MM-DD date into the focused <input type=date>, by keyboard only. Chromium orders the
+ * day, month and year fields by the browser's own locale, not the page's (Debian's headless
+ * Chromium: month/day/year), so it first types 01, 02, 2003, reads which date that made, goes back
+ * to the first field with Shift+Tab and types the date in that order. Focus stays on the last field.
+ */
+export async function typeDateByKeyboard(page: Page, iso: string): Promise<void> {
+  const input = page.locator('input[type="date"]:focus');
+  await expect(input, 'typeDateByKeyboard needs a focused date input').toHaveCount(1);
+  await page.keyboard.type('01022003');
+  const probe = await input.inputValue();
+  const [y, m, d] = iso.split('-');
+  let digits: string;
+  if (probe === '2003-02-01') digits = `${d}${m}${y}`;
+  else if (probe === '2003-01-02') digits = `${m}${d}${y}`;
+  else throw new Error(`cannot tell the field order of this date input (typing 01022003 gave "${probe}")`);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.type(digits);
+  await expect(input).toHaveValue(iso);
+}
+
+/**
+ * Presses Tab until `target` has the focus, at most `maxTabs` times (a date input takes up to
+ * four: its day, month and year fields and the calendar button), and fails if it never does.
+ */
+export async function tabTo(page: Page, target: Locator, maxTabs = 4): Promise<void> {
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  await expect(target, `Tab ${maxTabs} times should reach it`).toBeFocused({ timeout: 1 });
 }
 
 /** Selects the first option of a <select> that has a non-empty value; returns its label. */
@@ -249,4 +345,25 @@ export async function waitForEmail(dir: string, needle: string, timeoutMs = 15_0
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+// ---------------------------------------------------------------------------
+// The app's command line, against the same database as the running server.
+
+/** Runs `talentflyt <args>` with the suite's DATABASE_URL; returns stdout, fails on a non-zero exit. */
+export function runApp(args: string[], timeoutMs = 30_000): Promise<string> {
+  if (!APP_BIN || !DATABASE_URL) {
+    throw new Error('E2E_BIN and DATABASE_URL must be set (run the suite with run.sh)');
+  }
+  return new Promise((resolve, reject) => {
+    execFile(
+      APP_BIN,
+      args,
+      { env: { ...process.env, DATABASE_URL }, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`talentflyt ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
 }

@@ -49,18 +49,31 @@ test('a part-time temporary need is refused without a justification, accepted wi
 
 test('the language check shows advice beside the ad text without saving it', async ({ page }) => {
   await passwordLogin(page, HR.username, HR.password);
+  await page.goto('/admin');
+  const count = page.getByRole('main').getByText(/^\d+ utlysning(er)?$/); // "55 utlysninger"
+  const before = await count.innerText();
   await page.goto('/admin/postings/new');
   await page.getByLabel('Tittel', { exact: true }).fill('Sykepleier til intensiv');
   await page
-    .getByLabel('Annonsetekst', { exact: true })
+    .getByLabel('Innledning', { exact: true })
     .fill('Vi søker en ung og dynamisk sykepleier som er konkurranseorientert. Du må kunne ECMO.');
+  await page.getByLabel('Arbeidsoppgaver', { exact: true }).fill('- Pasientbehandling på intensiv');
   await page.getByRole('button', { name: 'Sjekk språket' }).click();
-  const check = page.getByRole('region', { name: 'Språk og lesbarhet' });
+
+  const check = page.getByRole('region', { name: 'Språk og lesbarhet, bokmål', exact: true });
   await expect(check).toBeVisible();
   await expect(check).toContainText('ung og dynamisk');
   await expect(check).toContainText('Lesbarhetsindeks (LIX)');
+  // Only bokmål was written, so there is no check of an English text.
+  await expect(page.getByRole('region', { name: 'Språk og lesbarhet, engelsk', exact: true })).toHaveCount(0);
+  // The form comes back as typed, and nothing was saved.
   await expect(page.getByLabel('Tittel', { exact: true })).toHaveValue('Sykepleier til intensiv');
+  await expect(page.getByLabel('Innledning', { exact: true })).toHaveValue(/ung og dynamisk/);
+  await expect(page.getByLabel('Arbeidsoppgaver', { exact: true })).toHaveValue('- Pasientbehandling på intensiv');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ny utlysning');
   await checkA11y(page, 'admin: posting form with the language check');
+  await page.goto('/admin');
+  await expect(count).toHaveText(before);
 });
 
 test('the preferential-rights register names every problem in a file by line and column', async ({ page }) => {

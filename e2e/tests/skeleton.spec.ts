@@ -2,7 +2,6 @@ import { test, expect, type Page } from '@playwright/test';
 import {
   BASE_URL,
   HR,
-  OIDC_ISSUER,
   OIDC_USER,
   OUTBOX_DIR,
   checkA11y,
@@ -10,6 +9,7 @@ import {
   isoDateInDays,
   minimalPdf,
   newVisitorContext,
+  oidcLogin,
   passwordLogin,
   selectFirstRealOption,
   uniqueSuffix,
@@ -58,9 +58,16 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
   await expect(page).toHaveURL(/\/admin\/postings\/new$/);
   await checkA11y(page, 'admin: new posting form');
   await page.getByLabel('Tittel', { exact: true }).fill(title);
-  await page.getByLabel('Annonsetekst', { exact: true }).fill(
+  await page.getByLabel('Innledning', { exact: true }).fill(
     `Vi søker en engasjert spesialsykepleier til vår poliklinikk. Søknadsnummer ${suffix}.`,
   );
+  await page.getByLabel('Arbeidsoppgaver', { exact: true }).fill(
+    '- Undersøkelser og behandling på poliklinikken\n- Veiledning av pasienter og pårørende',
+  );
+  // The requirement profile needs at least one "Krav"; labels repeat per row, so scope by the row.
+  const firstRequirement = page.getByRole('group', { name: 'Punkt 1', exact: true });
+  await firstRequirement.getByLabel('Tekst på bokmål', { exact: true }).fill('Norsk autorisasjon som sykepleier');
+  await firstRequirement.getByLabel('Type', { exact: true }).selectOption({ label: 'Krav' });
   await selectFirstRealOption(page, 'Enhet');
   await selectFirstRealOption(page, 'Yrkesgruppe');
   await page.getByLabel('Ansettelsesform', { exact: true }).selectOption({ label: 'Fast' });
@@ -75,9 +82,10 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
   const postingAdminUrl = page.url().replace(/[?#].*$/, '');
   await checkA11y(page, 'admin: posting page (draft)');
 
-  // --- publishes it -------------------------------------------------------------------------
-  await page.getByRole('button', { name: 'Publiser' }).click();
-  await expect(page.getByText(/Publisert/).first()).toBeVisible();
+  // --- publishes it (HR approves and publishes at once; "Publiseres fra" empty/today) ---------
+  await expect(page.getByRole('definition').filter({ hasText: 'Utkast' })).toBeVisible();
+  await page.getByRole('button', { name: 'Publiser', exact: true }).click();
+  await expect(page.getByRole('definition').filter({ hasText: /^Publisert/ })).toBeVisible();
   await checkA11y(page, 'admin: posting page (published)');
 
   // --- an anonymous visitor finds it, opens it and applies -------------------------------------
@@ -193,21 +201,9 @@ test('a wrong password is refused and gives no session', async ({ page }) => {
 });
 
 test('staff sign in with the organisation account (OpenID Connect)', async ({ page }) => {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Logg inn med organisasjonskonto' }).click();
-
-  // At the identity provider.
-  await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(OIDC_ISSUER)}/`));
-  await page.getByLabel('Username', { exact: true }).fill(OIDC_USER.login);
-  await page.getByLabel('Password', { exact: true }).fill('hva-som-helst');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-
-  const allow = page.getByRole('button', { name: 'Allow' });
-  const signedIn = page.getByText(`Innlogget som ${OIDC_USER.name}`);
-  await expect(allow.or(signedIn)).toBeVisible();
-  if (await allow.isVisible()) await allow.click();
-
-  await expect(signedIn).toBeVisible();
+  // At the identity provider: user name and any password, then consent if it asks (see helpers).
+  await oidcLogin(page);
+  await expect(page.getByText(`Innlogget som ${OIDC_USER.name}`)).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`^${escapeRegExp(appOrigin)}/admin/?$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Utlysninger' })).toBeVisible();
   await checkA11y(page, 'admin after OIDC sign-in');

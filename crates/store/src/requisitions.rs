@@ -416,6 +416,24 @@ impl Store {
         .await?)
     }
 
+    /// Employee number and name of each of `ids` (for lists of holders).
+    pub async fn employee_labels(&self, ids: &[i64]) -> Result<Vec<(i64, String, String)>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT id, employee_number, given_name, family_name FROM employees WHERE id IN ({})",
+            list.join(",")
+        ))
+        .fetch_all(self.r())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, number, given, family)| (id, number, format!("{given} {family}")))
+            .collect())
+    }
+
     /// The employee with this number, if any.
     pub async fn employee_id_by_number(&self, number: &str) -> Result<Option<i64>> {
         Ok(

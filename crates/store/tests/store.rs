@@ -1193,7 +1193,11 @@ async fn the_staff_list_filters_and_sorts_by_deadline_page_by_page() {
     // Filters.
     let count = |f: StaffFilter| {
         let scope = scope.clone();
-        async move { s.staff_postings_filtered_count(&scope, &f).await.unwrap() }
+        async move {
+            s.staff_postings_filtered_count(&scope, &f, 1000)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(
         count(StaffFilter {
@@ -1264,5 +1268,12 @@ async fn the_staff_list_filters_and_sorts_by_deadline_page_by_page() {
         .await,
         0,
         "LIKE wildcards are taken literally"
+    );
+    assert_eq!(
+        s.staff_postings_filtered_count(&scope, &base, 4)
+            .await
+            .unwrap(),
+        4,
+        "counted up to the cap"
     );
 }

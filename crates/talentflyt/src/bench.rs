@@ -778,18 +778,16 @@ impl Drop for Cleanup {
 }
 
 async fn store_open_posting(store: &talentflyt_store::Store) -> anyhow::Result<i64> {
-    let filter = talentflyt_store::PublicFilter {
-        today: talentflyt_domain::clock::Clock::system()
-            .today()
-            .format("%Y-%m-%d")
-            .to_string(),
-        limit: 1,
-        ..Default::default()
-    };
-    let (cards, _) = store.public_postings(&filter).await?;
-    cards
+    // What the career site lists (not an ad approved for later or in its internal period).
+    let today = talentflyt_domain::clock::Clock::system()
+        .today()
+        .format("%Y-%m-%d")
+        .to_string();
+    store
+        .open_postings(&today)
+        .await?
         .first()
-        .map(|c| c.id)
+        .map(|p| p.id)
         .context("the demo data has no open posting")
 }
 

@@ -132,6 +132,8 @@ struct HomePage {
 }
 
 const STAFF_PAGE_SIZE: i64 = 50;
+/// A filtered list counts its postings up to this many.
+const COUNT_CAP: i64 = 1000;
 
 /// The list's query: filters, order, and where the page starts. Unknown values are ignored.
 #[derive(Deserialize, Default)]
@@ -288,13 +290,19 @@ pub async fn home(
             .staff_postings_page(&scope, &filter, PageAt::Newest, STAFF_PAGE_SIZE)
             .await?;
     }
-    let total = if filter.is_empty() {
-        staff_count(&state, &scope, page.latest_id).await?
+    let count_text = if filter.is_empty() {
+        let total = staff_count(&state, &scope, page.latest_id).await?;
+        i18n::count(lang, total, "admin.count_one", "admin.count_many")
     } else {
-        state
+        let n = state
             .store
-            .staff_postings_filtered_count(&scope, &filter)
-            .await?
+            .staff_postings_filtered_count(&scope, &filter, COUNT_CAP + 1)
+            .await?;
+        if n > COUNT_CAP {
+            i18n::tf(lang, "admin.count_over", &[("n", &COUNT_CAP.to_string())])
+        } else {
+            i18n::count(lang, n, "admin.count_one", "admin.count_many")
+        }
     };
     let names = UnitNames::new(&units);
     let today = state.today();
@@ -322,7 +330,7 @@ pub async fn home(
         may_templates: staff.access.may_manage_any_postings(),
         no_roles: scope_empty && !staff.access.may_manage_any_postings(),
         rows,
-        count_text: i18n::count(lang, total, "admin.count_one", "admin.count_many"),
+        count_text,
         pager: Pager {
             prev_href: page.newer.map(|c| href("newer", c)),
             next_href: page.older.map(|c| href("older", c)),

@@ -334,6 +334,9 @@ pub(crate) struct EventRow {
 
 pub(crate) struct HolderRow {
     employee_id: i64,
+    /// Employee number and name, as HR knows the holder.
+    number: String,
+    name: String,
     kind: &'static str,
     period: String,
     outcome: Option<&'static str>,
@@ -439,6 +442,15 @@ async fn detail_page(
     let holders: Vec<PreferenceRight> = state.store.holders_for_requisition(&r, today).await?;
     let outcomes = state.store.preference_outcomes(r.id).await?;
     let refs: Vec<&PreferenceRight> = holders.iter().collect();
+    let ids: Vec<i64> = holders.iter().map(|h| h.employee_id).collect();
+    let labels = state.store.employee_labels(&ids).await?;
+    let label = |id: i64| {
+        labels
+            .iter()
+            .find(|l| l.0 == id)
+            .map(|l| (l.1.clone(), l.2.clone()))
+            .unwrap_or_else(|| (id.to_string(), String::new()))
+    };
     let external = match may_advertise_externally(&refs, &outcomes, r.positions) {
         Ok(()) => "requisition.external_ok",
         Err(e) => e.key(),
@@ -502,6 +514,8 @@ async fn detail_page(
             .iter()
             .map(|h| HolderRow {
                 employee_id: h.employee_id,
+                number: label(h.employee_id).0,
+                name: label(h.employee_id).1,
                 kind: t(lang, h.kind.label_key()),
                 period: format!("{} – {}", i18n::date(lang, h.from), i18n::date(lang, h.to)),
                 outcome: outcomes
