@@ -574,25 +574,8 @@ impl PostingDraft {
     pub fn parse(form: &PostingForm, today: NaiveDate) -> Result<Self, Vec<Invalid>> {
         let mut errs = Vec::new();
         let title = title_field(&form.title, "title", true, &mut errs);
-        let mut section = |raw: &str, field: &'static str, required: bool| {
-            let s = ad::clean_section(raw, field, &mut errs);
-            if required && s.is_empty() {
-                errs.push(Invalid::new(field, "error.required"));
-            }
-            s
-        };
-        let nb = AdText {
-            intro: section(&form.nb.intro, "intro_nb", true),
-            about_unit: section(&form.nb.about_unit, "about_unit_nb", false),
-            duties: section(&form.nb.duties, "duties_nb", true),
-            offer: section(&form.nb.offer, "offer_nb", false),
-        };
-        let en = AdText {
-            intro: section(&form.en.intro, "intro_en", false),
-            about_unit: section(&form.en.about_unit, "about_unit_en", false),
-            duties: section(&form.en.duties, "duties_en", false),
-            offer: section(&form.en.offer, "offer_en", false),
-        };
+        let nb = parse_text(&form.nb, false, true, &mut errs);
+        let en = parse_text(&form.en, true, false, &mut errs);
         let english = !en.is_blank() || !form.title_en.trim().is_empty();
         let title_en = title_field(&form.title_en, "title_en", english, &mut errs);
         if english && en.intro.is_empty() {
@@ -700,35 +683,8 @@ pub fn parse_template(profession: &str, form: &PostingForm) -> Result<ad::Templa
     let mut errs = vec![];
     let title_nb = title_field(&form.title, "title", true, &mut errs);
     let title_en = title_field(&form.title_en, "title_en", true, &mut errs);
-    let text = |t: &AdText, lang: &'static str, errs: &mut Vec<Invalid>| {
-        let field = |name: &'static str| -> &'static str {
-            match (name, lang) {
-                ("intro", "nb") => "intro_nb",
-                ("intro", _) => "intro_en",
-                ("about_unit", "nb") => "about_unit_nb",
-                ("about_unit", _) => "about_unit_en",
-                ("duties", "nb") => "duties_nb",
-                ("duties", _) => "duties_en",
-                ("offer", "nb") => "offer_nb",
-                _ => "offer_en",
-            }
-        };
-        let mut out = AdText::default();
-        for (name, raw, target, required) in [
-            ("intro", &t.intro, &mut out.intro, true),
-            ("about_unit", &t.about_unit, &mut out.about_unit, false),
-            ("duties", &t.duties, &mut out.duties, true),
-            ("offer", &t.offer, &mut out.offer, false),
-        ] {
-            *target = ad::clean_section(raw, field(name), errs);
-            if required && target.is_empty() {
-                errs.push(Invalid::new(field(name), "error.required"));
-            }
-        }
-        out
-    };
-    let nb = text(&form.nb, "nb", &mut errs);
-    let en = text(&form.en, "en", &mut errs);
+    let nb = parse_text(&form.nb, false, true, &mut errs);
+    let en = parse_text(&form.en, true, true, &mut errs);
     let requirements = ad::parse_requirements(&form.requirements, &mut errs);
     let target_groups = parse_codes(
         &form.target_groups,
@@ -759,6 +715,37 @@ pub fn parse_template(profession: &str, form: &PostingForm) -> Result<ad::Templa
         },
         requirements,
     })
+}
+
+/// The form's field names of each section (as [`AdText::sections`] orders them): bokmål, English.
+const SECTION_FIELDS: [(&str, &str); 4] = [
+    ("intro_nb", "intro_en"),
+    ("about_unit_nb", "about_unit_en"),
+    ("duties_nb", "duties_en"),
+    ("offer_nb", "offer_en"),
+];
+
+/// One language's sections, checked; with `required`, the introduction and the duties must be
+/// written.
+fn parse_text(t: &AdText, en: bool, required: bool, errs: &mut Vec<Invalid>) -> AdText {
+    let mut section = |i: usize, raw: &str, needed: bool| {
+        let field = if en {
+            SECTION_FIELDS[i].1
+        } else {
+            SECTION_FIELDS[i].0
+        };
+        let s = ad::clean_section(raw, field, errs);
+        if required && needed && s.is_empty() {
+            errs.push(Invalid::new(field, "error.required"));
+        }
+        s
+    };
+    AdText {
+        intro: section(0, &t.intro, true),
+        about_unit: section(1, &t.about_unit, false),
+        duties: section(2, &t.duties, true),
+        offer: section(3, &t.offer, false),
+    }
 }
 
 /// A title: one line, at most 200 characters, required or not.

@@ -2,11 +2,11 @@
 //! day it is shown and an internal-only period, taking it down, extending its deadline; the log
 //! of every step; and HR's ad templates and standard texts.
 
-use crate::postings::{content_json, day, posting_search_text};
+use crate::postings::day;
 use crate::{now, Result, Store, StoreError, Tx};
 use chrono::NaiveDate;
 use sqlx::FromRow;
-use talentflyt_domain::ad::{join_codes, OrgTexts, Template};
+use talentflyt_domain::ad::{OrgTexts, Template};
 use talentflyt_domain::posting::{PostingDraft, PostingStatus, PublishPlan, Transition};
 use talentflyt_domain::preference::may_advertise_externally;
 use talentflyt_domain::Refused;
@@ -169,38 +169,16 @@ impl Store {
             .await?;
             version += 1;
         }
-        let n = sqlx::query(
-            "UPDATE postings SET unit_id = $1, title = $2, body = $3, profession = $4, engagement = $5, extent_percent = $6, positions = $7,
-                    deadline = CASE WHEN status = 'draft' THEN $8 ELSE deadline END, updated_at = $9, search_text = $10,
-                    title_en = $11, content = $12, work_place = $13, start_date = $14, salary_text = $15, target_groups = $16, competence_areas = $17, version = $18,
-                    title_search = $21
-             WHERE id = $19 AND version = $20",
-        )
-        .bind(d.unit_id)
-        .bind(&d.title)
-        .bind(&d.body)
-        .bind(&d.profession)
-        .bind(d.engagement.as_str())
-        .bind(d.extent_percent)
-        .bind(d.positions)
-        .bind(day(d.deadline))
-        .bind(now())
-        .bind(posting_search_text(d))
-        .bind(&d.title_en)
-        .bind(content_json(&d.content)?)
-        .bind(&d.fields.work_place)
-        .bind(d.fields.start_date.map(day))
-        .bind(&d.fields.salary_text)
-        .bind(join_codes(&d.fields.target_groups))
-        .bind(join_codes(&d.fields.competence_areas))
-        .bind(version)
-        .bind(id)
-        .bind(old.version)
-        .bind(crate::postings::title_search(&d.title, &d.title_en, &old.reference))
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
+        // The version guard: someone else's edit in between makes this one a conflict.
+        let n = sqlx::query("UPDATE postings SET version = $1 WHERE id = $2 AND version = $3")
+            .bind(version)
+            .bind(id)
+            .bind(old.version)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
         one(n)?;
+        tx.write_draft(id, d, &old.reference).await?;
         let note = if version > old.version {
             format!("{} → {version}", old.version)
         } else {

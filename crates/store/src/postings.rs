@@ -262,12 +262,48 @@ impl Tx {
         created_by: Option<i64>,
     ) -> Result<i64> {
         let t = now();
+        // The row with what only a new posting has; the ad itself is written as an edit is.
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at, search_text,
-                                   title_en, content, work_place, start_date, salary_text, target_groups, competence_areas, requisition_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
+            "INSERT INTO postings (reference, unit_id, title, body, profession, engagement, extent_percent, positions, deadline, status, created_by, created_at, updated_at, requisition_id)
+             VALUES ($1, $2, '', '', '', 'permanent', 100, 1, $3, 'draft', $4, $5, $5, $6) RETURNING id",
         )
         .bind(format!("tmp-{}", rand::random::<u64>()))
+        .bind(d.unit_id)
+        .bind(day(d.deadline))
+        .bind(created_by)
+        .bind(t)
+        .bind(d.requisition_id)
+        .fetch_one(self.conn())
+        .await?;
+        let reference = format!("{}-{id}", chrono::Utc::now().format("%Y"));
+        sqlx::query("UPDATE postings SET reference = $1 WHERE id = $2")
+            .bind(&reference)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        self.write_draft(id, d, &reference).await?;
+        self.posting_event(id, created_by, PostingAction::Create, "")
+            .await?;
+        Ok(id)
+    }
+}
+
+impl Tx {
+    /// Write the ad's text and fields, and what the searches read of them. The deadline is
+    /// written only while the posting is a draft (a published one moves by extension).
+    pub(crate) async fn write_draft(
+        &mut self,
+        id: i64,
+        d: &PostingDraft,
+        reference: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE postings SET unit_id = $1, title = $2, body = $3, profession = $4, engagement = $5, extent_percent = $6, positions = $7,
+                    deadline = CASE WHEN status = 'draft' THEN $8 ELSE deadline END, updated_at = $9, search_text = $10,
+                    title_en = $11, content = $12, work_place = $13, start_date = $14, salary_text = $15, target_groups = $16, competence_areas = $17,
+                    title_search = $18
+             WHERE id = $19",
+        )
         .bind(d.unit_id)
         .bind(&d.title)
         .bind(&d.body)
@@ -276,9 +312,7 @@ impl Tx {
         .bind(d.extent_percent)
         .bind(d.positions)
         .bind(day(d.deadline))
-        .bind(PostingStatus::Draft.as_str())
-        .bind(created_by)
-        .bind(t)
+        .bind(now())
         .bind(posting_search_text(d))
         .bind(&d.title_en)
         .bind(content_json(&d.content)?)
@@ -287,19 +321,11 @@ impl Tx {
         .bind(&d.fields.salary_text)
         .bind(join_codes(&d.fields.target_groups))
         .bind(join_codes(&d.fields.competence_areas))
-        .bind(d.requisition_id)
-        .fetch_one(self.conn())
+        .bind(title_search(&d.title, &d.title_en, reference))
+        .bind(id)
+        .execute(self.conn())
         .await?;
-        let reference = format!("{}-{id}", chrono::Utc::now().format("%Y"));
-        sqlx::query("UPDATE postings SET reference = $1, title_search = $2 WHERE id = $3")
-            .bind(&reference)
-            .bind(title_search(&d.title, &d.title_en, &reference))
-            .bind(id)
-            .execute(self.conn())
-            .await?;
-        self.posting_event(id, created_by, PostingAction::Create, "")
-            .await?;
-        Ok(id)
+        Ok(())
     }
 }
 

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use talentflyt_domain::ad::{
     template_for, AdContent, CompetenceArea, TargetGroup, Template as AdTemplate,
 };
-use talentflyt_domain::posting::{PostingDraft, PostingForm, Stage};
+use talentflyt_domain::posting::{PostingDraft, PostingForm, PostingStatus, Stage};
 use talentflyt_domain::requisition::RequisitionStatus;
 use talentflyt_domain::{profession, Lang};
 use talentflyt_store::{OrgUnit, Posting, Reader, RequisitionRow, SubjectKind};
@@ -472,11 +472,9 @@ pub async fn create_posting(
 /// Who may edit: the writers of the unit while it is a draft, HR also after publishing.
 fn may_edit(staff: &Staff, seen: &Seen) -> bool {
     match seen.posting.status {
-        talentflyt_domain::posting::PostingStatus::Draft => {
-            staff.access.may_write_ads_in(&seen.unit.path)
-        }
-        talentflyt_domain::posting::PostingStatus::Published => seen.may_manage,
-        talentflyt_domain::posting::PostingStatus::Closed => false,
+        PostingStatus::Draft => staff.access.may_write_ads_in(&seen.unit.path),
+        PostingStatus::Published => seen.may_manage,
+        PostingStatus::Closed => false,
     }
 }
 
@@ -541,7 +539,7 @@ pub async fn update_posting(
         .requisition_id
         .map(|r| r.to_string())
         .unwrap_or_default();
-    if seen.posting.status != talentflyt_domain::posting::PostingStatus::Draft {
+    if seen.posting.status != PostingStatus::Draft {
         // A published ad's deadline moves only by extending it (the original is kept).
         form.deadline = seen.posting.deadline.clone();
     }
@@ -564,7 +562,7 @@ pub async fn update_posting(
     match result {
         Ok(d) => {
             state.store.update_posting(id, &d, staff.user.id).await?;
-            if seen.posting.status != talentflyt_domain::posting::PostingStatus::Draft {
+            if seen.posting.status != PostingStatus::Draft {
                 state.public_changed().await?;
             }
             tracing::info!(posting_id = id, user_id = staff.user.id, "posting edited");
@@ -647,6 +645,7 @@ pub(crate) async fn posting_page(
     seen: Seen,
     errs: Errors,
 ) -> Result<Response, AppError> {
+    let editable = may_edit(staff, &seen);
     let Seen {
         posting,
         unit,
@@ -714,14 +713,6 @@ pub(crate) async fn posting_page(
         ),
         _ => String::new(),
     };
-    let seen_for_edit = Seen {
-        posting,
-        unit,
-        may_manage,
-        may_read,
-    };
-    let editable = may_edit(staff, &seen_for_edit);
-    let Seen { posting, unit, .. } = seen_for_edit;
     let open_or_waiting = matches!(stage, Stage::Open | Stage::Internal | Stage::Scheduled);
     render(&PostingPage {
         p: staff.page(
