@@ -1165,47 +1165,50 @@ async fn ads(
     use talentflyt_domain::posting::{PostingDraft, PublishPlan};
     use talentflyt_domain::requisition::{ApprovalPolicy, Decision, Requisition, RequisitionForm};
     let templates = store.ad_templates().await?;
-    let from_need =
-        |id: i64, r: &talentflyt_store::RequisitionRow| -> anyhow::Result<PostingDraft> {
-            let tpl = template_for(&templates, &r.profession)
-                .ok_or_else(|| anyhow::anyhow!("no template for {}", r.profession))?;
-            let content = AdContent {
-                nb: tpl.nb.text.clone(),
-                en: tpl.en.text.clone(),
-                requirements: tpl.requirements.clone(),
-                contacts: vec![talentflyt_domain::ad::Contact {
-                    name: "Lise Leder".into(),
-                    title: "Seksjonsleder".into(),
-                    phone: "+47 23 07 00 00".into(),
-                    email: String::new(),
-                }],
-            };
-            let title = tpl.nb.title.clone();
-            Ok(PostingDraft {
-                body: content.plain_nb(&title),
-                title,
-                title_en: tpl.en.title.clone(),
-                content,
-                fields: AdFields {
-                    work_place: "Rikshospitalet".into(),
-                    start_date: NaiveDate::parse_from_str(&r.start_date, "%Y-%m-%d").ok(),
-                    salary_text: "Etter avtale".into(),
-                    target_groups: tpl.target_groups.clone(),
-                    competence_areas: tpl.competence_areas.clone(),
-                },
-                unit_id: r.unit_id,
-                profession: r.profession.clone(),
-                engagement: r.engagement,
-                extent_percent: r.extent_percent,
-                positions: r.positions,
-                deadline: today + Days::new(21),
-                requisition_id: Some(id),
-            })
+    let from_need = |id: i64,
+                     r: &talentflyt_store::RequisitionRow,
+                     unit: &str|
+     -> anyhow::Result<PostingDraft> {
+        let tpl = template_for(&templates, &r.profession)
+            .ok_or_else(|| anyhow::anyhow!("no template for {}", r.profession))?;
+        let content = AdContent {
+            nb: tpl.nb.text.clone(),
+            en: tpl.en.text.clone(),
+            requirements: tpl.requirements.clone(),
+            contacts: vec![talentflyt_domain::ad::Contact {
+                name: "Lise Leder".into(),
+                title: "Seksjonsleder".into(),
+                phone: "+47 23 07 00 00".into(),
+                email: String::new(),
+            }],
         };
+        let title = format!("{} – {unit}", tpl.nb.title);
+        Ok(PostingDraft {
+            body: content.plain_nb(&title),
+            title,
+            title_en: format!("{} – {unit}", tpl.en.title),
+            content,
+            fields: AdFields {
+                work_place: "Rikshospitalet".into(),
+                start_date: NaiveDate::parse_from_str(&r.start_date, "%Y-%m-%d").ok(),
+                salary_text: "Etter avtale".into(),
+                target_groups: tpl.target_groups.clone(),
+                competence_areas: tpl.competence_areas.clone(),
+            },
+            unit_id: r.unit_id,
+            profession: r.profession.clone(),
+            engagement: r.engagement,
+            extent_percent: r.extent_percent,
+            positions: r.positions,
+            deadline: today + Days::new(21),
+            requisition_id: Some(id),
+        })
+    };
     // 1. Written from the approved need and sent to HR.
     let r = store.requisition(waiting_need).await?;
+    let unit = store.unit(r.unit_id).await?.name_nb;
     let id = store
-        .create_posting(&from_need(waiting_need, &r)?, Some(leder))
+        .create_posting(&from_need(waiting_need, &r, &unit)?, Some(leder))
         .await?;
     store.request_posting_approval(id, leder).await?;
     // 2. A midwife need, approved, its ad out internally for four days first.
@@ -1233,8 +1236,9 @@ async fn ads(
         )
         .await?;
     let r = store.requisition(rid).await?;
+    let unit = store.unit(r.unit_id).await?.name_nb;
     let id = store
-        .create_posting(&from_need(rid, &r)?, Some(leder))
+        .create_posting(&from_need(rid, &r, &unit)?, Some(leder))
         .await?;
     let plan = PublishPlan {
         publish_on: today,
