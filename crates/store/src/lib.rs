@@ -23,6 +23,7 @@ mod requisitions;
 mod search;
 mod security;
 mod sessions;
+mod staff_list;
 pub mod testing;
 mod users;
 
@@ -37,6 +38,7 @@ pub use postings::*;
 pub use requisitions::*;
 pub use search::*;
 pub use security::*;
+pub use staff_list::*;
 pub use users::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -87,6 +89,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    /// The back-office list in memory, shared by this instance's clones (see `staff_list`).
+    lists: std::sync::Arc<staff_list::ListCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -121,6 +125,7 @@ impl Store {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
+                lists: Default::default(),
             });
         }
         let path = url
@@ -158,6 +163,7 @@ impl Store {
             read,
             write,
             backend: Backend::Sqlite,
+            lists: Default::default(),
         })
     }
 

@@ -87,6 +87,7 @@ impl Store {
     /// schema gets back the usage right for everyone that PostgreSQL 15 gives it. SQLite: every
     /// table is dropped and the file is compacted.
     pub async fn reset_schema(&self) -> Result<()> {
+        self.lists.clear();
         match self.backend() {
             Backend::Postgres => {
                 let schema: String = sqlx::query_scalar("SELECT current_schema()::text")

@@ -57,6 +57,18 @@ fn draft(unit_id: i64, title: &str) -> PostingDraft {
     }
 }
 
+/// A manager who writes ads and sends them for approval.
+async fn leader(s: &Store) -> User {
+    s.create_user(NewUser {
+        username: "leder",
+        email: "leder@ous.example",
+        display_name: "Lise Leder",
+        password_hash: None,
+    })
+    .await
+    .unwrap()
+}
+
 fn email(to: &str) -> OutgoingEmail {
     OutgoingEmail {
         to: to.into(),
@@ -262,56 +274,28 @@ async fn published_postings_appear_on_the_career_site_until_the_deadline() {
         .date_naive()
         .format("%Y-%m-%d")
         .to_string();
-    let filter = PublicFilter {
-        today: today.clone(),
-        limit: 50,
-        ..Default::default()
-    };
-    assert_eq!(
-        s.public_postings(&filter).await.unwrap().1,
-        0,
+    assert!(
+        s.open_postings(&today).await.unwrap().is_empty(),
         "drafts are not public"
     );
     s.publish_posting(id, today_date()).await.unwrap();
     s.publish_posting(other, today_date()).await.unwrap();
-    let (cards, total) = s.public_postings(&filter).await.unwrap();
-    assert_eq!(total, 2);
-    assert!(cards.iter().all(|c| c.status == PostingStatus::Published));
+    let open = s.open_postings(&today).await.unwrap();
+    assert_eq!(open.len(), 2);
+    let intensive = open.iter().find(|o| o.id == id).unwrap();
+    assert!(intensive.search_text.contains("intensivsykepleier"));
+    assert_eq!(
+        (intensive.unit_path.as_str(), intensive.unit_id),
+        (dept.path.as_str(), dept.id)
+    );
+    assert!(open.iter().any(|o| o.id == other
+        && o.unit_path == clinic.path
+        && o.unit_path.starts_with(&trust.path)));
     let p = s.posting(id).await.unwrap();
     assert!(p.published_at.is_some());
     assert!(p.reference.ends_with(&format!("-{id}")));
-
-    let words = PublicFilter {
-        words: vec!["INTENSIV".into()],
-        ..filter.clone()
-    };
-    assert_eq!(s.public_postings(&words).await.unwrap().0[0].id, id);
-    let literal = PublicFilter {
-        words: vec!["_50%".into()],
-        ..filter.clone()
-    };
-    assert_eq!(
-        s.public_postings(&literal).await.unwrap().1,
-        1,
-        "LIKE wildcards in the query are literal"
-    );
-    let in_dept = PublicFilter {
-        unit_path: Some(dept.path.clone()),
-        ..filter.clone()
-    };
-    assert_eq!(s.public_postings(&in_dept).await.unwrap().1, 1);
-    let in_trust = PublicFilter {
-        unit_path: Some(trust.path.clone()),
-        ..filter.clone()
-    };
-    assert_eq!(s.public_postings(&in_trust).await.unwrap().1, 2);
-    let later = PublicFilter {
-        today: "2999-01-01".into(),
-        ..filter
-    };
-    assert_eq!(
-        s.public_postings(&later).await.unwrap().1,
-        0,
+    assert!(
+        s.open_postings("2999-01-01").await.unwrap().is_empty(),
         "past the deadline a posting is not open"
     );
 }
@@ -361,13 +345,15 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
         unit_paths: vec![dept.path.clone()],
         posting_ids: vec![],
     };
-    let (cards, total) = s.staff_postings(&mine, 0, 10).await.unwrap();
-    assert_eq!((cards[0].applications, total), (1, 1));
-    let (past_end, total) = s.staff_postings(&mine, 10, 10).await.unwrap();
-    assert!(
-        past_end.is_empty() && total == 1,
-        "past the last page: nothing, but the total"
+    let page = s
+        .staff_postings_page(&mine, &StaffFilter::default(), PageAt::Newest, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.cards[0].applications, 1,
+        "the list counts applications"
     );
+    assert_eq!(s.staff_postings_count(&mine).await.unwrap(), 1);
 
     // A failed transaction leaves nothing behind: a missing posting breaks the foreign key.
     let err = s
@@ -533,14 +519,26 @@ async fn search_ignores_case_for_norwegian_letters_too() {
         .date_naive()
         .format("%Y-%m-%d")
         .to_string();
+    let open = s.open_postings(&today).await.unwrap();
+    let everything = StaffScope {
+        unit_paths: vec!["/".into()],
+        posting_ids: vec![],
+    };
     for word in ["ønh", "ØNH", "Ønh-POLIKLINIKKEN"] {
-        let f = PublicFilter {
-            words: vec![word.to_lowercase()],
-            today: today.clone(),
-            limit: 10,
+        let lower = word.to_lowercase();
+        assert!(open[0].search_text.contains(&lower), "{word}");
+        let f = StaffFilter {
+            words: vec![lower],
+            today: today_date(),
             ..Default::default()
         };
-        assert_eq!(s.public_postings(&f).await.unwrap().1, 1, "{word}");
+        assert_eq!(
+            s.staff_postings_filtered_count(&everything, &f, 10)
+                .await
+                .unwrap(),
+            1,
+            "{word}"
+        );
     }
 }
 
@@ -686,14 +684,11 @@ async fn a_posting_goes_from_draft_to_published_to_closed_and_no_other_way() {
         s.publish_posting(id, today).await,
         Err(StoreError::Refused(_))
     ));
-    let filter = PublicFilter {
-        today: today.format("%Y-%m-%d").to_string(),
-        limit: 10,
-        ..Default::default()
-    };
-    assert_eq!(
-        s.public_postings(&filter).await.unwrap().1,
-        0,
+    assert!(
+        s.open_postings(&today.format("%Y-%m-%d").to_string())
+            .await
+            .unwrap()
+            .is_empty(),
         "a closed posting is not listed"
     );
     assert!(matches!(
@@ -1135,15 +1130,7 @@ async fn the_staff_list_filters_and_sorts_by_deadline_page_by_page() {
         made.push((s.create_posting(&d, None).await.unwrap(), d.deadline));
     }
     s.publish_posting(made[0].0, today).await.unwrap();
-    let writer = s
-        .create_user(NewUser {
-            username: "leder",
-            email: "leder@ous.example",
-            display_name: "Lise Leder",
-            password_hash: None,
-        })
-        .await
-        .unwrap();
+    let writer = leader(s).await;
     s.request_posting_approval(made[1].0, writer.id)
         .await
         .unwrap();
@@ -1276,4 +1263,273 @@ async fn the_staff_list_filters_and_sorts_by_deadline_page_by_page() {
         4,
         "counted up to the cap"
     );
+}
+
+/// The list is served from memory: a change committed by another instance (a new unit, a new
+/// posting, a posting sent for approval) shows on the next page this instance loads.
+#[tokio::test]
+async fn the_staff_list_shows_every_change_at_once_on_every_instance() {
+    let db = TestDb::new().await;
+    let a = &db.store;
+    let (trust, _, dept) = tree(a).await;
+    let first = a
+        .create_posting(&draft(dept.id, "Sykepleier natt"), None)
+        .await
+        .unwrap();
+    let scope = StaffScope {
+        unit_paths: vec![trust.path.clone()],
+        posting_ids: vec![],
+    };
+    let today = today_date();
+    let awaiting = StaffFilter {
+        stage: Some(StageFilter::AwaitingApproval),
+        today,
+        ..StaffFilter::default()
+    };
+    assert_eq!(a.staff_postings_count(&scope).await.unwrap(), 1);
+    assert_eq!(
+        a.staff_postings_filtered_count(&scope, &awaiting, 10)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let b = db.second_instance().await;
+    let unit = b
+        .create_unit(NewUnit {
+            parent_id: Some(trust.id),
+            kind: UnitKind::Clinic,
+            code: "KVI",
+            name_nb: "Kvinneklinikken",
+            name_en: "Women's clinic",
+            site: "Ullevål",
+        })
+        .await
+        .unwrap();
+    let second = b
+        .create_posting(&draft(unit.id, "Jordmor"), None)
+        .await
+        .unwrap();
+    let writer = leader(&b).await;
+    b.request_posting_approval(first, writer.id).await.unwrap();
+
+    let page = a
+        .staff_postings_page(&scope, &StaffFilter::default(), PageAt::Newest, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![second, first],
+        "the new posting in the new unit is in the trust's list"
+    );
+    assert_eq!(page.cards[0].unit_path, unit.path);
+    assert_eq!(a.staff_postings_count(&scope).await.unwrap(), 2);
+    let sent = a
+        .staff_postings_page(&scope, &awaiting, PageAt::Newest, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![first]
+    );
+    let in_new_unit = StaffFilter {
+        unit_path: Some(unit.path.clone()),
+        today,
+        ..StaffFilter::default()
+    };
+    assert_eq!(
+        a.staff_postings_filtered_count(&scope, &in_new_unit, 10)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+/// Every filter and order the list offers, tried at random on postings of every kind, gives
+/// what a plain check of each posting gives, and paging forward and back visits each match once.
+#[tokio::test]
+async fn the_staff_list_answers_every_filter_like_a_plain_check_of_each_posting() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, clinic, dept) = tree(s).await;
+    let today = today_date();
+    let writer = leader(s).await;
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let titles = [
+        "Intensivsykepleier",
+        "Sykepleier natt",
+        "Jordmor føde",
+        "Overlege ØNH",
+        "Psykolog barn",
+    ];
+    let professions = ["nurse", "midwife", "senior_consultant", "psychologist"];
+    let units = [&trust, &clinic, &dept];
+    let weeks_ago = today - chrono::Days::new(15);
+    let mut made = vec![];
+    for i in 0..60u64 {
+        let d = PostingDraft {
+            // Every fifth ends today: still open today, closed tomorrow.
+            deadline: if i % 5 == 0 {
+                today
+            } else {
+                today - chrono::Days::new(10) + chrono::Days::new(next(30))
+            },
+            profession: professions[next(4) as usize].into(),
+            ..draft(
+                units[next(3) as usize].id,
+                &format!("{} {i}", titles[next(5) as usize]),
+            )
+        };
+        let id = s.create_posting(&d, None).await.unwrap();
+        match next(4) {
+            0 => {}
+            1 => s.request_posting_approval(id, writer.id).await.unwrap(),
+            // Published some weeks ago: some of these are past their deadline by now.
+            2 => s.publish_posting(id, weeks_ago).await.unwrap(),
+            _ => {
+                s.publish_posting(id, weeks_ago).await.unwrap();
+                s.close_posting(id, today).await.unwrap();
+            }
+        }
+        made.push(s.posting(id).await.unwrap());
+    }
+    let created: std::collections::HashMap<i64, i64> =
+        made.iter().map(|p| (p.id, p.created_at)).collect();
+    let path_of = |unit_id: i64| {
+        units
+            .iter()
+            .find(|u| u.id == unit_id)
+            .map(|u| u.path.clone())
+            .unwrap()
+    };
+    let words = ["sykepleier", "ØNH", "natt 1", "barn", "zz", "ref"];
+    for round in 0..150 {
+        let scope = match next(3) {
+            0 => StaffScope {
+                unit_paths: vec![trust.path.clone()],
+                posting_ids: vec![],
+            },
+            1 => StaffScope {
+                unit_paths: vec![dept.path.clone()],
+                posting_ids: vec![made[0].id, made[1].id],
+            },
+            _ => StaffScope {
+                unit_paths: vec![clinic.path.clone()],
+                posting_ids: vec![],
+            },
+        };
+        let mut f = StaffFilter {
+            today,
+            sort: StaffSort::ALL[next(4) as usize],
+            ..StaffFilter::default()
+        };
+        if next(2) == 0 {
+            let w = words[next(words.len() as u64) as usize];
+            f.words = if w == "ref" {
+                vec![made[next(60) as usize].reference.to_lowercase()]
+            } else {
+                w.split_whitespace().map(|w| w.to_lowercase()).collect()
+            };
+        }
+        if next(2) == 0 {
+            f.stage = Some(StageFilter::ALL[next(4) as usize]);
+        }
+        if next(3) == 0 {
+            f.unit_path = Some(path_of(units[next(3) as usize].id));
+        }
+        if next(3) == 0 {
+            f.profession = Some(professions[next(4) as usize].into());
+        }
+        if next(3) == 0 {
+            f.deadline_from = Some(today - chrono::Days::new(5));
+            f.deadline_to = Some(today + chrono::Days::new(next(20)));
+        }
+        // The plain check.
+        let mut expected: Vec<&Posting> = made
+            .iter()
+            .filter(|p| {
+                let path = path_of(p.unit_id);
+                let deadline = chrono::NaiveDate::parse_from_str(&p.deadline, "%Y-%m-%d").unwrap();
+                let title = format!("{} {} {}", p.title, p.title_en, p.reference).to_lowercase();
+                (scope.unit_paths.iter().any(|s| path.starts_with(s))
+                    || scope.posting_ids.contains(&p.id))
+                    && f.unit_path.as_ref().is_none_or(|u| path.starts_with(u))
+                    && f.profession.as_ref().is_none_or(|x| *x == p.profession)
+                    && f.deadline_from.is_none_or(|d| deadline >= d)
+                    && f.deadline_to.is_none_or(|d| deadline <= d)
+                    && f.words.iter().all(|w| title.contains(w.as_str()))
+                    && match f.stage {
+                        None => true,
+                        Some(StageFilter::Draft) => {
+                            p.status == PostingStatus::Draft && p.review_requested_at.is_none()
+                        }
+                        Some(StageFilter::AwaitingApproval) => {
+                            p.status == PostingStatus::Draft && p.review_requested_at.is_some()
+                        }
+                        Some(StageFilter::Published) => {
+                            p.status == PostingStatus::Published && deadline >= today
+                        }
+                        Some(StageFilter::Closed) => {
+                            p.status == PostingStatus::Closed
+                                || (p.status == PostingStatus::Published && deadline < today)
+                        }
+                    }
+            })
+            .collect();
+        expected.sort_by_key(|p| match f.sort {
+            StaffSort::Newest | StaffSort::Oldest => (created[&p.id], String::new(), p.id),
+            _ => (0, p.deadline.clone(), p.id),
+        });
+        if matches!(f.sort, StaffSort::Newest | StaffSort::DeadlineLatest) {
+            expected.reverse();
+        }
+        let expected: Vec<i64> = expected.iter().map(|p| p.id).collect();
+        assert_eq!(
+            s.staff_postings_filtered_count(&scope, &f, 1000)
+                .await
+                .unwrap(),
+            expected.len() as i64,
+            "round {round}: {f:?}"
+        );
+        // Forward, a few at a time, then back again from the end.
+        let size = 1 + next(7) as i64;
+        let mut at = PageAt::Newest;
+        let mut pages = vec![];
+        loop {
+            let page = s.staff_postings_page(&scope, &f, at, size).await.unwrap();
+            let more = page.older.clone();
+            pages.push(page);
+            match more {
+                Some(c) => at = PageAt::Older(c),
+                None => break,
+            }
+        }
+        let seen: Vec<i64> = pages
+            .iter()
+            .flat_map(|p| p.cards.iter().map(|c| c.id))
+            .collect();
+        assert_eq!(seen, expected, "round {round}: {f:?}");
+        for i in (1..pages.len()).rev() {
+            let back = s
+                .staff_postings_page(
+                    &scope,
+                    &f,
+                    PageAt::Newer(pages[i].newer.clone().expect("a later page links back")),
+                    size,
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                back.cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+                pages[i - 1].cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+                "round {round}: back from page {i}"
+            );
+        }
+    }
 }

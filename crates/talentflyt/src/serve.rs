@@ -93,6 +93,16 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", args.bind))?;
     tracing::info!(address = %listener.local_addr()?, "serving");
+    {
+        // Read the back-office list into memory now rather than on the first staff request.
+        let store = store.clone();
+        tokio::spawn(async move {
+            match store.staff_list().await {
+                Ok(list) => tracing::info!(postings = list.len(), "back-office list loaded"),
+                Err(e) => tracing::warn!(error = %e, "loading the back-office list failed"),
+            }
+        });
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_task = worker.map(|w| {
         let mut rx = stop_rx.clone();

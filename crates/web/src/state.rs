@@ -94,8 +94,6 @@ pub struct Inner {
     /// Keys the hashes of unknown user names in the audit trail.
     pub audit_key: Vec<u8>,
     pub limits: RateLimits,
-    /// Postings per back-office scope, with the newest posting id they were counted at.
-    pub staff_counts: std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>,
     /// The org tree, reloaded now and then (units change rarely).
     pub org: RwLock<(std::time::Instant, Arc<Vec<OrgUnit>>)>,
     /// Wakes the job worker when work is queued.
@@ -135,7 +133,6 @@ impl AppState {
             csrf: CsrfKeys::new(keys),
             audit_key: store.server_key("audit").await?,
             limits: RateLimits::new(&cfg.rate_limits),
-            staff_counts: Default::default(),
             store,
             mail_brand,
             assets,

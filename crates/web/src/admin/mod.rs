@@ -21,8 +21,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use talentflyt_store::{
-    ListCursor, OrgUnit, PageAt, Posting, Reader, StaffFilter, StaffScope, StaffSort, StageFilter,
-    SubjectKind,
+    ListCursor, OrgUnit, PageAt, Posting, Reader, StaffFilter, StaffSort, StageFilter, SubjectKind,
 };
 
 /// A form with nothing but its CSRF token (publish).
@@ -223,37 +222,6 @@ impl PageQuery {
     }
 }
 
-/// How many postings a scope holds, counted once per scope until a posting is added (postings
-/// are never deleted, so the newest id tells whether the count can have changed).
-async fn staff_count(
-    state: &AppState,
-    scope: &StaffScope,
-    latest: Option<i64>,
-) -> Result<i64, AppError> {
-    let latest = match latest {
-        Some(id) => id,
-        None => state.store.latest_posting_id().await?,
-    };
-    let key = format!("{:?}|{:?}", scope.unit_paths, scope.posting_ids);
-    if let Some((at, n)) = state
-        .staff_counts
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-    {
-        if *at == latest {
-            return Ok(*n);
-        }
-    }
-    let n = state.store.staff_postings_count(scope).await?;
-    let mut counts = state.staff_counts.lock().unwrap_or_else(|e| e.into_inner());
-    if counts.len() > 10_000 {
-        counts.clear();
-    }
-    counts.insert(key, (latest, n));
-    Ok(n)
-}
-
 pub async fn home(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -279,25 +247,23 @@ pub async fn home(
         _ => PageAt::Newest,
     };
     let back = matches!(at, PageAt::Newer(_));
-    let mut page = state
-        .store
-        .staff_postings_page(&scope, &filter, at, STAFF_PAGE_SIZE)
-        .await?;
+    // One snapshot of the list answers the page and its count (see `store::staff_list`).
+    let list = state.store.staff_list().await?;
+    let mut page = list.page(&scope, &filter, at, STAFF_PAGE_SIZE);
     if back && page.newer.is_none() {
         // Back at the top: the first page, full.
-        page = state
-            .store
-            .staff_postings_page(&scope, &filter, PageAt::Newest, STAFF_PAGE_SIZE)
-            .await?;
+        page = list.page(&scope, &filter, PageAt::Newest, STAFF_PAGE_SIZE);
     }
+    state.store.fill_application_counts(&mut page.cards).await?;
     let count_text = if filter.is_empty() {
-        let total = staff_count(&state, &scope, page.latest_id).await?;
-        i18n::count(lang, total, "admin.count_one", "admin.count_many")
+        i18n::count(
+            lang,
+            list.total(&scope),
+            "admin.count_one",
+            "admin.count_many",
+        )
     } else {
-        let n = state
-            .store
-            .staff_postings_filtered_count(&scope, &filter, COUNT_CAP + 1)
-            .await?;
+        let n = list.count(&scope, &filter, COUNT_CAP + 1);
         if n > COUNT_CAP {
             i18n::tf(lang, "admin.count_over", &[("n", &COUNT_CAP.to_string())])
         } else {
