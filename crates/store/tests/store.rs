@@ -1499,6 +1499,19 @@ async fn the_staff_list_answers_every_filter_like_a_plain_check_of_each_posting(
         );
         // Forward, a few at a time, then back again from the end.
         let size = 1 + next(7) as i64;
+        let (first, n) =
+            s.staff_list()
+                .await
+                .unwrap()
+                .page_and_count(&scope, &f, PageAt::Newest, size, 1000);
+        assert_eq!(n, expected.len() as i64, "round {round}: {f:?}");
+        let capped = s
+            .staff_list()
+            .await
+            .unwrap()
+            .page_and_count(&scope, &f, PageAt::Newest, size, 3)
+            .1;
+        assert_eq!(capped, n.min(3), "round {round}: counted up to the cap");
         let mut at = PageAt::Newest;
         let mut pages = vec![];
         loop {
@@ -1510,6 +1523,11 @@ async fn the_staff_list_answers_every_filter_like_a_plain_check_of_each_posting(
                 None => break,
             }
         }
+        assert_eq!(
+            first.cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+            pages[0].cards.iter().map(|c| c.id).collect::<Vec<_>>(),
+            "round {round}: the counted first page is the first page"
+        );
         let seen: Vec<i64> = pages
             .iter()
             .flat_map(|p| p.cards.iter().map(|c| c.id))

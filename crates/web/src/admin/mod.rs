@@ -249,26 +249,22 @@ pub async fn home(
     let back = matches!(at, PageAt::Newer(_));
     // One snapshot of the list answers the page and its count (see `store::staff_list`).
     let list = state.store.staff_list().await?;
-    let mut page = list.page(&scope, &filter, at, STAFF_PAGE_SIZE);
+    // A filtered list is counted up to COUNT_CAP (the first page in the same walk).
+    let (mut page, n) = if filter.is_empty() {
+        let page = list.page(&scope, &filter, at, STAFF_PAGE_SIZE);
+        (page, list.total(&scope))
+    } else {
+        list.page_and_count(&scope, &filter, at, STAFF_PAGE_SIZE, COUNT_CAP + 1)
+    };
     if back && page.newer.is_none() {
         // Back at the top: the first page, full.
         page = list.page(&scope, &filter, PageAt::Newest, STAFF_PAGE_SIZE);
     }
     state.store.fill_application_counts(&mut page.cards).await?;
-    let count_text = if filter.is_empty() {
-        i18n::count(
-            lang,
-            list.total(&scope),
-            "admin.count_one",
-            "admin.count_many",
-        )
+    let count_text = if !filter.is_empty() && n > COUNT_CAP {
+        i18n::tf(lang, "admin.count_over", &[("n", &COUNT_CAP.to_string())])
     } else {
-        let n = list.count(&scope, &filter, COUNT_CAP + 1);
-        if n > COUNT_CAP {
-            i18n::tf(lang, "admin.count_over", &[("n", &COUNT_CAP.to_string())])
-        } else {
-            i18n::count(lang, n, "admin.count_one", "admin.count_many")
-        }
+        i18n::count(lang, n, "admin.count_one", "admin.count_many")
     };
     let names = UnitNames::new(&units);
     let today = state.today();
