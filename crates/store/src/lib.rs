@@ -22,7 +22,7 @@ mod postings;
 mod requisitions;
 mod search;
 mod security;
-mod sessions;
+pub mod sessions;
 mod staff_list;
 pub mod testing;
 mod users;
@@ -91,6 +91,8 @@ pub struct Store {
     backend: Backend,
     /// The back-office list in memory, shared by this instance's clones (see `staff_list`).
     lists: std::sync::Arc<staff_list::ListCache>,
+    /// Sessions this instance read or wrote in the last seconds (see `sessions`).
+    sessions: std::sync::Arc<sessions::SessionMemory>,
 }
 
 impl std::fmt::Debug for Store {
@@ -126,6 +128,7 @@ impl Store {
                 write: pool,
                 backend: Backend::Postgres,
                 lists: Default::default(),
+                sessions: Default::default(),
             });
         }
         let path = url
@@ -164,6 +167,7 @@ impl Store {
             write,
             backend: Backend::Sqlite,
             lists: Default::default(),
+            sessions: Default::default(),
         })
     }
 

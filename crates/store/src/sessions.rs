@@ -1,15 +1,58 @@
 //! Sign-in sessions in the database, so several server instances share them.
 //! The session id is stored only as its SHA-256: a copy of the table signs no one in.
+//!
+//! Each instance keeps a session it has read or written for [`SESSION_MEMORY`], so a person
+//! clicking through the back office costs one database read every few seconds rather than one a
+//! page. A session ended on this instance is forgotten at once; one ended on another instance
+//! (signing out there) still works here for at most that long. Who the person is and what they
+//! may do is read on every request regardless (`Store::active_user_with_access`), so a removed
+//! or deactivated user or a withdrawn role takes effect at once everywhere.
 
 use crate::{now, Store};
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 fn key(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+/// How long an instance trusts a session it read or wrote without reading it again.
+pub const SESSION_MEMORY: Duration = Duration::from_secs(2);
+
+/// Sessions read or written lately, by key.
+#[derive(Default)]
+pub(crate) struct SessionMemory {
+    recent: Mutex<HashMap<String, (Instant, Record)>>,
+}
+
+impl SessionMemory {
+    fn get(&self, key: &str) -> Option<Record> {
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, record) = recent.get(key)?;
+        (at.elapsed() < SESSION_MEMORY && record.expiry_date > time::OffsetDateTime::now_utc())
+            .then(|| record.clone())
+    }
+    fn put(&self, key: String, record: &Record) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if recent.len() >= 10_000 {
+            recent.retain(|_, (at, _)| at.elapsed() < SESSION_MEMORY);
+            if recent.len() >= 10_000 {
+                recent.clear();
+            }
+        }
+        recent.insert(key, (Instant::now(), record.clone()));
+    }
+    fn forget(&self, key: &str) {
+        self.recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+    }
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
@@ -47,14 +90,19 @@ impl SessionStore for Store {
         .execute(self.w())
         .await
         .map_err(backend)?;
+        self.sessions.put(key(&record.id), record);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let k = key(id);
+        if let Some(record) = self.sessions.get(&k) {
+            return Ok(Some(record));
+        }
         let row: Option<(String, i64)> = sqlx::query_as(
             "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
         )
-        .bind(key(id))
+        .bind(&k)
         .bind(now())
         .fetch_optional(self.r())
         .await
@@ -66,16 +114,20 @@ impl SessionStore for Store {
             serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data,
             expiry_date,
-        }))
+        };
+        self.sessions.put(k, &record);
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let k = key(id);
+        self.sessions.forget(&k);
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(key(id))
+            .bind(&k)
             .execute(self.w())
             .await
             .map_err(backend)?;

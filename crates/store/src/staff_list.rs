@@ -826,27 +826,74 @@ impl Store {
         )
     }
 
-    /// Fill in how many applications each card's posting has (one query for the page).
-    pub async fn fill_application_counts(&self, cards: &mut [PostingCard]) -> Result<()> {
+    /// Fill in how many applications each card's posting has, and read the change counter in
+    /// the same query (one round trip for a page of up to 256).
+    async fn fill_counts_read_seq(&self, cards: &mut [PostingCard]) -> Result<i64> {
+        let mut seq = None;
         for chunk in cards.chunks_mut(256) {
             // A fixed number of placeholders per size class keeps the prepared statement reused;
             // the rest are 0, which is no posting's id.
             let n = chunk.len().next_power_of_two().max(16);
             let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT posting_id, COUNT(*) FROM applications WHERE posting_id IN ({}) GROUP BY posting_id",
+                "SELECT posting_id, COUNT(*) FROM applications WHERE posting_id IN ({}) GROUP BY posting_id
+                 UNION ALL SELECT -1, seq FROM staff_list_version WHERE id = 1",
                 marks.join(", ")
             );
             let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
             for i in 0..n {
                 q = q.bind(chunk.get(i).map(|c| c.id).unwrap_or(0));
             }
-            let counts: HashMap<i64, i64> = q.fetch_all(self.r()).await?.into_iter().collect();
+            let mut counts: HashMap<i64, i64> = q.fetch_all(self.r()).await?.into_iter().collect();
+            seq = seq.or(counts.remove(&-1));
             for c in chunk.iter_mut() {
                 c.applications = counts.get(&c.id).copied().unwrap_or(0);
             }
         }
-        Ok(())
+        match seq {
+            Some(seq) => Ok(seq),
+            None => self.staff_list_seq().await,
+        }
+    }
+
+    /// What the back-office list shows: one page of the postings a staff member sees, filtered
+    /// and sorted, with their application counts, and how many match (all of them unfiltered,
+    /// up to `cap` filtered). The page is taken from the snapshot in memory and checked against
+    /// the change counter read with the application counts, so the usual page costs one small
+    /// query; when the counter has moved, the snapshot is brought up to date and the page taken
+    /// again. Going back to the top gives the first page, full.
+    pub async fn staff_list_page(
+        &self,
+        scope: &StaffScope,
+        filter: &StaffFilter,
+        at: PageAt,
+        limit: i64,
+        cap: i64,
+    ) -> Result<(StaffPage, i64)> {
+        let mut list = match self.lists.get() {
+            Some(l) => l,
+            None => self.staff_list().await?,
+        };
+        let mut refreshed = false;
+        loop {
+            let (mut page, n) = if filter.is_empty() {
+                (
+                    list.page(scope, filter, at.clone(), limit),
+                    list.total(scope),
+                )
+            } else {
+                list.page_and_count(scope, filter, at.clone(), limit, cap)
+            };
+            if matches!(at, PageAt::Newer(_)) && page.newer.is_none() {
+                page = list.page(scope, filter, PageAt::Newest, limit);
+            }
+            let seq = self.fill_counts_read_seq(&mut page.cards).await?;
+            if seq == list.seq || refreshed {
+                return Ok((page, n));
+            }
+            list = self.staff_list().await?;
+            refreshed = true;
+        }
     }
 
     /// One page of the postings a staff member sees, filtered and sorted, with their
@@ -860,7 +907,7 @@ impl Store {
         limit: i64,
     ) -> Result<StaffPage> {
         let mut page = self.staff_list().await?.page(scope, filter, at, limit);
-        self.fill_application_counts(&mut page.cards).await?;
+        self.fill_counts_read_seq(&mut page.cards).await?;
         Ok(page)
     }
 

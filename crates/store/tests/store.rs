@@ -1313,6 +1313,24 @@ async fn the_staff_list_shows_every_change_at_once_on_every_instance() {
     let writer = leader(&b).await;
     b.request_posting_approval(first, writer.id).await.unwrap();
 
+    // The list as the back office asks for it: the page from memory, checked against the
+    // change counter read with the application counts.
+    let (page, n) = a
+        .staff_list_page(&scope, &awaiting, PageAt::Newest, 10, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.cards.iter().map(|c| c.id).collect::<Vec<_>>(), n),
+        (vec![first], 1),
+        "sent for approval on the other instance"
+    );
+    let (page, n) = a
+        .staff_list_page(&scope, &StaffFilter::default(), PageAt::Newest, 10, 100)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(page.cards[0].id, second);
+
     let page = a
         .staff_postings_page(&scope, &StaffFilter::default(), PageAt::Newest, 10)
         .await

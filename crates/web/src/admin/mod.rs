@@ -246,21 +246,11 @@ pub async fn home(
         (None, Some(c)) => PageAt::Newer(c),
         _ => PageAt::Newest,
     };
-    let back = matches!(at, PageAt::Newer(_));
-    // One snapshot of the list answers the page and its count (see `store::staff_list`).
-    let list = state.store.staff_list().await?;
-    // A filtered list is counted up to COUNT_CAP (the first page in the same walk).
-    let (mut page, n) = if filter.is_empty() {
-        let page = list.page(&scope, &filter, at, STAFF_PAGE_SIZE);
-        (page, list.total(&scope))
-    } else {
-        list.page_and_count(&scope, &filter, at, STAFF_PAGE_SIZE, COUNT_CAP + 1)
-    };
-    if back && page.newer.is_none() {
-        // Back at the top: the first page, full.
-        page = list.page(&scope, &filter, PageAt::Newest, STAFF_PAGE_SIZE);
-    }
-    state.store.fill_application_counts(&mut page.cards).await?;
+    // A filtered list is counted up to COUNT_CAP (see `store::staff_list`).
+    let (page, n) = state
+        .store
+        .staff_list_page(&scope, &filter, at, STAFF_PAGE_SIZE, COUNT_CAP + 1)
+        .await?;
     let count_text = if !filter.is_empty() && n > COUNT_CAP {
         i18n::tf(lang, "admin.count_over", &[("n", &COUNT_CAP.to_string())])
     } else {

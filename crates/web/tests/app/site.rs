@@ -204,6 +204,37 @@ async fn sessions_live_in_the_database_and_work_on_a_second_instance() {
     assert!(page.text().contains("Hanne Haugen"));
 }
 
+/// An instance remembers a session for a few seconds; signing out on another instance ends it
+/// here too once that time is up.
+#[tokio::test]
+async fn signing_out_on_one_instance_ends_the_session_on_the_others_within_seconds() {
+    let app = spawn_app().await;
+    let hr = app.signed_in("hr").await;
+    let mut here = hr.clone_browser();
+    assert_eq!(here.get("/admin").await.status, StatusCode::OK);
+    let second = talentflyt_web::router(
+        talentflyt_web::AppState::new(
+            app.db.second_instance().await,
+            talentflyt_web::WebConfig::for_tests(),
+            None,
+        )
+        .await
+        .unwrap(),
+    );
+    let mut there = hr.clone_browser();
+    there.with_router(second);
+    let page = there.get("/admin").await;
+    let out = there.post_form("/logout", &[("csrf", &page.csrf())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(there.get("/admin").await.status, StatusCode::SEE_OTHER);
+    tokio::time::sleep(
+        talentflyt_store::sessions::SESSION_MEMORY + std::time::Duration::from_millis(300),
+    )
+    .await;
+    let r = here.get("/admin").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "ended here too");
+}
+
 #[tokio::test]
 async fn health_readiness_metrics_and_security_headers() {
     let app = spawn_app().await;
