@@ -185,12 +185,9 @@ async fn wrong_passwords_are_refused_alike_and_then_throttled() {
     assert_eq!(other.status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
-async fn sessions_live_in_the_database_and_work_on_a_second_instance() {
-    let app = spawn_app().await;
-    let mut hr = app.signed_in("hr").await;
-    assert!(hr.has_cookie("tf_session"));
-    let second = talentflyt_web::router(
+/// The app again on its own connection pool to the same database: a second server instance.
+async fn second_instance(app: &TestApp) -> axum::Router {
+    talentflyt_web::router(
         talentflyt_web::AppState::new(
             app.db.second_instance().await,
             talentflyt_web::WebConfig::for_tests(),
@@ -198,7 +195,15 @@ async fn sessions_live_in_the_database_and_work_on_a_second_instance() {
         )
         .await
         .unwrap(),
-    );
+    )
+}
+
+#[tokio::test]
+async fn sessions_live_in_the_database_and_work_on_a_second_instance() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    assert!(hr.has_cookie("tf_session"));
+    let second = second_instance(&app).await;
     let page = hr.with_router(second).get("/admin").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Hanne Haugen"));
@@ -212,15 +217,7 @@ async fn signing_out_on_one_instance_ends_the_session_on_the_others_within_secon
     let hr = app.signed_in("hr").await;
     let mut here = hr.clone_browser();
     assert_eq!(here.get("/admin").await.status, StatusCode::OK);
-    let second = talentflyt_web::router(
-        talentflyt_web::AppState::new(
-            app.db.second_instance().await,
-            talentflyt_web::WebConfig::for_tests(),
-            None,
-        )
-        .await
-        .unwrap(),
-    );
+    let second = second_instance(&app).await;
     let mut there = hr.clone_browser();
     there.with_router(second);
     let page = there.get("/admin").await;
