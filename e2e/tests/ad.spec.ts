@@ -341,7 +341,7 @@ test('a need becomes an ad: requested, approved, preferential right settled, wri
     await checkA11y(visitor, 'career site: search after the close');
     await expect(async () => {
       const res = await visitor.goto(`/jobs/${postingId}`);
-      expect(res?.status()).toBe(200);
+      expect(res?.status(), 'a closed ad is 410 Gone').toBe(410);
       await expect(visitor.getByText(/^Søknadsfristen er ute/)).toBeVisible({ timeout: 500 });
     }, 'the closed ad says its deadline has passed').toPass({ timeout: 10_000 });
     await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(title);

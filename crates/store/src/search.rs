@@ -15,6 +15,8 @@ use sqlx::FromRow;
 pub struct OpenPosting {
     pub id: i64,
     pub title: String,
+    /// The English title; empty when the ad is in bokmål only.
+    pub title_en: String,
     pub unit_id: i64,
     pub unit_path: String,
     pub profession: String,
@@ -24,6 +26,8 @@ pub struct OpenPosting {
     pub positions: i64,
     pub deadline: String,
     pub published_at: Option<i64>,
+    /// The bokmål ad as plain text (feeds show its beginning).
+    pub body: String,
     /// Title and text, lowercased (see `domain::posting::search_text`).
     pub search_text: String,
 }
@@ -32,8 +36,8 @@ impl Store {
     /// Every posting open on `today` (`YYYY-MM-DD`), newest first.
     pub async fn open_postings(&self, today: &str) -> Result<Vec<OpenPosting>> {
         Ok(sqlx::query_as(
-            "SELECT p.id, p.title, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
-                    p.extent_percent, p.positions, p.deadline, p.published_at, p.search_text
+            "SELECT p.id, p.title, p.title_en, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
+                    p.extent_percent, p.positions, p.deadline, p.published_at, p.body, p.search_text
              FROM postings p JOIN org_units u ON u.id = p.unit_id
              WHERE p.status = 'published' AND p.deadline >= $1
                AND (p.publish_on IS NULL OR p.publish_on <= $1)

@@ -826,6 +826,7 @@ pub async fn preview_posting(
         &org,
         false,
         Some(preview),
+        None,
     );
     render(&page)
 }

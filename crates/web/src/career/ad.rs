@@ -1,5 +1,6 @@
 //! One ad, as the public sees it; the back office previews it through the same page.
 
+use super::structured::{self, html_escape, AdFacts};
 use super::{cached, is_open, public_posting};
 use crate::error::AppError;
 use crate::extract::ReqLang;
@@ -11,9 +12,10 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use talentflyt_domain::ad::Requirement;
 use talentflyt_domain::ad::{Contact, OrgTexts};
 use talentflyt_domain::{profession, Lang};
-use talentflyt_store::{OrgUnit, Posting};
+use talentflyt_store::{OpenPosting, OrgUnit, Posting};
 
 /// A section of the ad: its heading (none for the introduction) and its blocks.
 pub(crate) struct Section {
@@ -50,6 +52,34 @@ impl From<&Contact> for ContactView {
             email: c.email.clone(),
         }
     }
+}
+
+/// An open ad offered beside a closed one.
+pub(crate) struct Similar {
+    id: i64,
+    title: String,
+    unit: String,
+    deadline: String,
+}
+
+/// What only the public ad page has: structured data for search engines and link previews,
+/// share links, the deadline in words, and similar open ads when this one has closed.
+pub(crate) struct Public {
+    pub base_url: String,
+    pub has_logo: bool,
+    pub today: chrono::NaiveDate,
+    pub similar: Vec<OpenPosting>,
+}
+
+/// The parts of the page made from [`Public`].
+#[derive(Default)]
+pub(crate) struct PublicView {
+    json_ld: String,
+    meta: Vec<(&'static str, String)>,
+    canonical: String,
+    share: Vec<(&'static str, String)>,
+    deadline_words: String,
+    similar: Vec<Similar>,
 }
 
 /// The banner above a preview: what it is, the way back, and the other language.
@@ -89,6 +119,7 @@ pub(crate) struct AdPage {
     diversity_lang: &'static str,
     open: bool,
     preview: Option<Preview>,
+    public: PublicView,
 }
 
 fn lang_code(l: Lang) -> &'static str {
@@ -107,6 +138,7 @@ impl AdPage {
         org: &OrgTexts,
         open: bool,
         preview: Option<Preview>,
+        public: Option<Public>,
     ) -> AdPage {
         let lang = p.lang;
         let names = UnitNames::new(units);
@@ -151,6 +183,23 @@ impl AdPage {
         } else {
             fields.work_place.clone()
         };
+        let title = if english {
+            posting.title_en.clone()
+        } else {
+            posting.title.clone()
+        };
+        let public = match public {
+            Some(pb) => public_view(
+                &pb,
+                &posting,
+                &title,
+                &place,
+                &p,
+                &names,
+                description_html(lang, &text.sections(), &content.requirements, text_lang),
+            ),
+            None => PublicView::default(),
+        };
         let diversity = org.diversity(lang).to_owned();
         let diversity_lang = if lang == Lang::En && !org.diversity_en.trim().is_empty() {
             "en"
@@ -158,11 +207,8 @@ impl AdPage {
             "nb"
         };
         AdPage {
-            title: if english {
-                posting.title_en.clone()
-            } else {
-                posting.title.clone()
-            },
+            title,
+            public,
             text_lang: lang_code(text_lang),
             unit: names.unit(posting.unit_id, lang),
             clinic: names.clinic(posting.unit_id, lang),
@@ -215,13 +261,177 @@ impl AdPage {
     }
 }
 
+/// The ad's text as HTML for the structured data: its sections, then the requirements.
+fn description_html(
+    lang: Lang,
+    sections: &[(&'static str, &str)],
+    requirements: &[Requirement],
+    text_lang: Lang,
+) -> String {
+    let mut html = String::new();
+    for (key, text) in sections.iter().filter(|(_, t)| !t.trim().is_empty()) {
+        if *key != "ad.intro" {
+            html.push_str(&format!("<h3>{}</h3>", html_escape(t(lang, key))));
+        }
+        for b in blocks(text) {
+            let lines: Vec<String> = b.lines.iter().map(|l| html_escape(l)).collect();
+            if b.list {
+                html.push_str(&format!("<ul><li>{}</li></ul>", lines.join("</li><li>")));
+            } else {
+                html.push_str(&format!("<p>{}</p>", lines.join("<br>")));
+            }
+        }
+    }
+    for (required, key) in [(true, "ad.required"), (false, "ad.desired")] {
+        let items: Vec<String> = requirements
+            .iter()
+            .filter(|r| r.required == required)
+            .map(|r| html_escape(r.text(text_lang)))
+            .collect();
+        if !items.is_empty() {
+            html.push_str(&format!(
+                "<h3>{}</h3><ul><li>{}</li></ul>",
+                html_escape(t(lang, key)),
+                items.join("</li><li>")
+            ));
+        }
+    }
+    html
+}
+
+/// "today", "tomorrow", "in 5 days"; nothing once the day has passed.
+fn deadline_words(lang: Lang, today: chrono::NaiveDate, deadline: &str) -> String {
+    let Ok(d) = chrono::NaiveDate::parse_from_str(deadline, "%Y-%m-%d") else {
+        return String::new();
+    };
+    match (d - today).num_days() {
+        n if n < 0 => String::new(),
+        0 => t(lang, "job.deadline_today").to_owned(),
+        1 => t(lang, "job.deadline_tomorrow").to_owned(),
+        n => i18n::tf(lang, "job.deadline_in_days", &[("n", &n.to_string())]),
+    }
+}
+
+fn public_view(
+    pb: &Public,
+    posting: &Posting,
+    title: &str,
+    place: &str,
+    p: &PageCtx,
+    names: &UnitNames,
+    description_html: String,
+) -> PublicView {
+    let lang = p.lang;
+    let facts = AdFacts {
+        posting,
+        title,
+        description_html,
+        place,
+        org_name: &p.brand.org_name,
+        base_url: &pb.base_url,
+        has_logo: pb.has_logo,
+    };
+    let content = posting.content();
+    let intro = &content.text(lang).intro;
+    let summary = structured::summary(
+        if intro.trim().is_empty() {
+            &posting.body
+        } else {
+            intro
+        },
+        200,
+    );
+    let url = format!("{}/jobs/{}", pb.base_url, posting.id);
+    let encoded = urlencoding::encode(&url).into_owned();
+    let mut meta = structured::open_graph(&facts, &summary, lang);
+    meta.push(("description", summary));
+    PublicView {
+        json_ld: structured::script_json(&structured::job_posting(&facts)),
+        meta,
+        canonical: url.clone(),
+        share: vec![
+            (
+                "LinkedIn",
+                format!("https://www.linkedin.com/sharing/share-offsite/?url={encoded}"),
+            ),
+            (
+                "Facebook",
+                format!("https://www.facebook.com/sharer/sharer.php?u={encoded}"),
+            ),
+            (
+                t(lang, "job.share_email"),
+                format!(
+                    "mailto:?subject={}&body={encoded}",
+                    urlencoding::encode(title)
+                ),
+            ),
+        ],
+        deadline_words: deadline_words(lang, pb.today, &posting.deadline),
+        similar: pb
+            .similar
+            .iter()
+            .map(|o| Similar {
+                id: o.id,
+                title: if lang == Lang::En && !o.title_en.is_empty() {
+                    o.title_en.clone()
+                } else {
+                    o.title.clone()
+                },
+                unit: names.unit(o.unit_id, lang),
+                deadline: i18n::date_str(lang, &o.deadline),
+            })
+            .collect(),
+    }
+}
+
+/// The path of the clinic (second level) a unit's path lies in.
+fn clinic_path(path: &str) -> Option<String> {
+    let ids: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    (ids.len() >= 2).then(|| format!("/{}/{}/", ids[0], ids[1]))
+}
+
+/// Up to four open ads like `posting`: the same profession first, then the same clinic.
+fn similar_open(
+    open: &[OpenPosting],
+    posting: &Posting,
+    clinic_path: Option<&str>,
+) -> Vec<OpenPosting> {
+    let mut out: Vec<OpenPosting> = open
+        .iter()
+        .filter(|o| o.id != posting.id && o.profession == posting.profession)
+        .take(4)
+        .cloned()
+        .collect();
+    if let Some(path) = clinic_path {
+        for o in open
+            .iter()
+            .filter(|o| o.id != posting.id && o.unit_path.starts_with(path))
+        {
+            if out.len() >= 4 {
+                break;
+            }
+            if !out.iter().any(|x| x.id == o.id) {
+                out.push(o.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The ad page. An ad past its deadline answers 410 Gone with the closed notice and similar
+/// open ads; one that was never public (a draft, a scheduled or internal-only ad) or does not
+/// exist answers 404. Both kinds of page come from the page cache; whether the ad is open is
+/// read from the in-memory index of open ads.
 pub async fn show(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let key = format!("/jobs/{id}");
-    cached(&state, lang, Cacheable::Yes(key.clone()), || async {
+    let today = state.today();
+    let open_now = state.search.open(&state, today).await?;
+    let is_open_now = open_now.postings().iter().any(|o| o.id == id);
+    let mut r = cached(&state, lang, Cacheable::Yes(key.clone()), || async {
         let posting = public_posting(&state, id).await?;
         let units = state.units().await;
         let org = state.store.org_texts().await?;
@@ -231,6 +441,21 @@ pub async fn show(
             posting.title.clone()
         };
         let open = is_open(&state, &posting);
+        let clinic_path = units
+            .iter()
+            .find(|u| u.id == posting.unit_id)
+            .and_then(|u| clinic_path(&u.path));
+        let similar = if open {
+            vec![]
+        } else {
+            similar_open(open_now.postings(), &posting, clinic_path.as_deref())
+        };
+        let public = Public {
+            base_url: state.cfg.base_url.trim_end_matches('/').to_owned(),
+            has_logo: state.cfg.brand.logo_path.is_some(),
+            today,
+            similar,
+        };
         AdPage::build(
             PageCtx::new(&state, lang, title, key),
             posting,
@@ -238,9 +463,14 @@ pub async fn show(
             &org,
             open,
             None,
+            Some(public),
         )
         .render()
         .map_err(|e| AppError::Internal(format!("template: {e}")))
     })
-    .await
+    .await?;
+    if !is_open_now {
+        *r.status_mut() = axum::http::StatusCode::GONE;
+    }
+    Ok(r)
 }

@@ -26,6 +26,22 @@ pub struct Query {
     pub engagement: Option<talentflyt_domain::posting::Engagement>,
 }
 
+impl Query {
+    /// Whether an open posting answers this query.
+    pub fn matches(&self, p: &OpenPosting) -> bool {
+        self.profession.as_ref().is_none_or(|x| &p.profession == x)
+            && self.engagement.is_none_or(|x| p.engagement == x)
+            && self
+                .unit_path
+                .as_ref()
+                .is_none_or(|x| p.unit_path.starts_with(x.as_str()))
+            && self
+                .words
+                .iter()
+                .all(|w| p.search_text.contains(w.as_str()))
+    }
+}
+
 struct Snapshot {
     generation: u64,
     today: NaiveDate,
@@ -77,6 +93,11 @@ impl SearchIndex {
         Ok(s)
     }
 
+    /// Every posting open today, newest first.
+    pub async fn open(&self, state: &AppState, today: NaiveDate) -> Result<Open, AppError> {
+        Ok(Open(self.snapshot(state, today).await?))
+    }
+
     /// One page of the postings matching `q` (newest first), and how many match in all.
     pub async fn search(
         &self,
@@ -91,6 +112,15 @@ impl SearchIndex {
     }
 }
 
+/// The postings open today, as one snapshot of the index.
+pub struct Open(Arc<Snapshot>);
+
+impl Open {
+    pub fn postings(&self) -> &[OpenPosting] {
+        &self.0.postings
+    }
+}
+
 fn matching(
     all: &[OpenPosting],
     q: &Query,
@@ -99,14 +129,7 @@ fn matching(
 ) -> (Vec<OpenPosting>, usize) {
     let mut total = 0;
     let mut page = Vec::with_capacity(limit);
-    for p in all.iter().filter(|p| {
-        q.profession.as_ref().is_none_or(|x| &p.profession == x)
-            && q.engagement.is_none_or(|x| p.engagement == x)
-            && q.unit_path
-                .as_ref()
-                .is_none_or(|x| p.unit_path.starts_with(x.as_str()))
-            && q.words.iter().all(|w| p.search_text.contains(w.as_str()))
-    }) {
+    for p in all.iter().filter(|p| q.matches(p)) {
         if total >= offset && page.len() < limit {
             page.push(p.clone());
         }
@@ -123,6 +146,7 @@ mod tests {
         OpenPosting {
             id,
             title: title.into(),
+            title_en: String::new(),
             unit_id: id,
             unit_path: path.into(),
             profession: profession.into(),
@@ -131,6 +155,7 @@ mod tests {
             positions: 1,
             deadline: "2026-12-31".into(),
             published_at: Some(id),
+            body: "Turnus på Ullevål".into(),
             search_text: talentflyt_domain::posting::search_text(title, "Turnus på Ullevål"),
         }
     }

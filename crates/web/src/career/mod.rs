@@ -4,8 +4,10 @@
 
 pub mod ad;
 pub mod apply;
+pub mod feeds;
 pub mod index;
 pub mod search;
+pub mod structured;
 
 use crate::error::AppError;
 use crate::extract::{safe_next, NextQuery, ReqLang};
@@ -16,7 +18,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use talentflyt_domain::Lang;
 use talentflyt_store::Posting;
@@ -36,6 +38,21 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<String, AppError>>,
 {
+    cached_as(state, lang, key, "text/html; charset=utf-8", render).await
+}
+
+/// [`cached`] for a body of another type (feeds, the sitemap).
+pub(crate) async fn cached_as<F, Fut>(
+    state: &AppState,
+    lang: Lang,
+    key: Cacheable,
+    content_type: &'static str,
+    render: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, AppError>>,
+{
     let store = state.store.clone();
     state
         .cache
@@ -43,6 +60,12 @@ where
         .await;
     let body = match key {
         Cacheable::Yes(key) => {
+            // The type is part of the key: a page and a feed never share an entry.
+            let key = if content_type.starts_with("text/html") {
+                key
+            } else {
+                format!("{content_type} {key}")
+            };
             state
                 .cache
                 .get_or_render(lang, &key, || async { render().await.map(Bytes::from) })
@@ -50,8 +73,9 @@ where
         }
         Cacheable::No => Bytes::from(render().await?),
     };
-    let mut r = Html(body).into_response();
+    let mut r = body.into_response();
     let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::VARY,
         HeaderValue::from_static("Accept-Language, Cookie"),

@@ -123,6 +123,35 @@ impl Filter {
         }
     }
 
+    /// The search as the index of open ads takes it.
+    pub fn index_query(&self, units: &[OrgUnit]) -> IndexQuery {
+        let clinic_unit = self.clinic.as_ref().and_then(|c| {
+            units
+                .iter()
+                .find(|u| &u.code == c && u.kind == UnitKind::Clinic)
+        });
+        IndexQuery {
+            words: self.words.clone(),
+            unit_path: clinic_unit.map(|u| u.path.clone()),
+            profession: self.profession.map(str::to_owned),
+            engagement: self.engagement,
+        }
+    }
+
+    /// The link to a feed (`path`) of this search: its filters without the page.
+    pub fn feed_href(&self, path: &str) -> String {
+        let query = self.href(1);
+        let query = query
+            .trim_start_matches("/jobs?")
+            .trim_end_matches("page=1")
+            .trim_end_matches('&');
+        if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
     /// The link to page `page` of this search (also the cache key, with the page).
     pub fn href(&self, page: i64) -> String {
         let mut parts = vec![];
@@ -164,6 +193,9 @@ struct SearchPage {
     count_text: String,
     cards: Vec<Card>,
     pager: Pager,
+    /// This search as feeds (the query string is encoded already).
+    feed_query: String,
+    atom_query: String,
 }
 
 pub async fn list(
@@ -180,17 +212,7 @@ pub async fn list(
     };
     cached(&state, lang, key, || async {
         let names = UnitNames::new(&units);
-        let clinic_unit = filter.clinic.as_ref().and_then(|c| {
-            units
-                .iter()
-                .find(|u| &u.code == c && u.kind == UnitKind::Clinic)
-        });
-        let query = IndexQuery {
-            words: filter.words.clone(),
-            unit_path: clinic_unit.map(|u| u.path.clone()),
-            profession: filter.profession.map(str::to_owned),
-            engagement: filter.engagement,
-        };
+        let query = filter.index_query(&units);
         let today = state.today();
         let size = PAGE_SIZE as usize;
         let offset = (filter.page as usize - 1) * size;
@@ -247,6 +269,8 @@ pub async fn list(
             count_text: i18n::count(lang, total as i64, "jobs.count_one", "jobs.count_many"),
             cards,
             pager: Pager::new(lang, page, pages, |n| filter.href(n)),
+            feed_query: filter.feed_href("/jobs/feed.rss"),
+            atom_query: filter.feed_href("/jobs/feed.atom"),
         }
         .render()
         .map_err(|e| AppError::Internal(format!("template: {e}")))

@@ -1,0 +1,298 @@
+//! The career site for machines and for people who share: structured data on the ad page, the
+//! page after the deadline, feeds, the sitemap and robots.txt.
+
+use crate::*;
+use axum::http::StatusCode;
+use talentflyt_domain::clock::Clock;
+use talentflyt_domain::posting::{Engagement, PostingDraft};
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The app on a fixed day, rendering every public page afresh (no page cache between steps).
+async fn app_on(today: &str) -> (TestApp, Clock) {
+    let clock = Clock::fixed_on(day(today));
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.clock = clock.clone();
+    cfg.public_cache_ttl = std::time::Duration::ZERO;
+    (spawn_app_with(cfg).await, clock)
+}
+
+async fn published(app: &TestApp, clock: &Clock, d: PostingDraft) -> i64 {
+    let s = &app.db.store;
+    let id = s.create_posting(&d, None).await.unwrap();
+    s.publish_posting(id, clock.today()).await.unwrap();
+    id
+}
+
+fn draft(title: &str, unit_id: i64, profession: &str, deadline: &str) -> PostingDraft {
+    PostingDraft {
+        title: title.into(),
+        body: "Vi søker deg som vil jobbe i et godt fagmiljø.".into(),
+        unit_id,
+        profession: profession.into(),
+        engagement: Engagement::Permanent,
+        extent_percent: 100,
+        positions: 1,
+        deadline: day(deadline),
+        ..PostingDraft::default()
+    }
+}
+
+/// The JSON-LD of a page.
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("the page has JSON-LD")
+        + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("the JSON-LD parses")
+}
+
+/// The content of `<meta property="…">`.
+fn meta(html: &str, property: &str) -> Option<String> {
+    let tag = format!("<meta property=\"{property}\" content=\"");
+    let i = html.find(&tag)? + tag.len();
+    Some(html[i..i + html[i..].find('"')?].to_owned())
+}
+
+#[tokio::test]
+async fn an_ad_tells_search_engines_everything_and_is_gone_with_similar_ads_after_its_deadline() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let mut d = draft(
+        "Jordmor, fødeavdelingen",
+        app.icu.id,
+        "midwife",
+        "2027-03-11",
+    );
+    d.extent_percent = 80;
+    d.engagement = Engagement::Temporary;
+    d.fields.salary_text = "kr 550 000–650 000 per år".into();
+    let id = published(&app, &clock, d).await;
+    let other = published(
+        &app,
+        &clock,
+        draft("Jordmor, barsel", app.children.id, "midwife", "2027-04-01"),
+    )
+    .await;
+    let unrelated = published(
+        &app,
+        &clock,
+        draft(
+            "Overlege, anestesi",
+            app.children.id,
+            "senior_consultant",
+            "2027-04-01",
+        ),
+    )
+    .await;
+    let reference = app.db.store.posting(id).await.unwrap().reference;
+    let mut c = app.client();
+
+    let page = c.get(&format!("/jobs/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    let ld = json_ld(&html);
+    assert_eq!(ld["@context"], "https://schema.org/");
+    assert_eq!(ld["@type"], "JobPosting");
+    assert_eq!(ld["title"], "Jordmor, fødeavdelingen");
+    assert!(ld["description"].as_str().unwrap().contains("<p>"));
+    // Published now by the wall clock: the day it was, in Norway.
+    let posted = app
+        .db
+        .store
+        .posting(id)
+        .await
+        .unwrap()
+        .published_at
+        .unwrap();
+    let posted = talentflyt_domain::clock::norwegian_date(
+        chrono::DateTime::from_timestamp(posted, 0).unwrap(),
+    );
+    assert_eq!(ld["datePosted"], posted.format("%Y-%m-%d").to_string());
+    assert_eq!(ld["validThrough"], "2027-03-11T23:59:59+01:00");
+    assert_eq!(
+        ld["employmentType"],
+        serde_json::json!(["PART_TIME", "TEMPORARY"])
+    );
+    assert_eq!(ld["hiringOrganization"]["@type"], "Organization");
+    assert!(!ld["hiringOrganization"]["name"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+    assert_eq!(ld["jobLocation"]["address"]["addressCountry"], "NO");
+    assert_eq!(ld["jobLocation"]["address"]["addressLocality"], "Ullevål");
+    assert_eq!(ld["identifier"]["value"], reference.as_str());
+    assert_eq!(ld["directApply"], true);
+    assert_eq!(ld["baseSalary"]["currency"], "NOK");
+    assert_eq!(ld["baseSalary"]["value"]["minValue"], 550_000);
+    assert_eq!(ld["baseSalary"]["value"]["maxValue"], 650_000);
+    assert_eq!(
+        meta(&html, "og:title").as_deref(),
+        Some("Jordmor, fødeavdelingen")
+    );
+    assert!(meta(&html, "og:url")
+        .unwrap()
+        .ends_with(&format!("/jobs/{id}")));
+    assert_eq!(meta(&html, "og:locale").as_deref(), Some("nb_NO"));
+    assert!(html.contains("<link rel=\"canonical\""));
+    assert!(html.contains("(i morgen)"), "the deadline in words");
+    assert!(html.contains("linkedin.com/sharing/share-offsite/?url="));
+    assert!(html.contains("Del annonsen"));
+
+    // In English, the page says so to link previews too.
+    c.accept_language = "en";
+    let en = c.get(&format!("/jobs/{id}")).await.text();
+    assert_eq!(meta(&en, "og:locale").as_deref(), Some("en_GB"));
+    assert!(en.contains("(tomorrow)"));
+    c.accept_language = "nb-NO,nb;q=0.9";
+
+    // The deadline day is over: 410 Gone, the notice, and open ads like it.
+    clock.advance(chrono::Duration::days(2));
+    let gone = c.get(&format!("/jobs/{id}")).await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    let html = gone.text();
+    assert!(html.contains("Søknadsfristen er ute"));
+    assert!(html.contains("Ledige stillinger som ligner"));
+    assert!(
+        html.contains(&format!("href=\"/jobs/{other}\"")),
+        "the same profession"
+    );
+    assert!(
+        !html.contains("Del annonsen"),
+        "a closed ad is not offered for sharing"
+    );
+    let _ = unrelated;
+
+    // Never public, or never there: 404.
+    let hidden = app
+        .db
+        .store
+        .create_posting(&draft("Utkast", app.icu.id, "nurse", "2027-05-01"), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get(&format!("/jobs/{hidden}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(c.get("/jobs/999999").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn feeds_and_the_sitemap_list_the_open_ads_and_parse_as_valid_documents() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let icu = published(
+        &app,
+        &clock,
+        draft(
+            "Intensivsykepleier & koordinator",
+            app.icu.id,
+            "specialist_nurse_intensive",
+            "2027-04-01",
+        ),
+    )
+    .await;
+    let midwife = published(
+        &app,
+        &clock,
+        draft("Jordmor <barsel>", app.children.id, "midwife", "2027-04-02"),
+    )
+    .await;
+    let closed = published(
+        &app,
+        &clock,
+        draft(
+            "Sekretær",
+            app.children.id,
+            "medical_secretary",
+            "2027-03-10",
+        ),
+    )
+    .await;
+    let draft_only = app
+        .db
+        .store
+        .create_posting(&draft("Utkast", app.icu.id, "nurse", "2027-05-01"), None)
+        .await
+        .unwrap();
+    clock.advance(chrono::Duration::days(1));
+    let mut c = app.client();
+    let links = |feed: &feed_rs::model::Feed| -> Vec<String> {
+        let mut l: Vec<String> = feed
+            .entries
+            .iter()
+            .map(|e| e.links[0].href.clone())
+            .collect();
+        l.sort();
+        l
+    };
+    let url = |id: i64| format!("http://localhost/jobs/{id}");
+    let mut both = vec![url(icu), url(midwife)];
+    both.sort();
+
+    for path in ["/jobs/feed.rss", "/jobs/feed.atom"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(
+            r.content_type.starts_with(if path.ends_with("rss") {
+                "application/rss+xml"
+            } else {
+                "application/atom+xml"
+            }),
+            "{}",
+            r.content_type
+        );
+        let feed = feed_rs::parser::parse(&r.body[..]).expect("the feed parses");
+        assert_eq!(links(&feed), both, "{path}: open ads only");
+        let titles: Vec<String> = feed
+            .entries
+            .iter()
+            .map(|e| e.title.as_ref().unwrap().content.clone())
+            .collect();
+        assert!(
+            titles.contains(&"Jordmor <barsel>".to_owned()),
+            "{titles:?}"
+        );
+        assert!(titles.contains(&"Intensivsykepleier & koordinator".to_owned()));
+        assert!(feed.entries.iter().all(|e| e.published.is_some()));
+
+        let aku =
+            feed_rs::parser::parse(&c.get(&format!("{path}?clinic=AKU")).await.body[..]).unwrap();
+        assert_eq!(links(&aku), vec![url(icu)], "{path}: one clinic");
+        assert!(aku.title.unwrap().content.contains("Akuttklinikken"));
+        let midwives =
+            feed_rs::parser::parse(&c.get(&format!("{path}?profession=midwife")).await.body[..])
+                .unwrap();
+        assert_eq!(
+            links(&midwives),
+            vec![url(midwife)],
+            "{path}: one profession"
+        );
+    }
+
+    let sitemap = c.get("/sitemap.xml").await;
+    assert!(sitemap.content_type.starts_with("application/xml"));
+    let text = sitemap.text();
+    let doc = roxmltree::Document::parse(&text).expect("the sitemap is XML");
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains(&"http://localhost/jobs"));
+    assert!(locs.contains(&url(icu).as_str()) && locs.contains(&url(midwife).as_str()));
+    assert!(!locs.contains(&url(closed).as_str()) && !locs.contains(&url(draft_only).as_str()));
+
+    let robots = c.get("/robots.txt").await.text();
+    assert!(robots.contains("Disallow: /admin"));
+    assert!(robots.contains("Sitemap: http://localhost/sitemap.xml"));
+    let list = c.get("/jobs?profession=midwife").await.text();
+    assert!(list.contains(
+        "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/jobs/feed.rss?profession=midwife\">"
+    ));
+}
