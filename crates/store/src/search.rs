@@ -26,24 +26,40 @@ pub struct OpenPosting {
     pub positions: i64,
     pub deadline: String,
     pub published_at: Option<i64>,
+    /// The last day of its internal-only period, if it has one.
+    pub internal_until: Option<String>,
     /// The bokmål ad as plain text (feeds show its beginning).
     pub body: String,
     /// Title and text, lowercased (see `domain::posting::search_text`).
     pub search_text: String,
 }
 
+/// The columns and joins of an [`OpenPosting`].
+const OPEN_SELECT: &str = "SELECT p.id, p.title, p.title_en, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
+        p.extent_percent, p.positions, p.deadline, p.published_at, p.internal_until, p.body, p.search_text
+     FROM postings p JOIN org_units u ON u.id = p.unit_id
+     WHERE p.status = 'published' AND p.deadline >= $1
+       AND (p.publish_on IS NULL OR p.publish_on <= $1)";
+
 impl Store {
     /// Every posting open on `today` (`YYYY-MM-DD`), newest first.
     pub async fn open_postings(&self, today: &str) -> Result<Vec<OpenPosting>> {
-        Ok(sqlx::query_as(
-            "SELECT p.id, p.title, p.title_en, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
-                    p.extent_percent, p.positions, p.deadline, p.published_at, p.body, p.search_text
-             FROM postings p JOIN org_units u ON u.id = p.unit_id
-             WHERE p.status = 'published' AND p.deadline >= $1
-               AND (p.publish_on IS NULL OR p.publish_on <= $1)
-               AND (p.internal_until IS NULL OR p.internal_until < $1)
-             ORDER BY p.published_at DESC, p.id DESC",
-        )
+        Ok(sqlx::query_as(&format!(
+            "{OPEN_SELECT} AND (p.internal_until IS NULL OR p.internal_until < $1)
+             ORDER BY p.published_at DESC, p.id DESC"
+        ))
+        .bind(today)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    /// Every posting in its internal-only period on `today` (aml § 14-1: employees see it
+    /// first), newest first.
+    pub async fn internal_postings(&self, today: &str) -> Result<Vec<OpenPosting>> {
+        Ok(sqlx::query_as(&format!(
+            "{OPEN_SELECT} AND p.internal_until >= $1
+             ORDER BY p.published_at DESC, p.id DESC"
+        ))
         .bind(today)
         .fetch_all(self.r())
         .await?)

@@ -99,6 +99,8 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
     )
     .route("/jobs/{id}/applied", get(career::apply::applied))
+    .route("/internal", get(career::internal::list))
+    .route("/internal/{id}", get(career::internal::show))
     .route("/login", get(auth::login_form).post(auth::login_submit))
     .route("/logout", post(auth::logout))
     .route("/auth/oidc/start", post(auth::oidc::oidc_start))

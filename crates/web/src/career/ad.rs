@@ -120,6 +120,8 @@ pub(crate) struct AdPage {
     open: bool,
     preview: Option<Preview>,
     public: PublicView,
+    /// Where "Apply" leads.
+    apply_href: String,
 }
 
 fn lang_code(l: Lang) -> &'static str {
@@ -130,6 +132,12 @@ fn lang_code(l: Lang) -> &'static str {
 }
 
 impl AdPage {
+    /// "Apply" records where the candidate came from (e.g. `internal`).
+    pub(crate) fn with_source(mut self, source: &str) -> AdPage {
+        self.apply_href = format!("/jobs/{}/apply?source={source}", self.posting.id);
+        self
+    }
+
     /// The ad page for `posting` in `lang`, with the organisation's standard texts.
     pub(crate) fn build(
         p: PageCtx,
@@ -207,6 +215,7 @@ impl AdPage {
             "nb"
         };
         AdPage {
+            apply_href: format!("/jobs/{}/apply", posting.id),
             title,
             public,
             text_lang: lang_code(text_lang),
@@ -430,7 +439,7 @@ pub async fn show(
     let key = format!("/jobs/{id}");
     let today = state.today();
     let open_now = state.search.open(&state, today).await?;
-    let is_open_now = open_now.postings().iter().any(|o| o.id == id);
+    let is_open_now = open_now.contains(id);
     let mut r = cached(&state, lang, Cacheable::Yes(key.clone()), || async {
         let posting = public_posting(&state, id).await?;
         let units = state.units().await;

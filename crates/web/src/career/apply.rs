@@ -2,7 +2,7 @@
 //! limit on each text field and on the number of fields; the CV is streamed and cut off at the
 //! size limit, recognised by its content, and scanned when a scanner is configured.
 
-use super::{is_open, public_posting};
+use super::{is_employee, posting_for, takes_applications};
 use crate::error::{set_retry_after, AppError};
 use crate::extract::{ClientIp, Csrf, FormToken, ReqLang};
 use crate::i18n::{self, t};
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
 use serde::Deserialize;
 use talentflyt_domain::person::{Email, PersonName};
-use talentflyt_domain::posting::normalise_source;
+use talentflyt_domain::posting::{normalise_source, PublicView};
 use talentflyt_domain::upload::{sniff_cv, stored_filename};
 use talentflyt_domain::Lang;
 use talentflyt_store::{NewApplication, Posting};
@@ -50,9 +50,11 @@ pub async fn form(
     FormToken(token): FormToken,
     Path(id): Path<i64>,
     Query(q): Query<SourceQuery>,
+    session: tower_sessions::Session,
 ) -> Result<Response, AppError> {
-    let posting = public_posting(&state, id).await?;
-    if !is_open(&state, &posting) {
+    let employee = is_employee(&state, &session).await;
+    let posting = posting_for(&state, id, employee).await?;
+    if !takes_applications(&state, &posting, employee) {
         return Err(AppError::Closed);
     }
     let typed = Typed {
@@ -203,13 +205,15 @@ pub async fn submit(
     ClientIp(ip): ClientIp,
     FormToken(token): FormToken,
     Path(id): Path<i64>,
+    session: tower_sessions::Session,
     Csrf(mp): Csrf<Multipart>,
 ) -> Result<Response, AppError> {
     // Checked before the upload is read: an address over its limit costs us almost nothing.
     state.limits.check(&state.limits.applications_per_ip, &ip)?;
-    let posting = public_posting(&state, id).await?;
+    let employee = is_employee(&state, &session).await;
+    let posting = posting_for(&state, id, employee).await?;
     let input = read_apply_form(mp, state.cfg.max_upload_bytes).await?;
-    if !is_open(&state, &posting) {
+    if !takes_applications(&state, &posting, employee) {
         return Err(AppError::Closed);
     }
     let max = state.cfg.max_upload_bytes;
@@ -306,7 +310,13 @@ pub async fn submit(
     }
     .render(lang, &state.mail_brand)
     .map_err(|e| AppError::Internal(format!("e-mail template: {e}")))?;
-    let source = normalise_source(Some(&input.source));
+    // In its internal-only period an ad is reached only through the internal channel, whatever
+    // the form says.
+    let source = if posting.public_view(state.today()) == PublicView::Internal {
+        "internal".to_owned()
+    } else {
+        normalise_source(Some(&input.source))
+    };
     let filename = stored_filename(&input.cv_name, doc);
     let app_id = state
         .store
@@ -340,8 +350,9 @@ pub async fn applied(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
+    session: tower_sessions::Session,
 ) -> Result<Response, AppError> {
-    public_posting(&state, id).await?;
+    posting_for(&state, id, is_employee(&state, &session).await).await?;
     render(&AppliedPage {
         p: PageCtx::new(
             &state,

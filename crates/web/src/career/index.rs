@@ -47,6 +47,8 @@ struct Snapshot {
     today: NaiveDate,
     loaded: Instant,
     postings: Vec<OpenPosting>,
+    /// Their ids, sorted.
+    ids: Vec<i64>,
 }
 
 #[derive(Default)]
@@ -83,11 +85,14 @@ impl SearchIndex {
             .store
             .open_postings(&today.format("%Y-%m-%d").to_string())
             .await?;
+        let mut ids: Vec<i64> = postings.iter().map(|p| p.id).collect();
+        ids.sort_unstable();
         let s = Arc::new(Snapshot {
             generation,
             today,
             loaded: Instant::now(),
             postings,
+            ids,
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Some(s.clone());
         Ok(s)
@@ -118,6 +123,10 @@ pub struct Open(Arc<Snapshot>);
 impl Open {
     pub fn postings(&self) -> &[OpenPosting] {
         &self.0.postings
+    }
+    /// Whether the posting with this id is open.
+    pub fn contains(&self, id: i64) -> bool {
+        self.0.ids.binary_search(&id).is_ok()
     }
 }
 
@@ -155,6 +164,7 @@ mod tests {
             positions: 1,
             deadline: "2026-12-31".into(),
             published_at: Some(id),
+            internal_until: None,
             body: "Turnus på Ullevål".into(),
             search_text: talentflyt_domain::posting::search_text(title, "Turnus på Ullevål"),
         }

@@ -6,6 +6,7 @@ pub mod ad;
 pub mod apply;
 pub mod feeds;
 pub mod index;
+pub mod internal;
 pub mod search;
 pub mod structured;
 
@@ -20,6 +21,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use bytes::Bytes;
+use talentflyt_domain::posting::PublicView;
 use talentflyt_domain::Lang;
 use talentflyt_store::Posting;
 
@@ -99,6 +101,40 @@ pub(crate) async fn public_posting(state: &AppState, id: i64) -> Result<Posting,
 /// Whether the posting takes applications today.
 pub(crate) fn is_open(state: &AppState, p: &Posting) -> bool {
     p.public_view(state.today()).accepts_applications()
+}
+
+/// A posting as this visitor may see it: the public's, and for a signed-in employee also an
+/// ad in its internal-only period (aml § 14-1, the internal channel).
+pub(crate) async fn posting_for(
+    state: &AppState,
+    id: i64,
+    employee: bool,
+) -> Result<Posting, AppError> {
+    let posting = state.store.posting(id).await?;
+    let view = posting.public_view(state.today());
+    if view.is_visible() || (employee && view == PublicView::Internal) {
+        Ok(posting)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Whether this visitor may apply to the posting today.
+pub(crate) fn takes_applications(state: &AppState, p: &Posting, employee: bool) -> bool {
+    let view = p.public_view(state.today());
+    view.accepts_applications() || (employee && view == PublicView::Internal)
+}
+
+/// Whether the visitor is signed in as an active user (staff or employee). No session cookie,
+/// no database read.
+pub(crate) async fn is_employee(state: &AppState, session: &tower_sessions::Session) -> bool {
+    let Ok(Some(user_id)) = session.get::<i64>(crate::extract::staff::USER_KEY).await else {
+        return false;
+    };
+    matches!(
+        state.store.active_user_with_access(user_id).await,
+        Ok(Some(_))
+    )
 }
 
 /// Remember the chosen language for a year and go back to the page.

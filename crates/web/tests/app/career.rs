@@ -296,3 +296,126 @@ async fn feeds_and_the_sitemap_list_the_open_ads_and_parse_as_valid_documents() 
         "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/jobs/feed.rss?profession=midwife\">"
     ));
 }
+
+/// aml § 14-1: in its internal-only period an ad is shown to signed-in employees, who may apply
+/// (recorded as coming through the internal channel); the public finds nothing until it ends.
+#[tokio::test]
+async fn an_internal_ad_is_for_signed_in_employees_until_its_period_ends() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let s = &app.db.store;
+    let id = s
+        .create_posting(
+            &draft("Jordmor, internt", app.icu.id, "midwife", "2027-03-20"),
+            None,
+        )
+        .await
+        .unwrap();
+    s.approve_posting(
+        id,
+        talentflyt_domain::posting::PublishPlan {
+            publish_on: day("2027-03-10"),
+            internal_until: Some(day("2027-03-13")),
+        },
+        None,
+        clock.today(),
+    )
+    .await
+    .unwrap();
+
+    // The public: nothing, anywhere.
+    let mut public = app.client();
+    assert!(!public
+        .get("/jobs")
+        .await
+        .text()
+        .contains("Jordmor, internt"));
+    for path in [format!("/jobs/{id}"), format!("/jobs/{id}/apply")] {
+        assert_eq!(
+            public.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    assert!(!public
+        .get("/jobs/feed.rss")
+        .await
+        .text()
+        .contains("Jordmor, internt"));
+    let r = public.get("/internal").await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "the internal channel needs signing in"
+    );
+    assert_eq!(
+        public.get(&format!("/internal/{id}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // An employee (here a manager elsewhere in the trust): the list, the ad, and applying.
+    let mut emp = app.signed_in("annen").await;
+    let list = emp.get("/internal").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let text = list.text();
+    assert!(text.contains("Jordmor, internt"));
+    assert!(text.contains("Intern til og med 13. mars 2027"), "{text}");
+    let ad = emp.get(&format!("/internal/{id}")).await;
+    assert_eq!(ad.status, StatusCode::OK);
+    let text = ad.text();
+    assert!(text.contains("Intern utlysning: bare ansatte ser denne annonsen til og med"));
+    assert!(text.contains(&format!("href=\"/jobs/{id}/apply?source=internal\"")));
+    assert!(
+        !text.contains("application/ld+json"),
+        "no structured data for search engines on an internal ad"
+    );
+    let form = emp.get(&format!("/jobs/{id}/apply?source=internal")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let r = emp
+        .post_multipart(
+            &format!("/jobs/{id}/apply"),
+            &[
+                ("csrf", &form.csrf()),
+                ("source", "nav"),
+                ("given_name", "Ola"),
+                ("family_name", "Annen"),
+                ("email", "ola.annen@example.no"),
+            ],
+            Some(("cv", "cv.pdf", &pdf())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        emp.get(r.location.as_deref().unwrap()).await.status,
+        StatusCode::OK,
+        "the receipt"
+    );
+    let sources: Vec<String> = s
+        .list_applications(&talentflyt_store::Reader::user(0, "test"), id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.source)
+        .collect();
+    assert_eq!(sources, vec!["internal".to_owned()]);
+
+    // The period is over: public, and no longer on the internal list.
+    clock.advance(chrono::Duration::days(4));
+    assert!(public
+        .get("/jobs")
+        .await
+        .text()
+        .contains("Jordmor, internt"));
+    assert_eq!(
+        public.get(&format!("/jobs/{id}")).await.status,
+        StatusCode::OK
+    );
+    assert!(!emp
+        .get("/internal")
+        .await
+        .text()
+        .contains("Jordmor, internt"));
+    assert_eq!(
+        emp.get(&format!("/internal/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
