@@ -116,6 +116,21 @@ test('an ad in its internal period is not on the career site; HR extends its dea
     await visitorContext.close();
   }
 
+  // --- the internal channel: signed-in people see it, and may apply (aml §14-1) ----------------------
+  await page.getByRole('navigation', { name: 'Hovedmeny' }).getByRole('link', { name: 'Interne stillinger' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Interne stillinger' })).toBeVisible();
+  await expect(page.getByText(`Intern til og med ${formatDate(internalUntil)}`).first()).toBeVisible();
+  await checkA11y(page, 'internal channel: the list');
+  const internalLink = page.getByRole('link', { name: title, exact: true });
+  await internalLink.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/internal/${postingId}$`));
+  await expect(page.getByRole('note')).toContainText(`bare ansatte ser denne annonsen til og med ${formatDate(internalUntil)}`);
+  await expect(page.getByRole('link', { name: 'Søk på stillingen' })).toHaveAttribute('href', `/jobs/${postingId}/apply?source=internal`);
+  await checkA11y(page, 'internal channel: the ad');
+  await page.goto(postingPath);
+
   // --- HR extends the deadline; the original is kept --------------------------------------------------
   const extend = page.getByRole('region', { name: 'Forleng søknadsfristen' });
   await expect(extend.getByLabel('Ny søknadsfrist', { exact: true })).toHaveValue(isoDateInDays(37));

@@ -8,6 +8,7 @@ pub mod ad;
 pub mod clock;
 pub mod lang;
 pub mod language;
+pub mod nav;
 pub mod org;
 pub mod person;
 pub mod posting;
