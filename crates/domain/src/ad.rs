@@ -471,9 +471,159 @@ pub fn clean_section(raw: &str, field: &'static str, errs: &mut Vec<Invalid>) ->
     text
 }
 
+/// Blank lines separate paragraphs; single line breaks stay. (A page escapes the text; [`html`] does here.)
+pub fn paragraphs(body: &str) -> Vec<Vec<String>> {
+    body.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|p| {
+            p.lines()
+                .map(str::trim_end)
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// A block of an ad's section: a paragraph (its lines) or a list (its items).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub list: bool,
+    pub lines: Vec<String>,
+}
+
+/// A section's text as blocks: paragraphs separated by blank lines, and runs of lines starting
+/// with "- " or "• " as lists.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = vec![];
+    for para in paragraphs(text) {
+        for (j, line) in para.into_iter().enumerate() {
+            let t = line.trim_start();
+            let item = t.strip_prefix("- ").or_else(|| t.strip_prefix("• "));
+            let (list, text) = match item {
+                Some(t) => (true, t.trim().to_owned()),
+                None => (false, line),
+            };
+            // A list goes on across a blank line; a paragraph ends at one.
+            let same_block = match out.last() {
+                Some(b) if b.list => list,
+                Some(b) => !b.list && !list && j > 0,
+                None => false,
+            };
+            match out.last_mut() {
+                Some(b) if same_block => b.lines.push(text),
+                _ => out.push(Block {
+                    list,
+                    lines: vec![text],
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// Escape text for HTML.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An ad's text as simple HTML (paragraphs, lists, `<h3>` headings), for machines that take
+/// HTML: the structured data on the ad page and the NAV channel. `heading` names a section
+/// by its label key (`ad.about_unit`, …, `ad.required`, `ad.desired`).
+pub fn html(
+    text: &AdText,
+    requirements: &[Requirement],
+    lang: Lang,
+    heading: impl Fn(&'static str) -> String,
+) -> String {
+    let mut html = String::new();
+    for (key, section) in text.sections().iter().filter(|(_, t)| !t.trim().is_empty()) {
+        if *key != "ad.intro" {
+            html.push_str(&format!("<h3>{}</h3>", escape_html(&heading(key))));
+        }
+        for b in blocks(section) {
+            let lines: Vec<String> = b.lines.iter().map(|l| escape_html(l)).collect();
+            if b.list {
+                html.push_str(&format!("<ul><li>{}</li></ul>", lines.join("</li><li>")));
+            } else {
+                html.push_str(&format!("<p>{}</p>", lines.join("<br>")));
+            }
+        }
+    }
+    for (required, key) in [(true, "ad.required"), (false, "ad.desired")] {
+        let items: Vec<String> = requirements
+            .iter()
+            .filter(|r| r.required == required)
+            .map(|r| escape_html(r.text(lang)))
+            .collect();
+        if !items.is_empty() {
+            html.push_str(&format!(
+                "<h3>{}</h3><ul><li>{}</li></ul>",
+                escape_html(&heading(key)),
+                items.join("</li><li>")
+            ));
+        }
+    }
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sections_become_paragraphs_and_lists() {
+        let b = blocks(
+            "Vi søker deg.\nDu får mye.\n\n- Pleie\n- Dokumentasjon\n\n- Veiledning\n\nSlutt.",
+        );
+        assert_eq!(
+            b,
+            vec![
+                Block {
+                    list: false,
+                    lines: vec!["Vi søker deg.".into(), "Du får mye.".into()]
+                },
+                Block {
+                    list: true,
+                    lines: vec!["Pleie".into(), "Dokumentasjon".into(), "Veiledning".into()]
+                },
+                Block {
+                    list: false,
+                    lines: vec!["Slutt.".into()]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn ad_text_becomes_paragraphs_and_lines() {
+        let p = paragraphs(
+            "Vi søker sykepleier.\r\n\r\nKvalifikasjoner:\n- Autorisasjon\n- Norsk\n\n\n",
+        );
+        assert_eq!(
+            p,
+            vec![
+                vec!["Vi søker sykepleier.".to_string()],
+                vec![
+                    "Kvalifikasjoner:".into(),
+                    "- Autorisasjon".into(),
+                    "- Norsk".into()
+                ]
+            ]
+        );
+    }
 
     #[test]
     fn every_builtin_template_parses_and_is_complete() {

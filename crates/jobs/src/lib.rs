@@ -2,6 +2,7 @@
 //! publishing later. Jobs live in the database (see `talentflyt_store::jobs`).
 
 pub mod mail;
+pub mod nav;
 pub mod worker;
 
 pub use mail::{MailConfig, Mailer};

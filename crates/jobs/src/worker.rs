@@ -18,6 +18,7 @@ pub struct Worker {
     id: String,
     wake: Arc<Notify>,
     clock: Clock,
+    nav: Option<crate::nav::NavConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,9 @@ enum JobError {
     Store(#[from] talentflyt_store::StoreError),
     #[error(transparent)]
     Mail(#[from] crate::mail::MailError),
+    /// Some ads could not be given to a channel; the job runs again later.
+    #[error("{0}")]
+    Channel(String),
 }
 
 impl Worker {
@@ -42,7 +46,14 @@ impl Worker {
             id,
             wake: Arc::new(Notify::new()),
             clock: Clock::system(),
+            nav: None,
         }
+    }
+
+    /// Send ads to NAV arbeidsplassen with this configuration (`SyncNav` jobs).
+    pub fn with_nav(mut self, nav: crate::nav::NavConfig) -> Worker {
+        self.nav = Some(nav);
+        self
     }
 
     /// Tell the time by `clock` (which day a deadline has passed); tests set it.
@@ -133,6 +144,28 @@ impl Worker {
                 );
                 Ok(())
             }
+            JobKind::SyncNav => {
+                let Some(nav) = &self.nav else {
+                    // No NAV channel configured here: nothing to do.
+                    return Ok(());
+                };
+                let r = crate::nav::sync(&self.store, nav, self.clock.today()).await?;
+                tracing::info!(
+                    job_id = job.id,
+                    sent = r.sent,
+                    stopped = r.stopped,
+                    unchanged = r.unchanged,
+                    failed = r.failed,
+                    "NAV brought up to date"
+                );
+                if r.failed > 0 {
+                    return Err(JobError::Channel(format!(
+                        "{} ads not accepted by NAV (their answers are on each ad)",
+                        r.failed
+                    )));
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -142,7 +175,7 @@ impl JobError {
         match self {
             JobError::Payload(_) => true,
             JobError::Mail(m) => m.is_permanent(),
-            JobError::Store(_) => false,
+            JobError::Store(_) | JobError::Channel(_) => false,
         }
     }
 }

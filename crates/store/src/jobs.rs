@@ -40,6 +40,8 @@ pub enum JobKind {
     SendEmail { outbox_id: i64 },
     /// Close the published postings whose deadline day is over.
     ClosePostings,
+    /// Bring NAV arbeidsplassen up to date: send open ads that changed, stop those no longer open.
+    SyncNav,
 }
 
 impl JobKind {
@@ -48,6 +50,7 @@ impl JobKind {
         match self {
             JobKind::SendEmail { .. } => "send_email",
             JobKind::ClosePostings => "close_postings",
+            JobKind::SyncNav => "sync_nav",
         }
     }
 }

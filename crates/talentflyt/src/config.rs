@@ -66,6 +66,28 @@ pub struct ServeArgs {
         default_value = "Talentflyt <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// NAV arbeidsplassen's import API ("stillingsimport"), e.g.
+    /// `https://arbeidsplassen-api.nav.no/stillingsimport`. With it (and the provider id and key),
+    /// every open ad is sent to NAV, sent again when it changes and stopped when it closes
+    /// (arbeidsmarkedsloven § 7).
+    #[arg(long, env = "TALENTFLYT_NAV_URL")]
+    pub nav_url: Option<String>,
+    /// The provider id NAV gave the organisation.
+    #[arg(long, env = "TALENTFLYT_NAV_PROVIDER_ID")]
+    pub nav_provider_id: Option<String>,
+    /// The secret key NAV gave the organisation (sent as a bearer token).
+    #[arg(long, env = "TALENTFLYT_NAV_TOKEN", hide_env_values = true)]
+    pub nav_token: Option<String>,
+    /// The organisation number of the employing sub-unit (underenhet), for NAV.
+    #[arg(long, env = "TALENTFLYT_ORG_NUMBER")]
+    pub org_number: Option<String>,
+    /// The employer's postal code, municipality and county, for NAV's place of work.
+    #[arg(long, env = "TALENTFLYT_ORG_POSTAL_CODE", default_value = "")]
+    pub org_postal_code: String,
+    #[arg(long, env = "TALENTFLYT_ORG_MUNICIPALITY", default_value = "Oslo")]
+    pub org_municipality: String,
+    #[arg(long, env = "TALENTFLYT_ORG_COUNTY", default_value = "Oslo")]
+    pub org_county: String,
     /// OpenID Connect issuer for staff sign-in (e.g. https://login.microsoftonline.com/<tenant>/v2.0).
     #[arg(long, env = "TALENTFLYT_OIDC_ISSUER")]
     pub oidc_issuer: Option<String>,
@@ -258,6 +280,7 @@ impl ServeArgs {
             max_concurrent_requests: self.max_concurrent_requests.max(1),
             clock: talentflyt_domain::clock::Clock::system(),
             a11y_contact: self.a11y_contact.clone(),
+            nav_channel: self.nav_url.is_some(),
             approval_policy: talentflyt_domain::requisition::ApprovalPolicy::parse(
                 &self.approval_chain,
             )
@@ -269,6 +292,36 @@ impl ServeArgs {
         talentflyt_web::server::ServerLimits {
             header_read_timeout: Duration::from_secs(self.header_timeout_seconds.clamp(1, 30)),
         }
+    }
+
+    /// The NAV channel, when configured (all of URL, provider id and key, or none).
+    pub fn nav_config(&self) -> anyhow::Result<Option<talentflyt_jobs::nav::NavConfig>> {
+        use talentflyt_domain::nav::{NavEmployer, NavLocation};
+        let (url, provider, token) = match (&self.nav_url, &self.nav_provider_id, &self.nav_token) {
+            (Some(u), Some(p), Some(t)) => (u, p, t),
+            (None, None, None) => return Ok(None),
+            _ => anyhow::bail!(
+                "the NAV channel needs all of TALENTFLYT_NAV_URL, TALENTFLYT_NAV_PROVIDER_ID and TALENTFLYT_NAV_TOKEN"
+            ),
+        };
+        Ok(Some(talentflyt_jobs::nav::NavConfig {
+            base_url: url.clone(),
+            provider_id: provider.clone(),
+            token: token.clone(),
+            employer: NavEmployer {
+                business_name: self.org_name.clone(),
+                orgnr: self.org_number.clone(),
+                location: NavLocation {
+                    postal_code: self.org_postal_code.clone(),
+                    city: self.org_municipality.clone(),
+                    municipal: self.org_municipality.clone(),
+                    county: self.org_county.clone(),
+                    country: "NORGE".into(),
+                    ..NavLocation::default()
+                },
+            },
+            site_url: self.base_url.clone(),
+        }))
     }
 
     pub fn mail_config(&self) -> talentflyt_jobs::MailConfig {

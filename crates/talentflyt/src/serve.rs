@@ -69,7 +69,14 @@ pub async fn build(
     let worker = if args.worker {
         let mailer = Mailer::new(&args.mail_config())?;
         tracing::info!(mail = %mailer.describe(), "e-mail transport");
-        Some(Worker::new(store.clone(), mailer, args.mail_from.clone()))
+        let worker = Worker::new(store.clone(), mailer, args.mail_from.clone());
+        Some(match args.nav_config()? {
+            Some(nav) => {
+                tracing::info!(url = %nav.base_url, "ads go to NAV arbeidsplassen");
+                worker.with_nav(nav)
+            }
+            None => worker,
+        })
     } else {
         None
     };
@@ -112,6 +119,7 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
     });
     let pruner = {
         let store = store.clone();
+        let nav = args.nav_url.is_some();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
@@ -133,6 +141,19 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                     .await
                 {
                     tracing::warn!(error = %e, "queueing close-postings failed");
+                }
+                // Then bring NAV up to date: ads closed above, ads whose internal period ended.
+                if nav {
+                    if let Err(e) = store
+                        .enqueue_job(
+                            &talentflyt_store::JobKind::SyncNav,
+                            talentflyt_store::now() + 60,
+                            8,
+                        )
+                        .await
+                    {
+                        tracing::warn!(error = %e, "queueing the NAV sync failed");
+                    }
                 }
             }
         })

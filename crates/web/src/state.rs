@@ -36,6 +36,8 @@ pub struct WebConfig {
     pub a11y_contact: Option<String>,
     /// The trust's approval chain for staffing requests.
     pub approval_policy: talentflyt_domain::requisition::ApprovalPolicy,
+    /// Ads go to NAV arbeidsplassen: a change to a public ad queues a sync at once.
+    pub nav_channel: bool,
     /// A staff session ends after this long without activity.
     pub session_idle: Duration,
     /// A staff session ends this long after sign-in, whatever the user does.
@@ -66,6 +68,7 @@ impl WebConfig {
             metrics: MetricsAccess::Open,
             a11y_contact: None,
             approval_policy: Default::default(),
+            nav_channel: false,
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(12 * 3600),
             secret_keys: vec![],
@@ -180,6 +183,17 @@ impl AppState {
     /// tell the others through the database's change counter.
     pub async fn public_changed(&self) -> Result<(), talentflyt_store::StoreError> {
         self.cache.invalidate();
-        self.store.bump_public_version().await
+        self.store.bump_public_version().await?;
+        if self.cfg.nav_channel {
+            self.store
+                .enqueue_job(
+                    &talentflyt_store::JobKind::SyncNav,
+                    talentflyt_store::now(),
+                    8,
+                )
+                .await?;
+            self.wake_jobs();
+        }
+        Ok(())
     }
 }

@@ -635,6 +635,29 @@ struct PostingPage {
     publish_on: String,
     internal_until: String,
     new_deadline: String,
+    /// What NAV arbeidsplassen was last told and answered; empty when never sent.
+    nav: String,
+    nav_answer: String,
+}
+
+/// What NAV was last told about the ad, in words, and its answer as it gave it.
+fn nav_status(lang: Lang, post: Option<talentflyt_store::ChannelPost>) -> (String, String) {
+    let Some(post) = post else {
+        return (String::new(), String::new());
+    };
+    let key = match (post.accepted.0, post.sent_state.as_str()) {
+        (true, "active") => "posting.nav_active",
+        (true, _) => "posting.nav_stopped",
+        (false, _) => "posting.nav_failed",
+    };
+    (
+        i18n::tf(
+            lang,
+            key,
+            &[("when", &i18n::datetime(lang, post.updated_at))],
+        ),
+        post.answer,
+    )
 }
 
 pub(crate) async fn posting_page(
@@ -714,6 +737,7 @@ pub(crate) async fn posting_page(
         _ => String::new(),
     };
     let open_or_waiting = matches!(stage, Stage::Open | Stage::Internal | Stage::Scheduled);
+    let (nav, nav_answer) = nav_status(lang, state.store.channel_post(posting.id, "nav").await?);
     render(&PostingPage {
         p: staff.page(
             state,
@@ -750,6 +774,8 @@ pub(crate) async fn posting_page(
             .deadline_date()
             .map(|d| (d + chrono::Days::new(7)).format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
+        nav,
+        nav_answer,
         posting,
     })
 }

@@ -1,6 +1,6 @@
 //! One ad, as the public sees it; the back office previews it through the same page.
 
-use super::structured::{self, html_escape, AdFacts};
+use super::structured::{self, AdFacts};
 use super::{cached, is_open, public_posting};
 use crate::error::AppError;
 use crate::extract::ReqLang;
@@ -12,7 +12,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use talentflyt_domain::ad::Requirement;
 use talentflyt_domain::ad::{Contact, OrgTexts};
 use talentflyt_domain::{profession, Lang};
 use talentflyt_store::{OpenPosting, OrgUnit, Posting};
@@ -204,7 +203,9 @@ impl AdPage {
                 &place,
                 &p,
                 &names,
-                description_html(lang, &text.sections(), &content.requirements, text_lang),
+                talentflyt_domain::ad::html(text, &content.requirements, text_lang, |key| {
+                    t(lang, key).to_owned()
+                }),
             ),
             None => PublicView::default(),
         };
@@ -268,44 +269,6 @@ impl AdPage {
             posting,
         }
     }
-}
-
-/// The ad's text as HTML for the structured data: its sections, then the requirements.
-fn description_html(
-    lang: Lang,
-    sections: &[(&'static str, &str)],
-    requirements: &[Requirement],
-    text_lang: Lang,
-) -> String {
-    let mut html = String::new();
-    for (key, text) in sections.iter().filter(|(_, t)| !t.trim().is_empty()) {
-        if *key != "ad.intro" {
-            html.push_str(&format!("<h3>{}</h3>", html_escape(t(lang, key))));
-        }
-        for b in blocks(text) {
-            let lines: Vec<String> = b.lines.iter().map(|l| html_escape(l)).collect();
-            if b.list {
-                html.push_str(&format!("<ul><li>{}</li></ul>", lines.join("</li><li>")));
-            } else {
-                html.push_str(&format!("<p>{}</p>", lines.join("<br>")));
-            }
-        }
-    }
-    for (required, key) in [(true, "ad.required"), (false, "ad.desired")] {
-        let items: Vec<String> = requirements
-            .iter()
-            .filter(|r| r.required == required)
-            .map(|r| html_escape(r.text(text_lang)))
-            .collect();
-        if !items.is_empty() {
-            html.push_str(&format!(
-                "<h3>{}</h3><ul><li>{}</li></ul>",
-                html_escape(t(lang, key)),
-                items.join("</li><li>")
-            ));
-        }
-    }
-    html
 }
 
 /// "today", "tomorrow", "in 5 days"; nothing once the day has passed.

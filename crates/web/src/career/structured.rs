@@ -24,21 +24,7 @@ pub(crate) struct AdFacts<'a> {
     pub has_logo: bool,
 }
 
-/// Escape text for HTML.
-pub(crate) fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use talentflyt_domain::ad::escape_html as html_escape;
 
 /// The last moment to apply: the end of the deadline day in Norway.
 pub(crate) fn valid_through(deadline: NaiveDate) -> String {

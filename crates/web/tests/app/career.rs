@@ -419,3 +419,36 @@ async fn an_internal_ad_is_for_signed_in_employees_until_its_period_ends() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// With the NAV channel on, a change to a public ad queues a sync at once; HR sees on the ad
+/// what NAV was last told and what it answered.
+#[tokio::test]
+async fn publishing_queues_the_nav_sync_and_hr_sees_navs_answer() {
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.nav_channel = true;
+    let app = spawn_app_with(cfg).await;
+    let s = &app.db.store;
+    let mut hr = app.signed_in("hr").await;
+    let before = s.queue_counts().await.unwrap().queued;
+    let id = publish_posting(&app, &mut hr, "Intensivsykepleier", app.icu.id).await;
+    assert_eq!(
+        s.queue_counts().await.unwrap().queued,
+        before + 1,
+        "publishing queued the NAV sync"
+    );
+    let page = hr.get(&format!("/admin/postings/{id}")).await.text();
+    assert!(!page.contains("NAV arbeidsplassen"), "nothing sent yet");
+    s.record_channel_attempt(&talentflyt_store::ChannelAttempt {
+        posting_id: id,
+        channel: "nav",
+        state: "active",
+        digest: "abc",
+        accepted: false,
+        answer: "{\"status\":\"ERROR\",\"message\":\"Error: property extent contains invalid value heltid\"}",
+    })
+    .await
+    .unwrap();
+    let page = hr.get(&format!("/admin/postings/{id}")).await.text();
+    assert!(page.contains("NAV tok ikke imot annonsen"), "{page}");
+    assert!(page.contains("property extent contains invalid value heltid"));
+}

@@ -1,0 +1,127 @@
+//! Outside channels (NAV arbeidsplassen first): what each was last told about an ad, and its
+//! answer. The sync job (`jobs::worker`) decides what to send from [`Store::channel_candidates`].
+
+use crate::postings::Posting;
+use crate::{now, Result, Store};
+use sqlx::FromRow;
+
+/// What a channel was last told about one ad.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct ChannelPost {
+    pub posting_id: i64,
+    pub channel: String,
+    /// `active` or `stopped`.
+    pub sent_state: String,
+    pub sent_digest: String,
+    /// Whether the channel accepted it.
+    #[sqlx(try_from = "i64")]
+    pub accepted: IntBool,
+    /// The channel's answer (or why it could not be reached), for HR.
+    pub answer: String,
+    pub attempts: i64,
+    pub updated_at: i64,
+}
+
+/// A 0/1 column as a bool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntBool(pub bool);
+
+impl From<i64> for IntBool {
+    fn from(v: i64) -> Self {
+        IntBool(v != 0)
+    }
+}
+
+impl ChannelPost {
+    /// The channel shows the ad as `digest` now.
+    pub fn shows(&self, digest: &str) -> bool {
+        self.accepted.0 && self.sent_state == "active" && self.sent_digest == digest
+    }
+}
+
+/// An ad the sync job looks at: published and not past its deadline, or shown by the channel.
+#[derive(Debug, Clone)]
+pub struct ChannelCandidate {
+    pub posting: Posting,
+    pub post: Option<ChannelPost>,
+}
+
+/// One attempt to tell a channel about an ad.
+#[derive(Debug, Clone)]
+pub struct ChannelAttempt<'a> {
+    pub posting_id: i64,
+    pub channel: &'a str,
+    pub state: &'a str,
+    pub digest: &'a str,
+    pub accepted: bool,
+    pub answer: &'a str,
+}
+
+const POST_COLS: &str =
+    "posting_id, channel, sent_state, sent_digest, accepted, answer, attempts, updated_at";
+
+impl Store {
+    /// The ads `channel` may need to hear about on `today` (`YYYY-MM-DD`): every published ad
+    /// not past its deadline, and every ad the channel was last told to show. At OUS a few
+    /// hundred, whatever the years of history.
+    pub async fn channel_candidates(
+        &self,
+        channel: &str,
+        today: &str,
+    ) -> Result<Vec<ChannelCandidate>> {
+        let mut ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM postings WHERE status = 'published' AND deadline >= $1
+             UNION SELECT posting_id FROM channel_posts WHERE channel = $2 AND sent_state = 'active'",
+        )
+        .bind(today)
+        .bind(channel)
+        .fetch_all(self.r())
+        .await?;
+        ids.sort_unstable();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(ChannelCandidate {
+                posting: self.posting(id).await?,
+                post: self.channel_post(id, channel).await?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// What `channel` was last told about the posting, if anything.
+    pub async fn channel_post(
+        &self,
+        posting_id: i64,
+        channel: &str,
+    ) -> Result<Option<ChannelPost>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM channel_posts WHERE posting_id = $1 AND channel = $2"
+        ))
+        .bind(posting_id)
+        .bind(channel)
+        .fetch_optional(self.r())
+        .await?)
+    }
+
+    /// Write down an attempt and the channel's answer.
+    pub async fn record_channel_attempt(&self, a: &ChannelAttempt<'_>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO channel_posts (posting_id, channel, sent_state, sent_digest, accepted, answer, attempts, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
+             ON CONFLICT (posting_id, channel) DO UPDATE SET sent_state = excluded.sent_state,
+                 sent_digest = excluded.sent_digest, accepted = excluded.accepted,
+                 answer = excluded.answer, attempts = channel_posts.attempts + 1,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(a.posting_id)
+        .bind(a.channel)
+        .bind(a.state)
+        .bind(a.digest)
+        .bind(i64::from(a.accepted))
+        .bind(a.answer)
+        .bind(now())
+        .execute(self.w())
+        .await?;
+        Ok(())
+    }
+}
