@@ -394,10 +394,18 @@ fn similar_open(
 /// open ads; one that was never public (a draft, a scheduled or internal-only ad) or does not
 /// exist answers 404. Both kinds of page come from the page cache; whether the ad is open is
 /// read from the in-memory index of open ads.
+/// Where a visitor came from, as boards and campaigns say it: `?src=` or `?utm_source=`.
+#[derive(serde::Deserialize, Default)]
+pub struct Came {
+    src: Option<String>,
+    utm_source: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
+    axum::extract::Query(came): axum::extract::Query<Came>,
 ) -> Result<Response, AppError> {
     let key = format!("/jobs/{id}");
     let today = state.today();
@@ -443,6 +451,27 @@ pub async fn show(
     .await?;
     if !is_open_now {
         *r.status_mut() = axum::http::StatusCode::GONE;
+    } else if let Some(src) = came.src.as_deref().or(came.utm_source.as_deref()) {
+        // The page is the same for everyone (and cached); where the visitor came from goes in
+        // a cookie the application form reads (A2: every application records its source).
+        let src = talentflyt_domain::posting::normalise_source(Some(src));
+        let secure = if state.cfg.cookie_secure {
+            "; Secure"
+        } else {
+            ""
+        };
+        if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+            "{}={src}; Path=/jobs; Max-Age=2592000; HttpOnly; SameSite=Lax{secure}",
+            super::apply::SOURCE_COOKIE
+        )) {
+            let h = r.headers_mut();
+            h.insert(axum::http::header::SET_COOKIE, v);
+            // A shared cache must not hand this cookie to others.
+            h.insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("private, max-age=10"),
+            );
+        }
     }
     Ok(r)
 }

@@ -44,6 +44,24 @@ pub struct SourceQuery {
     source: Option<String>,
 }
 
+/// The cookie the ad page leaves when a visitor came from a board or campaign (`?src=`).
+pub const SOURCE_COOKIE: &str = "tf_src";
+
+/// The source the ad page remembered for this browser, if any.
+fn remembered_source(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(SOURCE_COOKIE)?
+                .strip_prefix('=')
+                .map(|v| normalise_source(Some(v)))
+        })
+}
+
 pub async fn form(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -51,14 +69,20 @@ pub async fn form(
     Path(id): Path<i64>,
     Query(q): Query<SourceQuery>,
     session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, AppError> {
     let employee = is_employee(&state, &session).await;
     let posting = posting_for(&state, id, employee).await?;
     if !takes_applications(&state, &posting, employee) {
         return Err(AppError::Closed);
     }
+    // The link's own source first, then the one the ad page remembered.
+    let source = match q.source.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => normalise_source(Some(s)),
+        None => remembered_source(&headers).unwrap_or_else(|| normalise_source(None)),
+    };
     let typed = Typed {
-        source: normalise_source(q.source.as_deref()),
+        source,
         ..Default::default()
     };
     render(&apply_page(

@@ -134,7 +134,7 @@ async fn feed(state: AppState, lang: Lang, q: ListQuery, kind: Kind) -> Result<R
         let feed = Feed {
             title,
             self_url: format!("{base}{self_path}"),
-            page_url: format!("{base}{}", filter.href(1)),
+            page_url: format!("{base}{}", filter.feed_href("/jobs")),
             org: state.cfg.brand.org_name.clone(),
             lang,
             updated: list.iter().map(|e| e.published).max().unwrap_or_default(),

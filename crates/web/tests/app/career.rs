@@ -452,3 +452,74 @@ async fn publishing_queues_the_nav_sync_and_hr_sees_navs_answer() {
     assert!(page.contains("NAV tok ikke imot annonsen"), "{page}");
     assert!(page.contains("property extent contains invalid value heltid"));
 }
+
+/// A board or campaign links to the ad with `?src=` or `?utm_source=`; the application made from
+/// that visit records it (A2), while a link straight to the form with its own source wins.
+#[tokio::test]
+async fn where_a_candidate_came_from_is_recorded_with_the_application() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let id = published(
+        &app,
+        &clock,
+        draft("Jordmor, føden", app.icu.id, "midwife", "2027-04-01"),
+    )
+    .await;
+    let apply = |c: &mut Client, given: &'static str, email: &'static str| {
+        let mut c = c.clone_browser();
+        async move {
+            let form = c.get(&format!("/jobs/{id}/apply")).await;
+            let text = form.text();
+            let source = text
+                .split("name=\"source\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap()
+                .to_owned();
+            let r = c
+                .post_multipart(
+                    &format!("/jobs/{id}/apply"),
+                    &[
+                        ("csrf", &form.csrf()),
+                        ("source", &source),
+                        ("given_name", given),
+                        ("family_name", "Nordmann"),
+                        ("email", email),
+                    ],
+                    Some(("cv", "cv.pdf", &pdf())),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+            source
+        }
+    };
+    let mut finn = app.client();
+    let page = finn.get(&format!("/jobs/{id}?src=finn")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.cache_control.as_deref(), Some("private, max-age=10"));
+    assert_eq!(apply(&mut finn, "Kari", "kari@example.no").await, "finn");
+    let mut campaign = app.client();
+    campaign
+        .get(&format!("/jobs/{id}?utm_source=LinkedIn&utm_medium=social"))
+        .await;
+    assert_eq!(
+        apply(&mut campaign, "Per", "per@example.no").await,
+        "linkedin"
+    );
+    let mut direct = app.client();
+    direct.get(&format!("/jobs/{id}")).await;
+    assert_eq!(
+        apply(&mut direct, "Ola", "ola@example.no").await,
+        "career_site"
+    );
+    let mut sources: Vec<String> = app
+        .db
+        .store
+        .list_applications(&talentflyt_store::Reader::user(0, "test"), id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.source)
+        .collect();
+    sources.sort();
+    assert_eq!(sources, vec!["career_site", "finn", "linkedin"]);
+}
