@@ -174,6 +174,8 @@ impl Filter {
 pub(crate) struct Card {
     id: i64,
     title: String,
+    /// The language the title is written in.
+    title_lang: &'static str,
     unit: String,
     clinic: String,
     profession: String,
@@ -232,6 +234,10 @@ pub async fn list(
         } else {
             filter.page
         };
+        // The English title where the ad has one, on English pages.
+        let english = |c: &talentflyt_store::OpenPosting| {
+            lang == talentflyt_domain::Lang::En && !c.title_en.is_empty()
+        };
         let cards = rows
             .into_iter()
             .map(|c| Card {
@@ -242,7 +248,8 @@ pub async fn list(
                 extent: format!("{} %", c.extent_percent),
                 engagement: t(lang, c.engagement.label_key()),
                 deadline: i18n::date_str(lang, &c.deadline),
-                title: c.title,
+                title_lang: if english(&c) { "en" } else { "nb" },
+                title: if english(&c) { c.title_en } else { c.title },
             })
             .collect();
         let mut clinics: Options = units

@@ -523,3 +523,40 @@ async fn where_a_candidate_came_from_is_recorded_with_the_application() {
     sources.sort();
     assert_eq!(sources, vec!["career_site", "finn", "linkedin"]);
 }
+
+/// The list shows an ad's English title on English pages, marked as English, and the bokmål
+/// one, marked as bokmål, everywhere else.
+#[tokio::test]
+async fn the_list_shows_each_title_in_the_language_it_is_written_in() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let mut d = draft(
+        "Jordmor, fødeavdelingen",
+        app.icu.id,
+        "midwife",
+        "2027-04-01",
+    );
+    d.title_en = "Midwife, maternity ward".into();
+    published(&app, &clock, d).await;
+    published(
+        &app,
+        &clock,
+        draft("Sekretær", app.icu.id, "medical_secretary", "2027-04-01"),
+    )
+    .await;
+    let mut c = app.client();
+    let nb = c.get("/jobs").await.text();
+    assert!(
+        nb.contains("lang=\"nb\">Jordmor, fødeavdelingen</a>"),
+        "{nb}"
+    );
+    c.accept_language = "en";
+    let en = c.get("/jobs").await.text();
+    assert!(
+        en.contains("lang=\"en\">Midwife, maternity ward</a>"),
+        "{en}"
+    );
+    assert!(
+        en.contains("lang=\"nb\">Sekretær</a>"),
+        "no English title: bokmål, said so"
+    );
+}
