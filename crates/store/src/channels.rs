@@ -125,3 +125,27 @@ impl Store {
         Ok(())
     }
 }
+
+/// Applications to one posting from one source, and how many of them were hired.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct SourceCount {
+    pub source: String,
+    pub applications: i64,
+    pub hired: i64,
+}
+
+impl Store {
+    /// How many applied to the posting from each source, and how many of those were hired,
+    /// most applications first. Counts only, no person: not a read of anyone's application.
+    pub async fn source_counts(&self, posting_id: i64) -> Result<Vec<SourceCount>> {
+        Ok(sqlx::query_as(
+            "SELECT source, COUNT(*) AS applications,
+                    SUM(CASE WHEN phase = 'hired' THEN 1 ELSE 0 END) AS hired
+             FROM applications WHERE posting_id = $1
+             GROUP BY source ORDER BY COUNT(*) DESC, source",
+        )
+        .bind(posting_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+}

@@ -638,6 +638,18 @@ struct PostingPage {
     /// What NAV arbeidsplassen was last told and answered; empty when never sent.
     nav: String,
     nav_answer: String,
+    /// Applications and hires per source (counts only).
+    sources: Vec<(String, i64, i64)>,
+}
+
+/// A source as HR reads it: the known ones named, others as the link said them.
+fn source_label(lang: Lang, source: &str) -> String {
+    match source {
+        "career_site" => t(lang, "source.career_site").to_owned(),
+        "internal" => t(lang, "source.internal").to_owned(),
+        "nav" => "NAV".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// What NAV was last told about the ad, in words, and its answer as it gave it.
@@ -737,6 +749,13 @@ pub(crate) async fn posting_page(
         _ => String::new(),
     };
     let open_or_waiting = matches!(stage, Stage::Open | Stage::Internal | Stage::Scheduled);
+    let sources = state
+        .store
+        .source_counts(posting.id)
+        .await?
+        .into_iter()
+        .map(|c| (source_label(lang, &c.source), c.applications, c.hired))
+        .collect();
     let (nav, nav_answer) = nav_status(lang, state.store.channel_post(posting.id, "nav").await?);
     render(&PostingPage {
         p: staff.page(
@@ -776,6 +795,7 @@ pub(crate) async fn posting_page(
             .unwrap_or_default(),
         nav,
         nav_answer,
+        sources,
         posting,
     })
 }

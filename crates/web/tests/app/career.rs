@@ -522,6 +522,17 @@ async fn where_a_candidate_came_from_is_recorded_with_the_application() {
         .collect();
     sources.sort();
     assert_eq!(sources, vec!["career_site", "finn", "linkedin"]);
+    // HR sees the counts per source on the ad.
+    let mut hr = app.signed_in("hr").await;
+    let page = hr.get(&format!("/admin/postings/{id}")).await.text();
+    assert!(page.contains("Søknader og ansettelser per kilde"), "{page}");
+    for row in [
+        "<tr><td>Karrieresiden</td><td>1</td><td>0</td></tr>",
+        "<tr><td>finn</td><td>1</td><td>0</td></tr>",
+        "<tr><td>linkedin</td><td>1</td><td>0</td></tr>",
+    ] {
+        assert!(page.contains(row), "{row}");
+    }
 }
 
 /// The list shows an ad's English title on English pages, marked as English, and the bokmål
