@@ -13,6 +13,16 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Nb, Lang::En];
 
+    /// Of a text written in bokmål and perhaps in English: the one to show in this language, and
+    /// the language it is written in (bokmål when there is no English).
+    pub fn pick<'a>(self, nb: &'a str, en: &'a str) -> (&'a str, Lang) {
+        if self == Lang::En && !en.trim().is_empty() {
+            (en, Lang::En)
+        } else {
+            (nb, Lang::Nb)
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nb => "nb",

@@ -1,7 +1,7 @@
 //! Outside channels (NAV arbeidsplassen first): what each was last told about an ad, and its
 //! answer. The sync job (`jobs::worker`) decides what to send from [`Store::channel_candidates`].
 
-use crate::postings::Posting;
+use crate::postings::{Posting, POSTING_COLS};
 use crate::{now, Result, Store};
 use sqlx::FromRow;
 
@@ -69,23 +69,33 @@ impl Store {
         channel: &str,
         today: &str,
     ) -> Result<Vec<ChannelCandidate>> {
-        let mut ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM postings WHERE status = 'published' AND deadline >= $1
-             UNION SELECT posting_id FROM channel_posts WHERE channel = $2 AND sent_state = 'active'",
-        )
+        // Two queries for all of them: the ads, and what the channel was told about each.
+        let which = "(p.status = 'published' AND p.deadline >= $1)
+             OR p.id IN (SELECT posting_id FROM channel_posts WHERE channel = $2 AND sent_state = 'active')";
+        let postings: Vec<Posting> = sqlx::query_as(&format!(
+            "SELECT {POSTING_COLS} FROM postings p WHERE {which} ORDER BY p.id"
+        ))
         .bind(today)
         .bind(channel)
         .fetch_all(self.r())
         .await?;
-        ids.sort_unstable();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(ChannelCandidate {
-                posting: self.posting(id).await?,
-                post: self.channel_post(id, channel).await?,
-            });
-        }
-        Ok(out)
+        let posts: Vec<ChannelPost> = sqlx::query_as(&format!(
+            "SELECT {POST_COLS} FROM channel_posts
+             WHERE posting_id IN (SELECT p.id FROM postings p WHERE {which}) AND channel = $2"
+        ))
+        .bind(today)
+        .bind(channel)
+        .fetch_all(self.r())
+        .await?;
+        let mut posts: std::collections::HashMap<i64, ChannelPost> =
+            posts.into_iter().map(|c| (c.posting_id, c)).collect();
+        Ok(postings
+            .into_iter()
+            .map(|posting| ChannelCandidate {
+                post: posts.remove(&posting.id),
+                posting,
+            })
+            .collect())
     }
 
     /// What `channel` was last told about the posting, if anything.

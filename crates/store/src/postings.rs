@@ -180,7 +180,7 @@ pub(crate) fn content_json(c: &AdContent) -> Result<String> {
     serde_json::to_string(c).map_err(|e| StoreError::Other(format!("ad content: {e}")))
 }
 
-const POSTING_COLS: &str =
+pub(crate) const POSTING_COLS: &str =
     "p.id, p.reference, p.unit_id, p.title, p.title_en, p.body, p.content, p.profession, p.engagement, p.extent_percent, p.positions, p.deadline, p.original_deadline, p.status, p.published_at, p.created_at, p.work_place, p.start_date, p.salary_text, p.target_groups, p.competence_areas, p.requisition_id, p.publish_on, p.internal_until, p.review_requested_at, p.approved_by, p.approved_at, p.version";
 
 /// A line in a list of postings.

@@ -91,29 +91,64 @@ fn ground_columns(r: &Requisition) -> (Option<&'static str>, Option<String>, Opt
     }
 }
 
+/// Bind a request's own fields as `$1`…`$12` (unit, profession, positions, extent,
+/// engagement, the three § 14-9 columns, start, cost centre, the § 14-1b justification and its
+/// union date), in that order, for both the insert and the update.
+fn bind_fields<'q, Q: BindFields<'q>>(q: Q, r: &'q Requisition) -> Q {
+    let (ground, replaces, until) = ground_columns(r);
+    q.bind_i64(r.unit_id)
+        .bind_text(Some(r.profession.clone()))
+        .bind_i64(r.positions)
+        .bind_i64(r.extent_percent)
+        .bind_text(Some(r.engagement.as_str().to_owned()))
+        .bind_text(ground.map(str::to_owned))
+        .bind_text(replaces)
+        .bind_text(until)
+        .bind_text(Some(day(r.start_date)))
+        .bind_text(Some(r.cost_centre.clone()))
+        .bind_text(r.part_time.as_ref().map(|p| p.text.clone()))
+        .bind_text(r.part_time.as_ref().map(|p| day(p.union_discussed_on)))
+}
+
+/// The two kinds of sqlx query `bind_fields` fills.
+trait BindFields<'q>: Sized {
+    fn bind_i64(self, v: i64) -> Self;
+    fn bind_text(self, v: Option<String>) -> Self;
+}
+
+impl<'q> BindFields<'q> for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind_i64(self, v: i64) -> Self {
+        self.bind(v)
+    }
+    fn bind_text(self, v: Option<String>) -> Self {
+        self.bind(v)
+    }
+}
+
+impl<'q, O> BindFields<'q>
+    for sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+{
+    fn bind_i64(self, v: i64) -> Self {
+        self.bind(v)
+    }
+    fn bind_text(self, v: Option<String>) -> Self {
+        self.bind(v)
+    }
+}
+
 impl Store {
     /// The requester mends a returned request and sends it again: the chain starts over, and
     /// the step is in its log. Refused unless the request was returned.
     pub async fn resubmit_requisition(&self, id: i64, r: &Requisition, user_id: i64) -> Result<()> {
-        let (ground, replaces, until) = ground_columns(r);
         let mut tx = self.begin().await?;
-        let n = sqlx::query(
-            "UPDATE requisitions SET unit_id = $1, profession = $2, positions = $3, extent_percent = $4, engagement = $5, temporary_ground = $6, substitute_for = $7, substitute_until = $8,
-                    start_date = $9, cost_centre = $10, part_time_justification = $11, union_discussed_on = $12, status = 'submitted', approvals = 0, updated_at = $13
-             WHERE id = $14 AND status = 'returned'",
+        let n = bind_fields(
+            sqlx::query(
+                "UPDATE requisitions SET unit_id = $1, profession = $2, positions = $3, extent_percent = $4, engagement = $5, temporary_ground = $6, substitute_for = $7, substitute_until = $8,
+                        start_date = $9, cost_centre = $10, part_time_justification = $11, union_discussed_on = $12, status = 'submitted', approvals = 0, updated_at = $13
+                 WHERE id = $14 AND status = 'returned'",
+            ),
+            r,
         )
-        .bind(r.unit_id)
-        .bind(&r.profession)
-        .bind(r.positions)
-        .bind(r.extent_percent)
-        .bind(r.engagement.as_str())
-        .bind(ground)
-        .bind(replaces)
-        .bind(until)
-        .bind(day(r.start_date))
-        .bind(&r.cost_centre)
-        .bind(r.part_time.as_ref().map(|p| p.text.clone()))
-        .bind(r.part_time.as_ref().map(|p| day(p.union_discussed_on)))
         .bind(now())
         .bind(id)
         .execute(tx.conn())
@@ -129,25 +164,15 @@ impl Store {
     /// Save a manager's request, waiting for the first approver, with the step in its log.
     pub async fn create_requisition(&self, r: &Requisition, requested_by: i64) -> Result<i64> {
         let t = now();
-        let (ground, replaces, until) = ground_columns(r);
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO requisitions (unit_id, requested_by, profession, positions, extent_percent, engagement, temporary_ground, substitute_for, substitute_until, start_date, cost_centre, part_time_justification, union_discussed_on, status, approvals, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $15) RETURNING id",
+        let id: i64 = bind_fields(
+            sqlx::query_scalar(
+                "INSERT INTO requisitions (unit_id, profession, positions, extent_percent, engagement, temporary_ground, substitute_for, substitute_until, start_date, cost_centre, part_time_justification, union_discussed_on, requested_by, status, approvals, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $15) RETURNING id",
+            ),
+            r,
         )
-        .bind(r.unit_id)
         .bind(requested_by)
-        .bind(&r.profession)
-        .bind(r.positions)
-        .bind(r.extent_percent)
-        .bind(r.engagement.as_str())
-        .bind(ground)
-        .bind(replaces)
-        .bind(until)
-        .bind(day(r.start_date))
-        .bind(&r.cost_centre)
-        .bind(r.part_time.as_ref().map(|p| p.text.clone()))
-        .bind(r.part_time.as_ref().map(|p| day(p.union_discussed_on)))
         .bind(RequisitionStatus::Submitted.as_str())
         .bind(t)
         .fetch_one(tx.conn())

@@ -344,11 +344,7 @@ fn public_view(
             .iter()
             .map(|o| Similar {
                 id: o.id,
-                title: if lang == Lang::En && !o.title_en.is_empty() {
-                    o.title_en.clone()
-                } else {
-                    o.title.clone()
-                },
+                title: lang.pick(&o.title, &o.title_en).0.to_owned(),
                 unit: names.unit(o.unit_id, lang),
                 deadline: i18n::date_str(lang, &o.deadline),
             })
@@ -415,11 +411,7 @@ pub async fn show(
         let posting = public_posting(&state, id).await?;
         let units = state.units().await;
         let org = state.store.org_texts().await?;
-        let title = if lang == Lang::En && !posting.title_en.is_empty() {
-            posting.title_en.clone()
-        } else {
-            posting.title.clone()
-        };
+        let title = lang.pick(&posting.title, &posting.title_en).0.to_owned();
         let open = is_open(&state, &posting);
         let clinic_path = units
             .iter()

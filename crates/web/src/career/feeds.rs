@@ -80,11 +80,7 @@ fn entries(open: &Open, filter: &Filter, units: &[OrgUnit], lang: Lang, base: &s
 }
 
 fn entry(p: &OpenPosting, names: &UnitNames, lang: Lang, base: &str) -> Entry {
-    let title = if lang == Lang::En && !p.title_en.is_empty() {
-        p.title_en.clone()
-    } else {
-        p.title.clone()
-    };
+    let title = lang.pick(&p.title, &p.title_en).0.to_owned();
     let profession = profession::name(&p.profession, lang);
     let facts = format!(
         "{} · {} · {} %, {}. {}: {}.",

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use talentflyt_domain::posting::PublicView;
-use talentflyt_domain::{profession, Lang};
+use talentflyt_domain::profession;
 
 pub(crate) struct Card {
     id: i64,
@@ -49,7 +49,7 @@ pub async fn list(
         .into_iter()
         .map(|o| Card {
             id: o.id,
-            title: title(lang, &o.title, &o.title_en),
+            title: lang.pick(&o.title, &o.title_en).0.to_owned(),
             unit: names.unit(o.unit_id, lang),
             profession: profession::name(&o.profession, lang),
             deadline: i18n::date_str(lang, &o.deadline),
@@ -70,14 +70,6 @@ pub async fn list(
         p: staff.page(&state, lang, t(lang, "internal.title"), "/internal"),
         cards,
     })
-}
-
-fn title(lang: Lang, nb: &str, en: &str) -> String {
-    if lang == Lang::En && !en.is_empty() {
-        en.to_owned()
-    } else {
-        nb.to_owned()
-    }
 }
 
 /// One ad in its internal-only period, with a banner saying so; "Apply" marks the application
@@ -107,7 +99,7 @@ pub async fn show(
         other_href: format!("/lang/{}?next=%2Finternal%2F{id}", lang.other().code()),
         other_text: t(lang, "lang.switch"),
     };
-    let page_title = title(lang, &posting.title, &posting.title_en);
+    let page_title = lang.pick(&posting.title, &posting.title_en).0.to_owned();
     let page = AdPage::build(
         staff.page(&state, lang, page_title, format!("/internal/{id}")),
         posting,

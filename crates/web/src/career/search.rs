@@ -234,22 +234,21 @@ pub async fn list(
         } else {
             filter.page
         };
-        // The English title where the ad has one, on English pages.
-        let english = |c: &talentflyt_store::OpenPosting| {
-            lang == talentflyt_domain::Lang::En && !c.title_en.is_empty()
-        };
         let cards = rows
             .into_iter()
-            .map(|c| Card {
-                id: c.id,
-                unit: names.unit(c.unit_id, lang),
-                clinic: names.clinic(c.unit_id, lang),
-                profession: profession::name(&c.profession, lang),
-                extent: format!("{} %", c.extent_percent),
-                engagement: t(lang, c.engagement.label_key()),
-                deadline: i18n::date_str(lang, &c.deadline),
-                title_lang: if english(&c) { "en" } else { "nb" },
-                title: if english(&c) { c.title_en } else { c.title },
+            .map(|c| {
+                let (title, title_lang) = lang.pick(&c.title, &c.title_en);
+                Card {
+                    id: c.id,
+                    unit: names.unit(c.unit_id, lang),
+                    clinic: names.clinic(c.unit_id, lang),
+                    profession: profession::name(&c.profession, lang),
+                    extent: format!("{} %", c.extent_percent),
+                    engagement: t(lang, c.engagement.label_key()),
+                    deadline: i18n::date_str(lang, &c.deadline),
+                    title_lang: title_lang.code(),
+                    title: title.to_owned(),
+                }
             })
             .collect();
         let mut clinics: Options = units
