@@ -10,7 +10,46 @@ pub enum Lang {
     En,
 }
 
+const MONTHS_NB: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 impl Lang {
+    /// A date in words: `1. desember 2026` / `1 December 2026`.
+    pub fn date(self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let m = d.month0() as usize;
+        match self {
+            Lang::Nb => format!("{}. {} {}", d.day(), MONTHS_NB[m], d.year()),
+            Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
+        }
+    }
+
     pub const ALL: [Lang; 2] = [Lang::Nb, Lang::En];
 
     /// Of a text written in bokmål and perhaps in English: the one to show in this language, and

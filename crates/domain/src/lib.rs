@@ -5,6 +5,7 @@
 //! them in their own language.
 
 pub mod ad;
+pub mod alert;
 pub mod clock;
 pub mod lang;
 pub mod language;

@@ -102,9 +102,66 @@ pub fn stored_filename(sent: &str, kind: DocumentType) -> String {
     format!("{stem}.{ext}")
 }
 
+/// Why a picture was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageError {
+    TooLarge,
+    NotImage,
+}
+
+impl ImageError {
+    pub fn key(self) -> &'static str {
+        match self {
+            ImageError::TooLarge => "error.image_too_large",
+            ImageError::NotImage => "error.image_type",
+        }
+    }
+}
+
+/// A picture for a web page must be a PNG or a JPEG, by its signature at byte 0 (PNG's eight
+/// bytes; JPEG's start-of-image marker followed by a marker byte) and, for JPEG, its
+/// end-of-image marker at the end. Returns the MIME type.
+pub fn sniff_image(bytes: &[u8], max_bytes: usize) -> Result<&'static str, ImageError> {
+    if bytes.len() > max_bytes {
+        return Err(ImageError::TooLarge);
+    }
+    if bytes.len() > 8 && bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok("image/png");
+    }
+    let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
+    if bytes.len() > 4
+        && bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        && tail.windows(2).any(|w| w == [0xFF, 0xD9])
+    {
+        return Ok("image/jpeg");
+    }
+    Err(ImageError::NotImage)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pictures_are_png_or_jpeg_by_content() {
+        assert_eq!(
+            sniff_image(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 100),
+            Ok("image/png")
+        );
+        assert_eq!(
+            sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0xFF, 0xD9], 100),
+            Ok("image/jpeg")
+        );
+        assert_eq!(
+            sniff_image(b"<svg onload=alert(1)>", 100),
+            Err(ImageError::NotImage)
+        );
+        assert_eq!(
+            sniff_image(b"%PDF-1.4\n%%EOF", 100),
+            Err(ImageError::NotImage)
+        );
+        assert_eq!(sniff_image(&[0u8; 200], 100), Err(ImageError::TooLarge));
+    }
 
     #[test]
     fn the_signature_must_start_the_file_and_the_end_marker_end_it() {

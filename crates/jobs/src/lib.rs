@@ -1,6 +1,7 @@
 //! The durable job queue's workers: the e-mail outbox now; alerts, retention and channel
 //! publishing later. Jobs live in the database (see `talentflyt_store::jobs`).
 
+pub mod alerts;
 pub mod mail;
 pub mod nav;
 pub mod worker;

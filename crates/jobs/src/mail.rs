@@ -2,7 +2,8 @@
 //! written as `.eml` files to a folder.
 
 use askama::Template;
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use talentflyt_domain::Lang;
@@ -79,10 +80,17 @@ impl Mailer {
             .to_addr
             .parse()
             .map_err(|_| MailError::Build("recipient address is not valid".into()))?;
-        let msg = Message::builder()
+        let mut builder = Message::builder()
             .from(from)
             .to(to)
-            .subject(m.subject.clone())
+            .subject(m.subject.clone());
+        if let Some(url) = &m.list_unsubscribe {
+            // RFC 8058: the mail program may unsubscribe with one POST to this address.
+            builder = builder
+                .header(ListUnsubscribe(url.clone()))
+                .header(ListUnsubscribePost);
+        }
+        let msg = builder
             .multipart(
                 MultiPart::alternative()
                     .singlepart(
@@ -112,6 +120,43 @@ impl Mailer {
                 .map(|_| ())
                 .map_err(|e| MailError::Send(e.to_string())),
         }
+    }
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+        ))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
     }
 }
 
@@ -198,6 +243,7 @@ impl ApplicationReceived<'_> {
             text,
             html,
             template: format!("application_received.{}", lang.code()),
+            list_unsubscribe: None,
         })
     }
 }
@@ -268,6 +314,7 @@ impl RequisitionDecided<'_> {
             text,
             html,
             template: format!("requisition_decided.{}", lang.code()),
+            list_unsubscribe: None,
         })
     }
 }

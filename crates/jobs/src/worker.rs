@@ -19,6 +19,7 @@ pub struct Worker {
     wake: Arc<Notify>,
     clock: Clock,
     nav: Option<crate::nav::NavConfig>,
+    alerts: Option<crate::alerts::AlertSite>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +48,14 @@ impl Worker {
             wake: Arc::new(Notify::new()),
             clock: Clock::system(),
             nav: None,
+            alerts: None,
         }
+    }
+
+    /// Send job alerts with links to this site (`SendAlerts` jobs).
+    pub fn with_alerts(mut self, site: crate::alerts::AlertSite) -> Worker {
+        self.alerts = Some(site);
+        self
     }
 
     /// Send ads to NAV arbeidsplassen with this configuration (`SyncNav` jobs).
@@ -141,6 +149,27 @@ impl Worker {
                     job_id = job.id,
                     closed = n,
                     "postings past their deadline closed"
+                );
+                Ok(())
+            }
+            JobKind::SendAlerts => {
+                let Some(site) = &self.alerts else {
+                    return Ok(());
+                };
+                let now = self.clock.now().with_timezone(&chrono_tz::Europe::Oslo);
+                let r = crate::alerts::run(
+                    &self.store,
+                    site,
+                    self.clock.today(),
+                    chrono::Timelike::hour(&now),
+                )
+                .await?;
+                tracing::info!(
+                    job_id = job.id,
+                    sent = r.sent,
+                    renewals = r.renewals,
+                    expired = r.expired,
+                    "job alerts sent"
                 );
                 Ok(())
             }

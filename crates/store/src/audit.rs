@@ -81,6 +81,7 @@ named! {
         /// The user name was locked after too many failures.
         Locked = "locked",
         Logout = "logout",
+        Delete = "delete",
     }
 }
 
@@ -94,6 +95,8 @@ named! {
         User = "user",
         OrgUnit = "org_unit",
         Requisition = "requisition",
+        /// A job alert (its subscriber's address and wishes).
+        JobAlert = "job_alert",
     }
 }
 

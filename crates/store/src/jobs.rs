@@ -18,6 +18,9 @@ pub struct OutgoingEmail {
     pub html: String,
     /// Which template made it (for the operator; no personal data).
     pub template: String,
+    /// The one-click unsubscribe address (RFC 8058) for mail the reader asked for.
+    #[serde(default)]
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -29,6 +32,7 @@ pub struct OutboxMessage {
     pub body_html: String,
     pub template: String,
     pub status: String,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// What a job does, with what it needs. Stored as JSON in `jobs.payload`, tagged by `kind`; the
@@ -42,6 +46,8 @@ pub enum JobKind {
     ClosePostings,
     /// Bring NAV arbeidsplassen up to date: send open ads that changed, stop those no longer open.
     SyncNav,
+    /// Send job alerts that are due, ask for renewals and delete alerts whose consent ran out.
+    SendAlerts,
 }
 
 impl JobKind {
@@ -51,6 +57,7 @@ impl JobKind {
             JobKind::SendEmail { .. } => "send_email",
             JobKind::ClosePostings => "close_postings",
             JobKind::SyncNav => "sync_nav",
+            JobKind::SendAlerts => "send_alerts",
         }
     }
 }
@@ -122,7 +129,7 @@ impl Tx {
     pub(crate) async fn enqueue_email(&mut self, m: &OutgoingEmail) -> Result<i64> {
         let t = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+            "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at, list_unsubscribe) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
         )
         .bind(&m.to)
         .bind(&m.subject)
@@ -130,6 +137,7 @@ impl Tx {
         .bind(&m.html)
         .bind(&m.template)
         .bind(t)
+        .bind(&m.list_unsubscribe)
         .fetch_one(self.conn())
         .await?;
         insert_job(
@@ -235,7 +243,7 @@ impl Store {
     }
 
     pub async fn outbox_message(&self, id: i64) -> Result<OutboxMessage> {
-        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status FROM outbox WHERE id = $1")
+        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status, list_unsubscribe FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_optional(self.r())
             .await?

@@ -12,10 +12,12 @@
 //! entry in the same transaction as the read (see [`Reader`]).
 
 mod ads;
+mod alerts;
 mod applications;
 mod audit;
 mod bulk;
 mod channels;
+mod clinics;
 mod jobs;
 mod maintenance;
 mod org;
@@ -29,10 +31,12 @@ pub mod testing;
 mod users;
 
 pub use ads::*;
+pub use alerts::*;
 pub use applications::*;
 pub use audit::*;
 pub use bulk::*;
 pub use channels::*;
+pub use clinics::*;
 pub use jobs::*;
 pub use maintenance::*;
 pub use org::*;

@@ -30,13 +30,19 @@ pub struct OpenPosting {
     pub internal_until: Option<String>,
     /// The bokmål ad as plain text (feeds show its beginning).
     pub body: String,
-    /// Title and text, lowercased (see `domain::posting::search_text`).
-    pub search_text: String,
+    pub reference: String,
+    /// Where the work is (e.g. "Ullevål").
+    pub work_place: String,
+    /// Target group and competence area codes, comma-separated.
+    pub target_groups: String,
+    pub competence_areas: String,
 }
 
 /// The columns and joins of an [`OpenPosting`].
-const OPEN_SELECT: &str = "SELECT p.id, p.title, p.title_en, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
-        p.extent_percent, p.positions, p.deadline, p.published_at, p.internal_until, p.body, p.search_text
+const OPEN_SELECT: &str =
+    "SELECT p.id, p.title, p.title_en, p.unit_id, u.path AS unit_path, p.profession, p.engagement,
+        p.extent_percent, p.positions, p.deadline, p.published_at, p.internal_until, p.body,
+        p.reference, p.work_place, p.target_groups, p.competence_areas
      FROM postings p JOIN org_units u ON u.id = p.unit_id
      WHERE p.status = 'published' AND p.deadline >= $1
        AND (p.publish_on IS NULL OR p.publish_on <= $1)";

@@ -428,17 +428,24 @@ fn distinct_search_load() -> Load {
 }
 
 /// Every combination of the career site's filters: one or two words from the demo ads, a clinic,
-/// a profession, an engagement and a page. Combinations are numbered, and request `n` takes
+/// a profession, a place, full or part time, an engagement, a target group, a deadline window,
+/// an order and a page. Combinations are numbered, and request `n` takes
 /// combination `n × step mod size`, which never repeats for `n` below `size` (step and size
 /// have no common factor) and spreads neighbouring requests over words and filters.
 struct SearchSpace {
     words: Vec<String>,
     clinics: Vec<&'static str>,
     professions: Vec<&'static str>,
+    places: Vec<&'static str>,
     step: u64,
 }
 
 const ENGAGEMENTS: [&str; 2] = ["permanent", "temporary"];
+const EXTENTS: [&str; 2] = ["full", "part"];
+const TARGETS: [&str; 3] = ["students", "new_graduates", "experienced"];
+const WITHIN: [&str; 4] = ["3", "7", "14", "30"];
+/// The orders other than the default (relevance, as every search has words).
+const SORTS: [&str; 2] = ["newest", "deadline"];
 const PAGES: u64 = 2;
 
 impl SearchSpace {
@@ -447,6 +454,12 @@ impl SearchSpace {
             words: demo::search_vocabulary(),
             clinics: demo::data::CLINICS.iter().map(|c| c.code).collect(),
             professions: demo::data::PROFESSIONS.iter().map(|p| p.code).collect(),
+            places: {
+                let mut p: Vec<&'static str> = demo::data::CLINICS.iter().map(|c| c.site).collect();
+                p.sort_unstable();
+                p.dedup();
+                p
+            },
             step: 1,
         };
         let size = s.size();
@@ -469,7 +482,12 @@ impl SearchSpace {
             * self.second_words()
             * (self.clinics.len() as u64 + 1)
             * (self.professions.len() as u64 + 1)
+            * (self.places.len() as u64 + 1)
             * (ENGAGEMENTS.len() as u64 + 1)
+            * (EXTENTS.len() as u64 + 1)
+            * (TARGETS.len() as u64 + 1)
+            * (WITHIN.len() as u64 + 1)
+            * (SORTS.len() as u64 + 1)
             * PAGES
     }
 
@@ -484,6 +502,19 @@ impl SearchSpace {
         };
         let page = digit(PAGES) + 1;
         let engagement = digit(ENGAGEMENTS.len() as u64 + 1);
+        let extras: Vec<(&str, &str)> = [
+            ("place", &self.places[..]),
+            ("extent", &EXTENTS[..]),
+            ("target", &TARGETS[..]),
+            ("within", &WITHIN[..]),
+            ("sort", &SORTS[..]),
+        ]
+        .into_iter()
+        .filter_map(|(k, values)| {
+            let d = digit(values.len() as u64 + 1);
+            (d > 0).then(|| (k, values[d - 1]))
+        })
+        .collect();
         let profession = digit(self.professions.len() as u64 + 1);
         let clinic = digit(self.clinics.len() as u64 + 1);
         let first = digit(self.words.len() as u64);
@@ -502,6 +533,9 @@ impl SearchSpace {
         }
         if engagement > 0 {
             path.push_str(&format!("&engagement={}", ENGAGEMENTS[engagement - 1]));
+        }
+        for (k, v) in extras {
+            path.push_str(&format!("&{k}={}", encode(v)));
         }
         path.push_str(&format!("&page={page}"));
         path

@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// (arbeidsmarkedsloven § 7).
     #[arg(long, env = "TALENTFLYT_NAV_URL")]
     pub nav_url: Option<String>,
+    /// How many days a job alert's consent lasts; a renewal e-mail goes 14 days before it runs
+    /// out, and an alert not renewed is deleted.
+    #[arg(long, env = "TALENTFLYT_ALERT_CONSENT_DAYS", default_value_t = talentflyt_domain::alert::DEFAULT_CONSENT_DAYS)]
+    pub alert_consent_days: u32,
     /// The provider id NAV gave the organisation.
     #[arg(long, env = "TALENTFLYT_NAV_PROVIDER_ID")]
     pub nav_provider_id: Option<String>,
@@ -281,6 +285,7 @@ impl ServeArgs {
             clock: talentflyt_domain::clock::Clock::system(),
             a11y_contact: self.a11y_contact.clone(),
             nav_channel: self.nav_url.is_some(),
+            alert_consent_days: self.alert_consent_days.max(30),
             approval_policy: talentflyt_domain::requisition::ApprovalPolicy::parse(
                 &self.approval_chain,
             )

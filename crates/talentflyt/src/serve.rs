@@ -69,7 +69,8 @@ pub async fn build(
     let worker = if args.worker {
         let mailer = Mailer::new(&args.mail_config())?;
         tracing::info!(mail = %mailer.describe(), "e-mail transport");
-        let worker = Worker::new(store.clone(), mailer, args.mail_from.clone());
+        let worker = Worker::new(store.clone(), mailer, args.mail_from.clone())
+            .with_alerts(args.web_config()?.alert_site());
         Some(match args.nav_config()? {
             Some(nav) => {
                 tracing::info!(url = %nav.base_url, "ads go to NAV arbeidsplassen");
@@ -141,6 +142,17 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                     .await
                 {
                     tracing::warn!(error = %e, "queueing close-postings failed");
+                }
+                // Daily job alerts, renewals, and alerts whose consent ran out.
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::SendAlerts,
+                        talentflyt_store::now(),
+                        5,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing job alerts failed");
                 }
                 // Then bring NAV up to date: ads closed above, ads whose internal period ended.
                 if nav {

@@ -1,7 +1,7 @@
 //! Texts in bokmål and English. Each language is a `key = text` file in `locales/`, compiled into
 //! the binary; a test keeps the two files' keys identical and covers every key the code uses.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use talentflyt_domain::Lang;
@@ -38,42 +38,9 @@ pub fn tf(lang: Lang, key: &'static str, args: &[(&str, &str)]) -> String {
     s
 }
 
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `1. desember 2026` / `1 December 2026`.
 pub fn date(lang: Lang, d: NaiveDate) -> String {
-    let m = d.month0() as usize;
-    match lang {
-        Lang::Nb => format!("{}. {} {}", d.day(), MONTHS_NB[m], d.year()),
-        Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
-    }
+    lang.date(d)
 }
 
 /// A date stored as `YYYY-MM-DD`, formatted; the raw text if it does not parse.

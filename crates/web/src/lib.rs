@@ -76,6 +76,10 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route("/", get(career::root))
     .route("/jobs", get(career::search::list))
     .route("/jobs/{id}", get(career::ad::show))
+    .route("/jobs/clinics", get(career::clinics::list))
+    .route("/jobs/clinics/{code}", get(career::clinics::show))
+    .route("/jobs/clinics/{code}/image", get(career::clinics::image))
+    .route("/jobs/students", get(career::clinics::students))
     .route("/jobs/feed.rss", get(career::feeds::rss))
     .route("/jobs/feed.atom", get(career::feeds::atom))
     .route("/sitemap.xml", get(career::feeds::sitemap))
@@ -99,6 +103,21 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
     )
     .route("/jobs/{id}/applied", get(career::apply::applied))
+    .route(
+        "/jobs/alerts",
+        get(career::alerts::form).post(career::alerts::submit),
+    )
+    .route("/jobs/alerts/sent", get(career::alerts::sent))
+    .route(
+        "/jobs/alerts/confirm/{token}",
+        get(career::alerts::confirm_page).post(career::alerts::confirm),
+    )
+    .route("/jobs/alerts/{token}", get(career::alerts::manage))
+    .route("/jobs/alerts/{token}/renew", post(career::alerts::renew))
+    .route(
+        "/jobs/alerts/{token}/unsubscribe",
+        get(career::alerts::unsubscribe_page).post(career::alerts::unsubscribe),
+    )
     .route("/internal", get(career::internal::list))
     .route("/internal/{id}", get(career::internal::show))
     .route("/login", get(auth::login_form).post(auth::login_submit))
@@ -106,6 +125,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route("/auth/oidc/start", post(auth::oidc::oidc_start))
     .route("/auth/oidc/callback", get(auth::oidc::oidc_callback))
     .route("/admin", get(admin::home))
+    .route("/admin/talent-pool", get(admin::talent_pool::show))
     .route(
         "/admin/requisitions",
         get(admin::requisitions::list).post(admin::requisitions::create),

@@ -38,6 +38,8 @@ pub struct WebConfig {
     pub approval_policy: talentflyt_domain::requisition::ApprovalPolicy,
     /// Ads go to NAV arbeidsplassen: a change to a public ad queues a sync at once.
     pub nav_channel: bool,
+    /// How many days a job alert's consent lasts.
+    pub alert_consent_days: u32,
     /// A staff session ends after this long without activity.
     pub session_idle: Duration,
     /// A staff session ends this long after sign-in, whatever the user does.
@@ -54,6 +56,18 @@ pub struct WebConfig {
 }
 
 impl WebConfig {
+    /// What job-alert e-mails need: links to this site, its look, how long consent lasts.
+    pub fn alert_site(&self) -> talentflyt_jobs::alerts::AlertSite {
+        talentflyt_jobs::alerts::AlertSite {
+            base_url: self.base_url.trim_end_matches('/').to_owned(),
+            brand: talentflyt_jobs::mail::Brand {
+                org_name: self.brand.org_name.clone(),
+                primary_color: self.brand.primary_color.clone(),
+            },
+            consent_days: self.alert_consent_days,
+        }
+    }
+
     pub fn for_tests() -> WebConfig {
         WebConfig {
             base_url: "http://localhost".into(),
@@ -69,6 +83,7 @@ impl WebConfig {
             a11y_contact: None,
             approval_policy: Default::default(),
             nav_channel: false,
+            alert_consent_days: talentflyt_domain::alert::DEFAULT_CONSENT_DAYS,
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(12 * 3600),
             secret_keys: vec![],
@@ -184,6 +199,15 @@ impl AppState {
     pub async fn public_changed(&self) -> Result<(), talentflyt_store::StoreError> {
         self.cache.invalidate();
         self.store.bump_public_version().await?;
+        // A newly open ad may be one someone is waiting for.
+        self.store
+            .enqueue_job(
+                &talentflyt_store::JobKind::SendAlerts,
+                talentflyt_store::now(),
+                5,
+            )
+            .await?;
+        self.wake_jobs();
         if self.cfg.nav_channel {
             self.store
                 .enqueue_job(

@@ -4,7 +4,7 @@
 //! polling every minute costs no database query.
 
 use super::cached_as;
-use super::index::Open;
+use super::index::{Open, Query as IndexQuery, Sort};
 use super::search::{Filter, ListQuery};
 use super::structured::{html_escape, summary};
 use crate::error::AppError;
@@ -68,15 +68,25 @@ struct Entry {
     category: String,
 }
 
-fn entries(open: &Open, filter: &Filter, units: &[OrgUnit], lang: Lang, base: &str) -> Vec<Entry> {
+fn entries(
+    open: &Open,
+    filter: &Filter,
+    units: &[OrgUnit],
+    lang: Lang,
+    base: &str,
+) -> Result<Vec<Entry>, AppError> {
     let names = UnitNames::new(units);
-    let query = filter.index_query(units);
-    open.postings()
+    // A feed is newest first, whatever order the search page had.
+    let query = IndexQuery {
+        sort: Sort::Newest,
+        ..filter.index_query(units)
+    };
+    Ok(open
+        .find(&query, 0, MAX_ENTRIES)?
+        .page
         .iter()
-        .filter(|p| query.matches(p))
-        .take(MAX_ENTRIES)
         .map(|p| entry(p, &names, lang, base))
-        .collect()
+        .collect())
 }
 
 fn entry(p: &OpenPosting, names: &UnitNames, lang: Lang, base: &str) -> Entry {
@@ -115,7 +125,7 @@ async fn feed(state: AppState, lang: Lang, q: ListQuery, kind: Kind) -> Result<R
     cached_as(&state, lang, key, kind.content_type(), || async {
         let base = state.cfg.base_url.trim_end_matches('/').to_owned();
         let open = state.search.open(&state, state.today()).await?;
-        let list = entries(&open, &filter, &units, lang, &base);
+        let list = entries(&open, &filter, &units, lang, &base)?;
         let mut title = format!("{} – {}", state.cfg.brand.org_name, t(lang, "jobs.title"));
         if let Some(c) = filter
             .clinic

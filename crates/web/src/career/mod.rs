@@ -3,12 +3,15 @@
 //! cache ([`crate::middleware::cache`]).
 
 pub mod ad;
+pub mod alerts;
 pub mod apply;
+pub mod clinics;
 pub mod feeds;
 pub mod index;
 pub mod internal;
 pub mod search;
 pub mod structured;
+pub mod text;
 
 use crate::error::AppError;
 use crate::extract::{safe_next, NextQuery, ReqLang};

@@ -7,23 +7,26 @@
 //! kept at all. Only the validated words are shown back to the reader.
 
 use super::cached;
-use super::index::Query as IndexQuery;
+use super::index::{place_key, Extent, Facets, Query as IndexQuery, Sort, WITHIN_DAYS};
 use crate::error::AppError;
 use crate::extract::ReqLang;
 use crate::i18n::{self, t};
 use crate::middleware::cache::Cacheable;
 use crate::view::format::UnitNames;
-use crate::view::options::{engagement_options, nb_sort_key, profession_options, Options};
+use crate::view::options::{nb_sort_key, Options};
 use crate::view::{page_count, PageCtx, Pager};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::HashMap;
+use talentflyt_domain::ad::{CompetenceArea, TargetGroup};
 use talentflyt_domain::org::UnitKind;
 use talentflyt_domain::posting::Engagement;
 use talentflyt_domain::profession;
-use talentflyt_store::OrgUnit;
+use talentflyt_domain::Lang;
+use talentflyt_store::{OpenPosting, OrgUnit};
 
 const PAGE_SIZE: i64 = 20;
 /// The most words a search uses, and the longest word and query read.
@@ -37,10 +40,20 @@ const MAX_PAGE: i64 = 10_000;
 pub struct ListQuery {
     q: Option<String>,
     clinic: Option<String>,
+    unit: Option<String>,
     profession: Option<String>,
+    place: Option<String>,
+    extent: Option<String>,
     engagement: Option<String>,
+    target: Option<String>,
+    area: Option<String>,
+    within: Option<String>,
+    sort: Option<String>,
     page: Option<String>,
 }
+
+/// The longest place read.
+const MAX_PLACE_CHARS: usize = 60;
 
 /// A search, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +62,19 @@ pub struct Filter {
     pub words: Vec<String>,
     /// The code of a clinic that exists.
     pub clinic: Option<String>,
+    /// The code of a unit below the clinic.
+    pub unit: Option<String>,
     pub profession: Option<&'static str>,
+    /// A place as written (trimmed).
+    pub place: Option<String>,
+    pub extent: Option<Extent>,
     pub engagement: Option<Engagement>,
+    pub target: Option<TargetGroup>,
+    pub area: Option<CompetenceArea>,
+    /// One of [`WITHIN_DAYS`].
+    pub within: Option<u32>,
+    /// The order asked for, when it is not the default one.
+    pub sort: Option<Sort>,
     pub page: i64,
     /// Whether everything sent was used as sent (only then is the page cached).
     pub clean: bool,
@@ -88,21 +112,53 @@ impl Filter {
                 clean = false;
             }
         };
-        let clinic = q.clinic.as_deref().filter(|c| !c.is_empty());
-        let clinic_ok = clinic.is_some_and(|c| {
-            units
-                .iter()
-                .any(|u| u.code == c && u.kind == UnitKind::Clinic)
-        });
-        known(clinic, clinic_ok);
+        let clinic = q
+            .clinic
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .and_then(|c| unit_by_code(units, c, Some(UnitKind::Clinic)));
+        known(q.clinic.as_deref(), clinic.is_some());
+        // A unit counts only below the chosen clinic.
+        let unit = q
+            .unit
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .and_then(|c| unit_by_code(units, c, None))
+            .filter(|u| clinic.is_some_and(|c| u.id != c.id && u.path.starts_with(&c.path)));
+        known(q.unit.as_deref(), unit.is_some());
         let prof = q
             .profession
             .as_deref()
             .and_then(profession::find)
             .map(|p| p.code);
         known(q.profession.as_deref(), prof.is_some());
+        let place = q
+            .place
+            .as_deref()
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty());
+        let place_ok = place.as_ref().is_none_or(|p| {
+            p.chars().count() <= MAX_PLACE_CHARS && !p.chars().any(char::is_control)
+        });
+        known(place.as_deref(), place_ok);
+        let extent = q.extent.as_deref().and_then(Extent::parse);
+        known(q.extent.as_deref(), extent.is_some());
         let engagement = q.engagement.as_deref().and_then(Engagement::parse);
         known(q.engagement.as_deref(), engagement.is_some());
+        let target = q.target.as_deref().and_then(TargetGroup::parse);
+        known(q.target.as_deref(), target.is_some());
+        let area = q.area.as_deref().and_then(CompetenceArea::parse);
+        known(q.area.as_deref(), area.is_some());
+        let within = q
+            .within
+            .as_deref()
+            .and_then(|w| w.parse::<u32>().ok())
+            .filter(|w| WITHIN_DAYS.contains(w));
+        known(q.within.as_deref(), within.is_some());
+        let sort = q.sort.as_deref().and_then(Sort::parse);
+        known(q.sort.as_deref(), sort.is_some());
+        // Best match first; without words every ad matches alike, so that is newest first.
+        let default_sort = Sort::Relevance;
         let page = match q.page.as_deref().filter(|p| !p.is_empty()) {
             None => 1,
             Some(p) => match p.parse::<i64>() {
@@ -115,26 +171,46 @@ impl Filter {
         };
         Filter {
             words,
-            clinic: clinic.filter(|_| clinic_ok).map(str::to_owned),
+            clinic: clinic.map(|u| u.code.clone()),
+            unit: unit.map(|u| u.code.clone()),
             profession: prof,
+            place: place.filter(|_| place_ok),
+            extent,
             engagement,
+            target,
+            area,
+            within,
+            sort: sort.filter(|s| *s != default_sort),
             page,
             clean,
         }
     }
 
+    /// The order of the results: as asked, or best match first (newest first when there are
+    /// no words).
+    pub fn sort(&self) -> Sort {
+        self.sort.unwrap_or(Sort::Relevance)
+    }
+
     /// The search as the index of open ads takes it.
     pub fn index_query(&self, units: &[OrgUnit]) -> IndexQuery {
-        let clinic_unit = self.clinic.as_ref().and_then(|c| {
-            units
-                .iter()
-                .find(|u| &u.code == c && u.kind == UnitKind::Clinic)
-        });
+        let id = |code: &Option<String>| {
+            code.as_deref()
+                .and_then(|c| unit_by_code(units, c, None))
+                .map(|u| u.id)
+        };
         IndexQuery {
             words: self.words.clone(),
-            unit_path: clinic_unit.map(|u| u.path.clone()),
+            clinic: id(&self.clinic),
+            unit: id(&self.unit),
             profession: self.profession.map(str::to_owned),
+            place: self.place.as_deref().map(place_key),
+            extent: self.extent,
             engagement: self.engagement,
+            target: self.target,
+            area: self.area,
+            within_days: self.within,
+            sort: self.sort(),
         }
     }
 
@@ -152,15 +228,41 @@ impl Filter {
         }
     }
 
+    /// The job-alert form with this search's profession, clinic, place and target group chosen.
+    pub fn alert_href(&self) -> String {
+        let parts: Vec<String> = [
+            ("profession", self.profession),
+            ("clinic", self.clinic.as_deref()),
+            ("place", self.place.as_deref()),
+            ("target", self.target.map(|t| t.as_str())),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some(format!("{k}={}", urlencoding::encode(v?))))
+        .collect();
+        if parts.is_empty() {
+            "/jobs/alerts".into()
+        } else {
+            format!("/jobs/alerts?{}", parts.join("&"))
+        }
+    }
+
     /// The link to page `page` of this search (also the cache key, with the page).
     pub fn href(&self, page: i64) -> String {
         let mut parts = vec![];
         let q = self.words.join(" ");
+        let within = self.within.map(|w| w.to_string());
         for (k, v) in [
             ("q", Some(q.as_str())),
             ("clinic", self.clinic.as_deref()),
+            ("unit", self.unit.as_deref()),
             ("profession", self.profession),
+            ("place", self.place.as_deref()),
+            ("extent", self.extent.map(|e| e.as_str())),
             ("engagement", self.engagement.map(|e| e.as_str())),
+            ("target", self.target.map(|e| e.as_str())),
+            ("area", self.area.map(|e| e.as_str())),
+            ("within", within.as_deref()),
+            ("sort", self.sort.map(|e| e.as_str())),
         ] {
             if let Some(v) = v.filter(|v| !v.is_empty()) {
                 parts.push(format!("{k}={}", urlencoding::encode(v)));
@@ -171,17 +273,61 @@ impl Filter {
     }
 }
 
+/// The unit with this code (of this kind, if given).
+fn unit_by_code<'a>(
+    units: &'a [OrgUnit],
+    code: &str,
+    kind: Option<UnitKind>,
+) -> Option<&'a OrgUnit> {
+    units
+        .iter()
+        .find(|u| u.code == code && kind.is_none_or(|k| u.kind == k))
+}
+
+/// The list's cards of these postings.
+pub(crate) fn cards(rows: Vec<OpenPosting>, names: &UnitNames, lang: Lang) -> Vec<Card> {
+    rows.into_iter()
+        .map(|c| {
+            let (title, title_lang) = lang.pick(&c.title, &c.title_en);
+            Card {
+                id: c.id,
+                unit: names.unit(c.unit_id, lang),
+                clinic: names.clinic(c.unit_id, lang),
+                profession: profession::name(&c.profession, lang),
+                extent: format!("{} %", c.extent_percent),
+                engagement: t(lang, c.engagement.label_key()),
+                deadline: i18n::date_str(lang, &c.deadline),
+                title_lang: title_lang.code(),
+                title: title.to_owned(),
+            }
+        })
+        .collect()
+}
+
 pub(crate) struct Card {
-    id: i64,
-    title: String,
+    pub(crate) id: i64,
+    pub(crate) title: String,
     /// The language the title is written in.
-    title_lang: &'static str,
-    unit: String,
-    clinic: String,
-    profession: String,
-    extent: String,
-    engagement: &'static str,
-    deadline: String,
+    pub(crate) title_lang: &'static str,
+    pub(crate) unit: String,
+    pub(crate) clinic: String,
+    pub(crate) profession: String,
+    pub(crate) extent: String,
+    pub(crate) engagement: &'static str,
+    pub(crate) deadline: String,
+}
+
+/// A filter's `<select>`: its parameter, label and choices (each with its count).
+pub(crate) struct Select {
+    name: &'static str,
+    label: &'static str,
+    options: Options,
+}
+
+/// A "did you mean": the link to the corrected search and its words.
+pub(crate) struct Suggestion {
+    href: String,
+    words: String,
 }
 
 #[derive(Template)]
@@ -189,15 +335,196 @@ pub(crate) struct Card {
 struct SearchPage {
     p: PageCtx,
     q: String,
-    clinics: Options,
-    professions: Options,
-    engagements: Options,
+    selects: Vec<Select>,
+    sorts: Options,
     count_text: String,
+    suggestion: Option<Suggestion>,
     cards: Vec<Card>,
+    /// The cards' heading level.
+    card_h: &'static str,
     pager: Pager,
     /// This search as feeds (the query string is encoded already).
     feed_query: String,
     atom_query: String,
+    /// The job-alert form with this search's filters chosen.
+    alert_href: String,
+}
+
+/// `label (count)` for each value that has results, or is the one chosen.
+fn counted<'a>(
+    values: impl IntoIterator<Item = (String, String)>,
+    counts: impl Fn(&str) -> usize + 'a,
+    selected: Option<&str>,
+) -> Options {
+    values
+        .into_iter()
+        .filter_map(|(value, label)| {
+            let n = counts(&value);
+            let chosen = selected == Some(value.as_str());
+            (n > 0 || chosen).then(|| (value, format!("{label} ({n})"), chosen))
+        })
+        .collect()
+}
+
+fn sorted(mut o: Options) -> Options {
+    o.sort_by_cached_key(|c| nb_sort_key(&c.1));
+    o
+}
+
+/// The filters' choices with their counts for this search.
+fn selects(
+    lang: Lang,
+    filter: &Filter,
+    units: &[OrgUnit],
+    facets: &Facets,
+    place_names: &HashMap<String, String>,
+) -> Vec<Select> {
+    let n = |m: &HashMap<&'static str, usize>, v: &str| m.get(v).copied().unwrap_or(0);
+    let unit_values = |ids: &HashMap<i64, usize>| {
+        let ids = ids.clone();
+        (
+            units
+                .iter()
+                .filter(|u| ids.contains_key(&u.id))
+                .map(|u| (u.code.clone(), u.name(lang).to_owned()))
+                .collect::<Vec<_>>(),
+            move |code: &str| {
+                units
+                    .iter()
+                    .find(|u| u.code == code)
+                    .and_then(|u| ids.get(&u.id))
+                    .copied()
+                    .unwrap_or(0)
+            },
+        )
+    };
+    let mut out = vec![];
+    let mut clinic_values: Vec<(String, String)> = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::Clinic)
+        .map(|u| (u.code.clone(), u.name(lang).to_owned()))
+        .collect();
+    clinic_values.retain(|c| {
+        filter.clinic.as_deref() == Some(c.0.as_str())
+            || units
+                .iter()
+                .any(|u| u.code == c.0 && facets.clinics.contains_key(&u.id))
+    });
+    let (_, clinic_count) = unit_values(&facets.clinics);
+    out.push(Select {
+        name: "clinic",
+        label: t(lang, "jobs.clinic"),
+        options: sorted(counted(
+            clinic_values,
+            &clinic_count,
+            filter.clinic.as_deref(),
+        )),
+    });
+    if filter.clinic.is_some() {
+        let (values, count) = unit_values(&facets.units);
+        out.push(Select {
+            name: "unit",
+            label: t(lang, "jobs.unit"),
+            options: sorted(counted(values, &count, filter.unit.as_deref())),
+        });
+    }
+    out.push(Select {
+        name: "profession",
+        label: t(lang, "jobs.profession"),
+        options: sorted(counted(
+            profession::PROFESSIONS
+                .iter()
+                .map(|p| (p.code.to_owned(), p.name(lang).to_owned())),
+            |v| facets.professions.get(v).copied().unwrap_or(0),
+            filter.profession,
+        )),
+    });
+    let chosen_place = filter.place.as_deref().map(place_key);
+    let mut places: Vec<(String, String)> = place_names
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let (Some(k), Some(p)) = (&chosen_place, &filter.place) {
+        if !place_names.contains_key(k) {
+            places.push((k.clone(), p.clone()));
+        }
+    }
+    out.push(Select {
+        name: "place",
+        label: t(lang, "jobs.place"),
+        options: sorted(counted(
+            places,
+            |v| facets.places.get(v).copied().unwrap_or(0),
+            chosen_place.as_deref(),
+        )),
+    });
+    let fixed = |name, label, values: Vec<(&'static str, &'static str)>, m, chosen| Select {
+        name,
+        label: t(lang, label),
+        options: counted(
+            values
+                .into_iter()
+                .map(|(v, k)| (v.to_owned(), t(lang, k).to_owned())),
+            |v| n(m, v),
+            chosen,
+        ),
+    };
+    out.push(fixed(
+        "extent",
+        "jobs.extent",
+        Extent::ALL.map(|e| (e.as_str(), e.label_key())).to_vec(),
+        &facets.extents,
+        filter.extent.map(|e| e.as_str()),
+    ));
+    out.push(fixed(
+        "engagement",
+        "jobs.engagement",
+        [Engagement::Permanent, Engagement::Temporary]
+            .map(|e| (e.as_str(), e.label_key()))
+            .to_vec(),
+        &facets.engagements,
+        filter.engagement.map(|e| e.as_str()),
+    ));
+    out.push(fixed(
+        "target",
+        "jobs.target",
+        TargetGroup::ALL
+            .map(|e| (e.as_str(), e.label_key()))
+            .to_vec(),
+        &facets.targets,
+        filter.target.map(|e| e.as_str()),
+    ));
+    out.push(fixed(
+        "area",
+        "jobs.area",
+        CompetenceArea::ALL
+            .map(|e| (e.as_str(), e.label_key()))
+            .to_vec(),
+        &facets.areas,
+        filter.area.map(|e| e.as_str()),
+    ));
+    let chosen_within = filter.within.map(|w| w.to_string());
+    out.push(Select {
+        name: "within",
+        label: t(lang, "jobs.within"),
+        options: counted(
+            WITHIN_DAYS.map(|d| {
+                (
+                    d.to_string(),
+                    i18n::tf(lang, "jobs.within_days", &[("n", &d.to_string())]),
+                )
+            }),
+            |v| {
+                v.parse()
+                    .ok()
+                    .and_then(|d| facets.within.get(&d))
+                    .copied()
+                    .unwrap_or(0)
+            },
+            chosen_within.as_deref(),
+        ),
+    });
+    out
 }
 
 pub async fn list(
@@ -215,68 +542,63 @@ pub async fn list(
     cached(&state, lang, key, || async {
         let names = UnitNames::new(&units);
         let query = filter.index_query(&units);
-        let today = state.today();
+        let open = state.search.open(&state, state.today()).await?;
         let size = PAGE_SIZE as usize;
-        let offset = (filter.page as usize - 1) * size;
-        let (mut rows, total) = state
-            .search
-            .search(&state, today, &query, offset, size)
-            .await?;
-        let pages = page_count(total as i64, PAGE_SIZE);
+        let mut found = open.find(&query, (filter.page as usize - 1) * size, size)?;
+        let pages = page_count(found.total as i64, PAGE_SIZE);
         // Past the last page (an old link after postings closed): show the last page instead.
         let page = if filter.page > pages {
-            rows = state
-                .search
-                .search(&state, today, &query, (pages as usize - 1) * size, size)
-                .await?
-                .0;
+            found.page = open.find(&query, (pages as usize - 1) * size, size)?.page;
             pages
         } else {
             filter.page
         };
-        let cards = rows
-            .into_iter()
-            .map(|c| {
-                let (title, title_lang) = lang.pick(&c.title, &c.title_en);
-                Card {
-                    id: c.id,
-                    unit: names.unit(c.unit_id, lang),
-                    clinic: names.clinic(c.unit_id, lang),
-                    profession: profession::name(&c.profession, lang),
-                    extent: format!("{} %", c.extent_percent),
-                    engagement: t(lang, c.engagement.label_key()),
-                    deadline: i18n::date_str(lang, &c.deadline),
-                    title_lang: title_lang.code(),
-                    title: title.to_owned(),
-                }
-            })
-            .collect();
-        let mut clinics: Options = units
-            .iter()
-            .filter(|u| u.kind == UnitKind::Clinic)
-            .map(|u| {
-                (
-                    u.code.clone(),
-                    u.name(lang).to_owned(),
-                    Some(&u.code) == filter.clinic.as_ref(),
-                )
-            })
-            .collect();
-        clinics.sort_by_cached_key(|c| nb_sort_key(&c.1));
+        let cards = cards(std::mem::take(&mut found.page), &names, lang);
+        let suggestion = found.suggestion.as_ref().map(|words| {
+            let corrected = Filter {
+                words: words.clone(),
+                sort: None,
+                ..filter.clone()
+            };
+            Suggestion {
+                href: corrected.href(1),
+                words: words.join(" "),
+            }
+        });
+        let count_text = i18n::count(
+            lang,
+            found.total as i64,
+            "jobs.count_one",
+            "jobs.count_many",
+        );
+        let sort = filter.sort();
         SearchPage {
-            p: PageCtx::new(&state, lang, t(lang, "jobs.title"), filter.href(page)),
-            q: filter.words.join(" "),
-            clinics,
-            professions: profession_options(lang, filter.profession.unwrap_or("")),
-            engagements: engagement_options(
+            p: PageCtx::new(
+                &state,
                 lang,
-                filter.engagement.map(|e| e.as_str()).unwrap_or(""),
+                format!("{} ({})", t(lang, "jobs.title"), found.total),
+                filter.href(page),
             ),
-            count_text: i18n::count(lang, total as i64, "jobs.count_one", "jobs.count_many"),
+            q: filter.words.join(" "),
+            selects: selects(lang, &filter, &units, &found.facets, &found.place_names),
+            sorts: Sort::ALL
+                .into_iter()
+                .map(|s| {
+                    (
+                        s.as_str().to_owned(),
+                        t(lang, s.label_key()).to_owned(),
+                        s == sort,
+                    )
+                })
+                .collect(),
+            count_text,
+            suggestion,
             cards,
+            card_h: "h2",
             pager: Pager::new(lang, page, pages, |n| filter.href(n)),
             feed_query: filter.feed_href("/jobs/feed.rss"),
             atom_query: filter.feed_href("/jobs/feed.atom"),
+            alert_href: filter.alert_href(),
         }
         .render()
         .map_err(|e| AppError::Internal(format!("template: {e}")))

@@ -57,6 +57,8 @@ pub fn address_key(ip: &str) -> String {
 pub struct RateLimits {
     pub applications_per_ip: Limiter,
     pub applications_per_email: Limiter,
+    /// Job-alert sign-ups (each sends an e-mail), at the same rate as applications.
+    pub alert_sign_ups_per_ip: Limiter,
     pub login_per_ip: Limiter,
     pub oidc_per_ip: Limiter,
 }
@@ -75,6 +77,7 @@ impl RateLimits {
         RateLimits {
             applications_per_ip: quota(c.applications_per_ip_hour, Duration::from_secs(3600)),
             applications_per_email: quota(c.applications_per_email_hour, Duration::from_secs(3600)),
+            alert_sign_ups_per_ip: quota(c.applications_per_ip_hour, Duration::from_secs(3600)),
             login_per_ip: quota(c.logins_per_ip_minute, Duration::from_secs(60)),
             oidc_per_ip: quota(c.oidc_starts_per_ip_minute, Duration::from_secs(60)),
         }

@@ -6,19 +6,6 @@ use axum::http::StatusCode;
 use talentflyt_domain::clock::Clock;
 use talentflyt_domain::posting::{Engagement, PostingDraft};
 
-fn day(s: &str) -> chrono::NaiveDate {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-/// The app on a fixed day, rendering every public page afresh (no page cache between steps).
-async fn app_on(today: &str) -> (TestApp, Clock) {
-    let clock = Clock::fixed_on(day(today));
-    let mut cfg = talentflyt_web::WebConfig::for_tests();
-    cfg.clock = clock.clone();
-    cfg.public_cache_ttl = std::time::Duration::ZERO;
-    (spawn_app_with(cfg).await, clock)
-}
-
 async fn published(app: &TestApp, clock: &Clock, d: PostingDraft) -> i64 {
     let s = &app.db.store;
     let id = s.create_posting(&d, None).await.unwrap();
@@ -433,8 +420,8 @@ async fn publishing_queues_the_nav_sync_and_hr_sees_navs_answer() {
     let id = publish_posting(&app, &mut hr, "Intensivsykepleier", app.icu.id).await;
     assert_eq!(
         s.queue_counts().await.unwrap().queued,
-        before + 1,
-        "publishing queued the NAV sync"
+        before + 2,
+        "publishing queued the NAV sync (and the job alerts)"
     );
     let page = hr.get(&format!("/admin/postings/{id}")).await.text();
     assert!(!page.contains("NAV arbeidsplassen"), "nothing sent yet");
@@ -570,4 +557,215 @@ async fn the_list_shows_each_title_in_the_language_it_is_written_in() {
         en.contains("lang=\"nb\">Sekretær</a>"),
         "no English title: bokmål, said so"
     );
+}
+
+/// The ids of the ads a list page links, in order.
+fn listed(html: &str) -> Vec<i64> {
+    html.split("<h2><a href=\"/jobs/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_search_knows_norwegian_word_forms_counts_each_filter_and_suggests_a_spelling() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let mut night = draft("Sykepleier, natt", app.icu.id, "nurse", "2027-03-12");
+    night.extent_percent = 75;
+    night.fields.work_place = "Ullevål".into();
+    let night = published(&app, &clock, night).await;
+    let mut icu = draft("Intensivsykepleier", app.icu.id, "nurse", "2027-04-20");
+    icu.fields.work_place = "Ullevål".into();
+    icu.fields.target_groups = vec![talentflyt_domain::ad::TargetGroup::NewGraduates];
+    let icu = published(&app, &clock, icu).await;
+    let mut ward = draft("Sykepleier", app.children.id, "nurse", "2027-03-25");
+    ward.fields.work_place = "Rikshospitalet".into();
+    let ward = published(&app, &clock, ward).await;
+    let doctor = published(
+        &app,
+        &clock,
+        draft(
+            "Overlege, barneavdeling",
+            app.children.id,
+            "physician",
+            "2027-03-30",
+        ),
+    )
+    .await;
+    let mut c = app.client();
+
+    // Plural, compound and inflected forms; the word itself ranks first.
+    let page = c.get("/jobs?q=sykepleiere").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert_eq!(
+        listed(&html)[2],
+        icu,
+        "the compound last: {:?}",
+        listed(&html)
+    );
+    assert_eq!(listed(&html).len(), 3);
+    assert!(
+        html.contains("<title>Ledige stillinger (3)"),
+        "the count in the title"
+    );
+    assert!(html.contains("role=\"status\" id=\"result-count\">3 ledige stillinger"));
+    assert_eq!(
+        listed(&c.get("/jobs?q=intensivsykepleie").await.text()),
+        [icu]
+    );
+    // "Barne-" in the clinic's name, and "barneavdeling" in the doctor's title.
+    assert_eq!(listed(&c.get("/jobs?q=barn").await.text()), [doctor, ward]);
+    assert_eq!(listed(&c.get("/jobs?q=leger").await.text()), [doctor]);
+
+    // Filters, with the count of each value as if that filter alone were not set.
+    let html = c
+        .get("/jobs?q=sykepleier&place=Ullev%C3%A5l&extent=full")
+        .await
+        .text();
+    assert_eq!(listed(&html), [icu]);
+    assert!(
+        html.contains(">Heltid (1)<") && html.contains(">Deltid (1)<"),
+        "{html}"
+    );
+    assert!(html.contains(">Ullevål (1)<") && html.contains(">Rikshospitalet (1)<"));
+    let html = c.get("/jobs?target=new_graduates").await.text();
+    assert_eq!(listed(&html), [icu]);
+    assert!(html.contains("selected>Nyutdannede (1)<"));
+    let html = c.get("/jobs?within=7").await.text();
+    assert_eq!(listed(&html), [night]);
+    let html = c.get("/jobs?clinic=AKU").await.text();
+    assert_eq!(listed(&html), [icu, night]);
+    assert!(
+        html.contains(">Intensivavdelingen (2)<"),
+        "the units of the clinic"
+    );
+    assert_eq!(
+        listed(&c.get("/jobs?clinic=AKU&unit=AKU-1").await.text()),
+        [icu, night]
+    );
+
+    // Sorting, and every state in the link.
+    let html = c.get("/jobs?sort=deadline").await.text();
+    assert_eq!(listed(&html), [night, ward, doctor, icu]);
+    assert!(html.contains("value=\"deadline\" selected"));
+    assert_eq!(
+        listed(&c.get("/jobs").await.text()),
+        [doctor, ward, icu, night]
+    );
+
+    // A misspelling: nothing found, and the corrected search offered.
+    let html = c.get("/jobs?q=sykepelier+natt").await.text();
+    assert!(listed(&html).is_empty());
+    assert!(
+        html.contains(
+            "Mente du <a href=\"/jobs?q=sykepleier%20natt&#38;page=1\">sykepleier natt</a>?"
+        ),
+        "{html}"
+    );
+    let html = c.get("/jobs?q=sykepleier%20natt&page=1").await.text();
+    assert_eq!(listed(&html), [night]);
+
+    // English pages speak English, and junk is dropped, not refused.
+    c.accept_language = "en";
+    let html = c
+        .get("/jobs?extent=part&sort=sideways&within=5")
+        .await
+        .text();
+    assert!(html.contains(">Part time (1)<"));
+    assert_eq!(listed(&html), [night]);
+}
+
+#[tokio::test]
+async fn each_clinic_has_a_page_with_its_text_picture_and_open_ads_and_students_have_theirs() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let mut student = draft(
+        "Sommerjobb for sykepleierstudenter",
+        app.icu.id,
+        "nurse",
+        "2027-04-01",
+    );
+    student.fields.target_groups = vec![talentflyt_domain::ad::TargetGroup::Students];
+    let student = published(&app, &clock, student).await;
+    let icu = published(
+        &app,
+        &clock,
+        draft("Intensivsykepleier", app.icu.id, "nurse", "2027-04-02"),
+    )
+    .await;
+    let other = published(
+        &app,
+        &clock,
+        draft("Barnesykepleier", app.children.id, "nurse", "2027-04-03"),
+    )
+    .await;
+    let mut c = app.client();
+
+    let html = c.get("/jobs/clinics").await.text();
+    assert!(html.contains("<a href=\"/jobs/clinics/AKU\">Akuttklinikken</a> <span class=\"meta\">(2 ledige stillinger)</span>"), "{html}");
+
+    // Before HR writes anything, a plain default; the clinic's ads only.
+    let html = c.get("/jobs/clinics/AKU").await.text();
+    assert!(html.contains("<h1>Akuttklinikken</h1>"));
+    assert!(html.contains("Akuttklinikken er en del av Oslo universitetssykehus"));
+    assert_eq!(listed_h3(&html), [icu, student]);
+    assert!(!html.contains(&format!("/jobs/{other}\"")));
+    assert!(!html.contains("<img class=\"clinic-image\""));
+
+    // HR's text and picture, in the reader's language.
+    let hr = app.db.store.user_by_username("hr").await.unwrap().unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    app.db
+        .store
+        .save_clinic_profile(
+            app.icu.parent_id.unwrap(),
+            &talentflyt_store::ClinicProfileEdit {
+                why_nb: "Vi redder liv hver dag.\n\nHos oss lærer du mye.".into(),
+                why_en: "We save lives every day.".into(),
+                image_alt_nb: "Sykepleiere ved en seng".into(),
+                image_alt_en: "Nurses at a bed".into(),
+                image: Some((png.clone(), "image/png")),
+                remove_image: false,
+            },
+            hr.id,
+        )
+        .await
+        .unwrap();
+    let html = c.get("/jobs/clinics/AKU").await.text();
+    assert!(
+        html.contains("<p>Vi redder liv hver dag.</p>\n<p>Hos oss lærer du mye.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("alt=\"Sykepleiere ved en seng\""));
+    let image = c.get("/jobs/clinics/AKU/image").await;
+    assert_eq!(
+        (image.content_type.as_str(), image.body),
+        ("image/png", png)
+    );
+    c.accept_language = "en";
+    let html = c.get("/jobs/clinics/AKU").await.text();
+    assert!(html.contains("We save lives every day.") && html.contains("alt=\"Nurses at a bed\""));
+    c.accept_language = "nb";
+    assert_eq!(
+        c.get("/jobs/clinics/NOPE").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.get("/jobs/clinics/BAR/image").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Students and new graduates.
+    let html = c.get("/jobs/students").await.text();
+    assert!(html.contains("<h1>Studenter og nyutdannede</h1>"));
+    assert_eq!(listed_h3(&html), [student]);
+    assert!(html.contains("href=\"/jobs/alerts?target=students\""));
+}
+
+/// The ids of the ads a page lists under third-level headings.
+fn listed_h3(html: &str) -> Vec<i64> {
+    html.split("<h3><a href=\"/jobs/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
 }

@@ -116,7 +116,9 @@ pub async fn spawn_app_with(cfg: WebConfig) -> TestApp {
         db.store.clone(),
         Mailer::new(&mail).unwrap(),
         mail.from.clone(),
-    );
+    )
+    .with_clock(cfg.clock.clone())
+    .with_alerts(cfg.alert_site());
     let state = AppState::new(db.store.clone(), cfg, Some(worker.waker()))
         .await
         .unwrap();
@@ -400,4 +402,17 @@ pub async fn publish_posting(app: &TestApp, hr: &mut Client, title: &str, unit_i
     assert!(hr.get(&loc).await.text().contains("Publisert"));
     let _ = app;
     id
+}
+
+pub fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// The app on a fixed day, rendering every public page afresh (no page cache between steps).
+pub async fn app_on(today: &str) -> (TestApp, talentflyt_domain::clock::Clock) {
+    let clock = talentflyt_domain::clock::Clock::fixed_on(day(today));
+    let mut cfg = WebConfig::for_tests();
+    cfg.clock = clock.clone();
+    cfg.public_cache_ttl = std::time::Duration::ZERO;
+    (spawn_app_with(cfg).await, clock)
 }

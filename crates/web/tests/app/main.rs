@@ -2,6 +2,7 @@
 //! TALENTFLYT_TEST_POSTGRES is set), job worker and a real SMTP server.
 
 mod ads;
+mod alerts;
 mod career;
 mod helpers;
 mod requisitions;

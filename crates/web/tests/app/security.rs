@@ -159,6 +159,11 @@ async fn every_state_changing_route_refuses_a_request_without_a_valid_token() {
     hr.with_router(router);
     let mut checked = 0;
     for path in paths {
+        // RFC 8058: a mail program unsubscribes with one POST, without cookies or a form token;
+        // the secret token in the address is the key (tested in alerts.rs).
+        if path == "/jobs/alerts/{token}/unsubscribe" {
+            continue;
+        }
         let uri = path
             .replace("{id}", &id.to_string())
             .replace("{doc}", "1")
