@@ -274,4 +274,18 @@ impl Store {
         .await?
         .rows_affected())
     }
+
+    /// Note every published ad as sent to every alert (for a pool made in bulk, as the demo
+    /// makes it: only ads published afterwards are news).
+    pub async fn mark_open_ads_sent_to_every_alert(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO alert_sent (subscription_id, posting_id, sent_at)
+             SELECT s.id, p.id, $1 FROM alert_subscriptions s, postings p WHERE p.status = 'published'
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(now())
+        .execute(self.w())
+        .await?;
+        Ok(())
+    }
 }

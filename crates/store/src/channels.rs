@@ -158,4 +158,15 @@ impl Store {
         .fetch_all(self.r())
         .await?)
     }
+
+    /// Applications and hires per source across every posting.
+    pub async fn source_counts_all(&self) -> Result<Vec<SourceCount>> {
+        Ok(sqlx::query_as(
+            "SELECT source, COUNT(*) AS applications,
+                    SUM(CASE WHEN phase = 'hired' THEN 1 ELSE 0 END) AS hired
+             FROM applications GROUP BY source ORDER BY COUNT(*) DESC, source",
+        )
+        .fetch_all(self.r())
+        .await?)
+    }
 }

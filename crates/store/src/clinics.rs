@@ -120,6 +120,20 @@ impl Store {
         )
     }
 
+    /// Give this employee a chosen ambassador code (the demo's readable ones).
+    pub async fn set_ambassador_code(&self, user_id: i64, code: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO ambassador_codes (user_id, code, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id) DO UPDATE SET code = $2",
+        )
+        .bind(user_id)
+        .bind(code)
+        .bind(now())
+        .execute(self.w())
+        .await?;
+        Ok(())
+    }
+
     /// The names of the ambassadors with these codes: (code, display name).
     pub async fn ambassador_names(&self, codes: &[String]) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();

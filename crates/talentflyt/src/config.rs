@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// A PNG, JPEG or SVG logo file shown in the header.
     #[arg(long, env = "TALENTFLYT_ORG_LOGO")]
     pub org_logo: Option<PathBuf>,
+    /// A wide picture (PNG or JPEG) for the top of the career site's pages: the visual
+    /// profile's header.
+    #[arg(long, env = "TALENTFLYT_HEADER_IMAGE")]
+    pub header_image: Option<PathBuf>,
     /// Primary colour (#rrggbb) for header, buttons and links; needs 4.5:1 contrast against white.
     #[arg(long, env = "TALENTFLYT_COLOR_PRIMARY", default_value = "#0b4f8a")]
     pub color_primary: String,
@@ -260,6 +264,7 @@ impl ServeArgs {
             brand: Brand {
                 org_name: self.org_name.clone(),
                 logo_path: self.org_logo.clone(),
+                header_image_path: self.header_image.clone(),
                 primary_color: self.color_primary.clone(),
                 accent_color: self.color_accent.clone(),
             },

@@ -222,6 +222,29 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     let listed = store.open_postings(&today_text).await.unwrap();
     assert_eq!(listed.len(), open.len(), "the internal ad is not listed");
 
+    // Every clinic has its page, the talent pool has people in it, and ambassadors have
+    // brought applications.
+    for u in store.all_units().await.unwrap() {
+        if u.kind == talentflyt_domain::org::UnitKind::Clinic {
+            let profile = store
+                .clinic_profile(u.id)
+                .await
+                .unwrap()
+                .expect("a clinic page");
+            assert!(profile.why_nb.contains(&u.name_nb) && !profile.why_en.is_empty());
+        }
+    }
+    assert_eq!(store.active_alerts().await.unwrap().len(), 400);
+    let names = store
+        .ambassador_names(&["ansatt".into(), "leder".into()])
+        .await
+        .unwrap();
+    assert_eq!(names.len(), 2);
+    let sources = store.source_counts_all().await.unwrap();
+    assert!(sources
+        .iter()
+        .any(|c| c.source == "amb-ansatt" && c.applications > 0));
+
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;
     assert!(!again.ok, "a second run without --reset must fail");

@@ -88,6 +88,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route("/accessibility", get(career::accessibility))
     .route("/static/app.css", get(view::assets::css))
     .route("/static/logo", get(view::assets::logo))
+    .route("/static/header", get(view::assets::header_image))
     .route("/healthz", get(ops::healthz))
     .route("/readyz", get(ops::readyz))
     .route("/metrics", get(ops::metrics));
@@ -103,6 +104,8 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
     )
     .route("/jobs/{id}/applied", get(career::apply::applied))
+    .route("/jobs/{id}/share", get(career::share::show))
+    .route("/admin/sources", get(admin::postings::sources))
     .route(
         "/jobs/alerts",
         get(career::alerts::form).post(career::alerts::submit),
@@ -126,6 +129,13 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route("/auth/oidc/callback", get(auth::oidc::oidc_callback))
     .route("/admin", get(admin::home))
     .route("/admin/talent-pool", get(admin::talent_pool::show))
+    .route("/admin/clinics", get(admin::clinics::list))
+    .route(
+        "/admin/clinics/{code}",
+        get(admin::clinics::edit).post(admin::clinics::save).layer(
+            axum::extract::DefaultBodyLimit::max(admin::clinics::MAX_IMAGE_BYTES * 2 + 256 * 1024),
+        ),
+    )
     .route(
         "/admin/requisitions",
         get(admin::requisitions::list).post(admin::requisitions::create),

@@ -800,12 +800,16 @@ pub async fn generate(
     }
     let total: usize = counts.iter().sum();
     let mut p = Progress::new("applications", total);
-    let sources: [(&str, u32); 6] = [
-        ("career_site", 52),
+    // Ambassadors: the demo's employee and manager share ads with their personal links
+    // (their codes are written with the users below).
+    let sources: [(&str, u32); 8] = [
+        ("career_site", 50),
         ("nav", 18),
         ("finn", 14),
         ("linkedin", 7),
-        ("referral", 5),
+        ("job_alert", 3),
+        ("amb-ansatt", 3),
+        ("amb-leder", 1),
         ("jobbnorge", 4),
     ];
     let (mut cand_rows, mut app_rows, mut doc_rows) = (vec![], vec![], vec![]);
@@ -1007,6 +1011,7 @@ pub async fn generate(
     }
     store.sync_id_sequences().await?;
     requisitions(store, busiest.id, committee_posting, today).await?;
+    career_site(store, &mut rng, today).await?;
     store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -1028,6 +1033,108 @@ pub async fn generate(
         eprintln!("{}", summary.line());
     }
     Ok(summary)
+}
+
+/// The career site beyond the ads: every clinic's page with a "why work here" text, the demo
+/// employee's and manager's ambassador codes, and a talent pool of confirmed job alerts.
+async fn career_site(store: &Store, rng: &mut StdRng, today: NaiveDate) -> anyhow::Result<()> {
+    let (Some(hr), units) = (
+        store.user_by_username("hr").await?,
+        store.all_units().await?,
+    ) else {
+        return Ok(());
+    };
+    for c in CLINICS {
+        let Some(u) = units.iter().find(|u| u.code == c.code) else {
+            continue;
+        };
+        let edit = talentflyt_store::ClinicProfileEdit {
+            why_nb: format!(
+                "{} har fagmiljøer som hører til de beste i landet, og du får kolleger som deler det de kan. \
+                 Vi satser på opplæring, videreutdanning og faste stillinger med turnus du kan planlegge livet etter.\n\n\
+                 Du jobber på {} med pasienter fra hele landet, og du får være med på å utvikle behandlingen.",
+                c.name_nb, c.site
+            ),
+            why_en: format!(
+                "{} has some of the leading clinical teams in the country, and colleagues who share what they know. \
+                 We invest in training, further education and permanent positions with rotas you can plan your life around.\n\n\
+                 You work at {} with patients from all over Norway, and you help develop their treatment.",
+                c.name_en, c.site
+            ),
+            ..Default::default()
+        };
+        store.save_clinic_profile(u.id, &edit, hr.id).await?;
+    }
+    for (username, code) in [("ansatt", "ansatt"), ("leder", "leder")] {
+        if let Some(u) = store.user_by_username(username).await? {
+            store.set_ambassador_code(u.id, code).await?;
+        }
+    }
+    // A talent pool: people who follow a profession, some of them a clinic too.
+    let until = (today + Days::new(300)).format("%Y-%m-%d").to_string();
+    let n = 400;
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let prof = weighted(rng, PROFESSIONS, |p| p.weight);
+        let clinic = if rng.gen_bool(0.3) {
+            CLINICS.choose(rng).map(|c| c.code).unwrap_or("")
+        } else {
+            ""
+        };
+        let targets = if rng.gen_bool(0.15) {
+            "students,new_graduates"
+        } else {
+            ""
+        };
+        rows.push(vec![
+            Val::S(
+                (0..24)
+                    .map(|_| format!("{:02x}", rng.gen::<u8>()))
+                    .collect(),
+            ),
+            Val::S(format!("jobbsoker{i}@example.no")),
+            Val::S(if rng.gen_bool(0.85) { "nb" } else { "en" }.into()),
+            Val::S(
+                if rng.gen_bool(0.7) {
+                    "daily"
+                } else {
+                    "instant"
+                }
+                .into(),
+            ),
+            Val::S(prof.code.into()),
+            Val::S(clinic.into()),
+            Val::S(String::new()),
+            Val::S(targets.into()),
+            Val::S("active".into()),
+            Val::I(talentflyt_store::now()),
+            Val::OptI(Some(talentflyt_store::now())),
+            Val::OptS(Some(until.clone())),
+        ]);
+    }
+    store
+        .bulk_insert(
+            "alert_subscriptions",
+            &[
+                "token",
+                "email",
+                "lang",
+                "frequency",
+                "professions",
+                "clinics",
+                "places",
+                "target_groups",
+                "status",
+                "created_at",
+                "confirmed_at",
+                "consent_until",
+            ],
+            &rows,
+        )
+        .await?;
+    // Ads already out are not news to them.
+    store.mark_open_ads_sent_to_every_alert().await?;
+    Ok(())
 }
 
 /// Requisitions in every state for the demo manager's unit, and a register of preferential rights

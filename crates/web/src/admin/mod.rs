@@ -3,6 +3,7 @@
 //! a record someone may not see answers like a missing one, and the attempt is audited.
 
 pub mod applications;
+pub mod clinics;
 pub mod postings;
 pub mod preferences;
 pub mod publishing;
@@ -28,6 +29,16 @@ use talentflyt_store::{
 /// A form with nothing but its CSRF token (publish).
 #[derive(Deserialize)]
 pub struct Empty {}
+
+/// HR's pages (templates, clinic pages, the talent pool, sources): for those who manage
+/// postings anywhere.
+pub(crate) fn hr_only(staff: &Staff) -> Result<(), AppError> {
+    if staff.access.may_manage_any_postings() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
 
 /// Refuse `staff` a record they may not see: the attempt goes to the audit trail, and the answer
 /// is `answer` (404 for a record they may not know exists, 403 for an action on one they see).

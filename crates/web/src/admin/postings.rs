@@ -643,13 +643,65 @@ struct PostingPage {
 }
 
 /// A source as HR reads it: the known ones named, others as the link said them.
-fn source_label(lang: Lang, source: &str) -> String {
+fn source_label(lang: Lang, source: &str, ambassadors: &[(String, String)]) -> String {
     match source {
         "career_site" => t(lang, "source.career_site").to_owned(),
         "internal" => t(lang, "source.internal").to_owned(),
+        "job_alert" => t(lang, "source.job_alert").to_owned(),
         "nav" => "NAV".to_owned(),
-        other => other.to_owned(),
+        other => match other
+            .strip_prefix("amb-")
+            .and_then(|code| ambassadors.iter().find(|(c, _)| c == code))
+        {
+            Some((_, name)) => i18n::tf(lang, "source.ambassador", &[("name", name)]),
+            None => other.to_owned(),
+        },
     }
+}
+
+/// Counts per source with each source named (an ambassador by name).
+async fn labelled_sources(
+    state: &AppState,
+    lang: Lang,
+    counts: Vec<talentflyt_store::SourceCount>,
+) -> Result<Vec<(String, i64, i64)>, AppError> {
+    let codes: Vec<String> = counts
+        .iter()
+        .filter_map(|c| c.source.strip_prefix("amb-").map(str::to_owned))
+        .collect();
+    let ambassadors = state.store.ambassador_names(&codes).await?;
+    Ok(counts
+        .into_iter()
+        .map(|c| {
+            (
+                source_label(lang, &c.source, &ambassadors),
+                c.applications,
+                c.hired,
+            )
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "admin/sources.html")]
+struct SourcesPage {
+    p: PageCtx,
+    sources: Vec<(String, i64, i64)>,
+}
+
+/// `GET /admin/sources`: applications and hires per source, ambassadors by name, across every
+/// posting (HR).
+pub async fn sources(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+) -> Result<Response, AppError> {
+    super::hr_only(&staff)?;
+    let counts = state.store.source_counts_all().await?;
+    render(&SourcesPage {
+        p: staff.page(&state, lang, t(lang, "sources.title"), "/admin/sources"),
+        sources: labelled_sources(&state, lang, counts).await?,
+    })
 }
 
 /// What NAV was last told about the ad, in words, and its answer as it gave it.
@@ -749,13 +801,8 @@ pub(crate) async fn posting_page(
         _ => String::new(),
     };
     let open_or_waiting = matches!(stage, Stage::Open | Stage::Internal | Stage::Scheduled);
-    let sources = state
-        .store
-        .source_counts(posting.id)
-        .await?
-        .into_iter()
-        .map(|c| (source_label(lang, &c.source), c.applications, c.hired))
-        .collect();
+    let sources =
+        labelled_sources(state, lang, state.store.source_counts(posting.id).await?).await?;
     let (nav, nav_answer) = nav_status(lang, state.store.channel_post(posting.id, "nav").await?);
     render(&PostingPage {
         p: staff.page(

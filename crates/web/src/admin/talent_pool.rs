@@ -76,9 +76,7 @@ pub async fn show(
     ReqLang(lang): ReqLang,
     staff: Staff,
 ) -> Result<Response, AppError> {
-    if !staff.access.may_manage_any_postings() {
-        return Err(AppError::Forbidden);
-    }
+    super::hr_only(&staff)?;
     let sizes = pool_sizes(&state.store.active_alerts().await?);
     let units = state.units().await;
     let unit_name = |code: &str| {

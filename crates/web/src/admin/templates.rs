@@ -2,6 +2,7 @@
 //! diversity sentence that every ad carries (A5, A6).
 
 use super::postings::{area_checks, target_checks, template_name, Checks};
+use super::hr_only;
 use crate::error::AppError;
 use crate::extract::{Csrf, ReqLang, Staff};
 use crate::i18n::t;
@@ -16,14 +17,6 @@ use serde::Deserialize;
 use talentflyt_domain::ad::{AdContent, OrgTexts};
 use talentflyt_domain::posting::{parse_template, PostingDraft, PostingForm};
 use talentflyt_domain::Lang;
-
-fn hr_only(staff: &Staff) -> Result<(), AppError> {
-    if staff.access.may_manage_any_postings() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 #[derive(Template)]
 #[template(path = "admin/templates.html")]

@@ -314,30 +314,13 @@ fn public_view(
         200,
     );
     let url = format!("{}/jobs/{}", pb.base_url, posting.id);
-    let encoded = urlencoding::encode(&url).into_owned();
     let mut meta = structured::open_graph(&facts, &summary, lang);
     meta.push(("description", summary));
     PublicView {
         json_ld: structured::script_json(&structured::job_posting(&facts)),
         meta,
         canonical: url.clone(),
-        share: vec![
-            (
-                "LinkedIn",
-                format!("https://www.linkedin.com/sharing/share-offsite/?url={encoded}"),
-            ),
-            (
-                "Facebook",
-                format!("https://www.facebook.com/sharer/sharer.php?u={encoded}"),
-            ),
-            (
-                t(lang, "job.share_email"),
-                format!(
-                    "mailto:?subject={}&body={encoded}",
-                    urlencoding::encode(title)
-                ),
-            ),
-        ],
+        share: structured::share_links(&url, title, lang),
         deadline_words: deadline_words(lang, pb.today, &posting.deadline),
         similar: pb
             .similar

@@ -4,7 +4,7 @@
 
 use super::{is_employee, posting_for, takes_applications};
 use crate::error::{set_retry_after, AppError};
-use crate::extract::{ClientIp, Csrf, FormToken, ReqLang};
+use crate::extract::{upload, ClientIp, Csrf, FormToken, ReqLang};
 use crate::i18n::{self, t};
 use crate::view::format::mb;
 use crate::view::{render, render_status, Errors, PageCtx};
@@ -147,80 +147,31 @@ struct ApplyInput {
     too_large: bool,
 }
 
-/// Read the rest of the form (the CSRF token was its first field). The CV is read in chunks and
-/// dropped once it passes `max_cv` bytes, so a too large file still leaves the other fields to
-/// show again with a clear message. Text fields longer than [`MAX_TEXT_FIELD_BYTES`] and forms
-/// with more than [`MAX_FIELDS`] fields are refused: nothing a person types needs more.
-async fn read_apply_form(mut mp: Multipart, max_cv: usize) -> Result<ApplyInput, AppError> {
-    let mut f = ApplyInput::default();
-    let mut fields = 1;
-    loop {
-        let mut field = match mp.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                f.too_large = true;
-                break;
-            }
-            Err(_) => return Err(AppError::BadRequest),
-        };
-        fields += 1;
-        if fields > MAX_FIELDS {
-            return Err(AppError::BadRequest);
-        }
-        let name = field.name().unwrap_or("").to_owned();
-        let is_cv = name == "cv";
-        if is_cv {
-            f.cv_name = field
-                .file_name()
-                .unwrap_or("cv.pdf")
-                .chars()
-                .take(500)
-                .collect();
-        }
-        let limit = if is_cv { max_cv } else { MAX_TEXT_FIELD_BYTES };
-        let mut buf = Vec::new();
-        let mut over = false;
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    if !over {
-                        buf.extend_from_slice(&chunk);
-                        if buf.len() > limit {
-                            over = true;
-                            buf = Vec::new();
-                        }
-                    }
-                }
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    f.too_large = true;
-                    return Ok(f);
-                }
-                Err(_) => return Err(AppError::BadRequest),
-            }
-        }
-        if is_cv {
-            if over {
-                f.too_large = true;
-            } else {
-                f.cv = Some(Bytes::from(buf));
-            }
-            continue;
-        }
-        if over {
-            return Err(AppError::BadRequest);
-        }
-        let value = String::from_utf8(buf).map_err(|_| AppError::BadRequest)?;
-        match name.as_str() {
-            "given_name" => f.given_name = value,
-            "family_name" => f.family_name = value,
-            "email" => f.email = value,
-            "source" => f.source = value,
-            _ => {}
-        }
-    }
-    Ok(f)
+/// Read the rest of the form (the CSRF token was its first field); see [`upload::read`].
+async fn read_apply_form(mp: Multipart, max_cv: usize) -> Result<ApplyInput, AppError> {
+    let f = upload::read(
+        mp,
+        upload::Limits {
+            file_field: "cv",
+            max_file: max_cv,
+            max_text: MAX_TEXT_FIELD_BYTES,
+            max_fields: MAX_FIELDS,
+        },
+    )
+    .await?;
+    Ok(ApplyInput {
+        given_name: f.get("given_name").to_owned(),
+        family_name: f.get("family_name").to_owned(),
+        email: f.get("email").to_owned(),
+        source: f.get("source").to_owned(),
+        cv_name: if f.file_name.is_empty() {
+            "cv.pdf".into()
+        } else {
+            f.file_name.clone()
+        },
+        cv: f.file,
+        too_large: f.too_large,
+    })
 }
 
 pub async fn submit(

@@ -30,7 +30,8 @@ fn render(t: impl Template) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("template: {e}")))
 }
 
-async fn clinic_by_code(state: &AppState, code: &str) -> Result<OrgUnit, AppError> {
+/// The clinic with this code; any other code is "not found".
+pub(crate) async fn clinic_by_code(state: &AppState, code: &str) -> Result<OrgUnit, AppError> {
     state
         .units()
         .await

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod index;
 pub mod internal;
 pub mod search;
+pub mod share;
 pub mod structured;
 pub mod text;
 

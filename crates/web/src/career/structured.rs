@@ -193,6 +193,28 @@ pub(crate) fn summary(text: &str, max: usize) -> String {
     out
 }
 
+/// Links that share `url` on LinkedIn, on Facebook and by e-mail.
+pub fn share_links(url: &str, title: &str, lang: Lang) -> Vec<(&'static str, String)> {
+    let encoded = urlencoding::encode(url).into_owned();
+    vec![
+        (
+            "LinkedIn",
+            format!("https://www.linkedin.com/sharing/share-offsite/?url={encoded}"),
+        ),
+        (
+            "Facebook",
+            format!("https://www.facebook.com/sharer/sharer.php?u={encoded}"),
+        ),
+        (
+            crate::i18n::t(lang, "job.share_email"),
+            format!(
+                "mailto:?subject={}&body={encoded}",
+                urlencoding::encode(title)
+            ),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

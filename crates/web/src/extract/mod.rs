@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod lang;
 pub mod next;
 pub mod staff;
+pub mod upload;
 
 pub use client::ClientIp;
 pub use csrf::{Csrf, FormToken};

@@ -14,6 +14,8 @@ use std::path::PathBuf;
 pub struct Brand {
     pub org_name: String,
     pub logo_path: Option<PathBuf>,
+    /// A wide picture for the top of the career site's pages (PNG or JPEG).
+    pub header_image_path: Option<PathBuf>,
     /// Used for buttons, links and the header; must reach 4.5:1 against white.
     pub primary_color: String,
     pub accent_color: String,
@@ -24,6 +26,7 @@ impl Default for Brand {
         Brand {
             org_name: "Oslo universitetssykehus".into(),
             logo_path: None,
+            header_image_path: None,
             primary_color: "#0b4f8a".into(),
             accent_color: "#e8f1f8".into(),
         }
@@ -65,6 +68,7 @@ pub struct Assets {
     pub css: Bytes,
     pub css_version: String,
     pub logo: Option<(Bytes, &'static str)>,
+    pub header_image: Option<(Bytes, &'static str)>,
 }
 
 impl Assets {
@@ -102,10 +106,26 @@ impl Assets {
                 Some((Bytes::from(bytes), mime))
             }
         };
+        let header_image = match &brand.header_image_path {
+            None => None,
+            Some(p) => {
+                let bytes = std::fs::read(p)
+                    .map_err(|e| anyhow::anyhow!("header image {}: {e}", p.display()))?;
+                let mime = talentflyt_domain::upload::sniff_image(&bytes, 10 * 1024 * 1024)
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "header image {} is not a PNG or JPEG of at most 10 MB",
+                            p.display()
+                        )
+                    })?;
+                Some((Bytes::from(bytes), mime))
+            }
+        };
         Ok(Assets {
             css: Bytes::from(css),
             css_version,
             logo,
+            header_image,
         })
     }
 }
@@ -122,7 +142,16 @@ pub async fn css(State(state): State<AppState>) -> Response {
 }
 
 pub async fn logo(State(state): State<AppState>) -> Result<Response, AppError> {
-    let (bytes, mime) = state.assets.logo.clone().ok_or(AppError::NotFound)?;
+    picture(state.assets.logo.clone())
+}
+
+/// The visual profile's header picture.
+pub async fn header_image(State(state): State<AppState>) -> Result<Response, AppError> {
+    picture(state.assets.header_image.clone())
+}
+
+fn picture(p: Option<(Bytes, &'static str)>) -> Result<Response, AppError> {
+    let (bytes, mime) = p.ok_or(AppError::NotFound)?;
     Ok((
         [
             (header::CONTENT_TYPE, mime),

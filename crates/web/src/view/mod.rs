@@ -24,6 +24,7 @@ pub use pager::{page_count, Pager};
 pub struct BrandView {
     pub org_name: String,
     pub has_logo: bool,
+    pub has_header_image: bool,
 }
 
 /// Everything the layout needs.
@@ -51,6 +52,7 @@ impl PageCtx {
             brand: BrandView {
                 org_name: state.cfg.brand.org_name.clone(),
                 has_logo: state.assets.logo.is_some(),
+                has_header_image: state.assets.header_image.is_some(),
             },
             css_version: state.assets.css_version.clone(),
             path: path.into(),

@@ -498,6 +498,36 @@ async fn where_a_candidate_came_from_is_recorded_with_the_application() {
         apply(&mut direct, "Ola", "ola@example.no").await,
         "career_site"
     );
+    // An employee's personal link: sign-in first, then the link names them to HR only.
+    let mut anonymous = app.client();
+    assert_eq!(
+        anonymous.get(&format!("/jobs/{id}/share")).await.location,
+        Some(format!("/login?next=/jobs/{id}/share"))
+    );
+    let mut leder = app.signed_in("leder").await;
+    let share = leder.get(&format!("/jobs/{id}/share")).await.text();
+    let link = share
+        .split("id=\"link\" type=\"text\" readonly value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the personal link")
+        .trim_start_matches("http://localhost")
+        .to_owned();
+    assert!(link.starts_with(&format!("/jobs/{id}?src=amb-")), "{link}");
+    assert_eq!(
+        leder
+            .get(&format!("/jobs/{id}/share"))
+            .await
+            .text()
+            .matches(&link)
+            .count(),
+        1,
+        "the same link every time"
+    );
+    let mut friend = app.client();
+    friend.get(&link).await;
+    let amb = apply(&mut friend, "Siri", "siri@example.no").await;
+    assert!(amb.starts_with("amb-"));
     let mut sources: Vec<String> = app
         .db
         .store
@@ -508,7 +538,18 @@ async fn where_a_candidate_came_from_is_recorded_with_the_application() {
         .map(|a| a.source)
         .collect();
     sources.sort();
-    assert_eq!(sources, vec!["career_site", "finn", "linkedin"]);
+    assert_eq!(
+        sources,
+        vec![amb.as_str(), "career_site", "finn", "linkedin"]
+    );
+    let leder_name = app
+        .db
+        .store
+        .user_by_username("leder")
+        .await
+        .unwrap()
+        .unwrap()
+        .display_name;
     // HR sees the counts per source on the ad.
     let mut hr = app.signed_in("hr").await;
     let page = hr.get(&format!("/admin/postings/{id}")).await.text();
@@ -517,9 +558,19 @@ async fn where_a_candidate_came_from_is_recorded_with_the_application() {
         "<tr><td>Karrieresiden</td><td>1</td><td>0</td></tr>",
         "<tr><td>finn</td><td>1</td><td>0</td></tr>",
         "<tr><td>linkedin</td><td>1</td><td>0</td></tr>",
+        &format!("<tr><td>Ambassadør: {leder_name}</td><td>1</td><td>0</td></tr>"),
     ] {
         assert!(page.contains(row), "{row}");
     }
+    // And across every ad; a manager may not see it.
+    let all = hr.get("/admin/sources").await.text();
+    assert!(all.contains(&format!(
+        "<tr><td>Ambassadør: {leder_name}</td><td>1</td><td>0</td></tr>"
+    )));
+    assert_eq!(
+        leder.get("/admin/sources").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 /// The list shows an ad's English title on English pages, marked as English, and the bokmål
@@ -753,6 +804,53 @@ async fn each_clinic_has_a_page_with_its_text_picture_and_open_ads_and_students_
     assert_eq!(
         c.get("/jobs/clinics/BAR/image").await.status,
         StatusCode::NOT_FOUND
+    );
+
+    // HR edits the page: a picture must be a PNG or JPEG by its bytes and needs a description.
+    let mut hr_web = app.signed_in("hr").await;
+    let form = hr_web.get("/admin/clinics/AKU").await;
+    assert!(form.text().contains("Vi redder liv hver dag."));
+    let svg = b"<svg onload=alert(1)></svg>".to_vec();
+    let r = hr_web
+        .post_multipart(
+            "/admin/clinics/AKU",
+            &[
+                ("csrf", &form.csrf()),
+                ("why_nb", "Nytt og bedre."),
+                ("why_en", "New and better."),
+                ("image_alt_nb", ""),
+                ("image_alt_en", "x"),
+            ],
+            Some(("image", "bilde.png", &svg)),
+        )
+        .await;
+    let text = r.text();
+    assert!(
+        text.contains("Bildet må være en PNG- eller JPEG-fil"),
+        "{text}"
+    );
+    assert!(text.contains("Skriv en beskrivelse av bildet"));
+    assert!(text.contains("Nytt og bedre."), "what was typed is kept");
+    let r = hr_web
+        .post_multipart(
+            "/admin/clinics/AKU",
+            &[
+                ("csrf", &form.csrf()),
+                ("why_nb", "Nytt og bedre."),
+                ("why_en", "New and better."),
+                ("image_alt_nb", "Et operasjonsteam"),
+                ("image_alt_en", "A surgical team"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/admin/clinics/AKU?saved=1"));
+    let html = c.get("/jobs/clinics/AKU").await.text();
+    assert!(html.contains("<p>Nytt og bedre.</p>") && html.contains("alt=\"Et operasjonsteam\""));
+    let mut leder = app.signed_in("leder").await;
+    assert_eq!(
+        leder.get("/admin/clinics/AKU").await.status,
+        StatusCode::FORBIDDEN
     );
 
     // Students and new graduates.
