@@ -1,8 +1,8 @@
 //! HR's ad templates, one per profession in bokmål and English, and the organisation's standard
 //! diversity sentence that every ad carries (A5, A6).
 
-use super::postings::{area_checks, target_checks, template_name, Checks};
 use super::hr_only;
+use super::postings::{area_checks, target_checks, template_name, Checks};
 use crate::error::AppError;
 use crate::extract::{Csrf, ReqLang, Staff};
 use crate::i18n::t;

@@ -234,7 +234,19 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
             let mut x = String::from(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             );
-            x.push_str(&format!("<url><loc>{}/jobs</loc></url>\n", html_escape(&base)));
+            let units = state.units().await;
+            let pages = ["/jobs", "/jobs/clinics", "/jobs/students"]
+                .into_iter()
+                .map(str::to_owned)
+                .chain(
+                    units
+                        .iter()
+                        .filter(|u| u.kind == talentflyt_domain::org::UnitKind::Clinic)
+                        .map(|u| format!("/jobs/clinics/{}", urlencoding::encode(&u.code))),
+                );
+            for page in pages {
+                x.push_str(&format!("<url><loc>{}{page}</loc></url>\n", html_escape(&base)));
+            }
             for p in open.postings() {
                 let lastmod = p
                     .published_at

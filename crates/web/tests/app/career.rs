@@ -271,7 +271,17 @@ async fn feeds_and_the_sitemap_list_the_open_ads_and_parse_as_valid_documents() 
         .filter(|n| n.has_tag_name("loc"))
         .filter_map(|n| n.text())
         .collect();
-    assert!(locs.contains(&"http://localhost/jobs"));
+    for page in [
+        "/jobs",
+        "/jobs/clinics",
+        "/jobs/students",
+        "/jobs/clinics/AKU",
+    ] {
+        assert!(
+            locs.contains(&format!("http://localhost{page}").as_str()),
+            "{page}"
+        );
+    }
     assert!(locs.contains(&url(icu).as_str()) && locs.contains(&url(midwife).as_str()));
     assert!(!locs.contains(&url(closed).as_str()) && !locs.contains(&url(draft_only).as_str()));
 
