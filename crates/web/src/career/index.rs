@@ -1,16 +1,18 @@
 //! The career-site search over today's open postings, in memory.
 //!
 //! One query loads every open posting (a few thousand at most, however many years of history the
-//! database holds); a search is then a scan over prepared lowercase text, with no database
-//! round trip. The snapshot is reloaded when the public page cache's generation moves (a posting
-//! changed here, or the database's change counter moved), when the date changes in Norway, and
-//! at least once a minute.
+//! database holds) and indexes their text (`text.rs`); a search is then a text query and a pass
+//! over the matches for filters and counts, with no database round trip. The snapshot is
+//! reloaded when the public page cache's generation moves (a posting changed here, or the
+//! database's change counter moved) and when the date changes in Norway, while searches wait;
+//! and once a minute in the background, while searches go on with the old one.
 
 use super::text::{Doc, TextIndex};
 use crate::error::AppError;
 use crate::AppState;
 use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use talentflyt_domain::ad::{CompetenceArea, TargetGroup};
@@ -423,15 +425,16 @@ impl Snapshot {
 pub struct SearchIndex {
     snapshot: RwLock<Option<Arc<Snapshot>>>,
     loading: tokio::sync::Mutex<()>,
+    /// A background reload is under way.
+    refreshing: AtomicBool,
 }
 
 impl SearchIndex {
+    /// The snapshot of this generation and day, however old.
     fn current(&self, generation: u64, today: NaiveDate) -> Option<Arc<Snapshot>> {
         let g = self.snapshot.read().unwrap_or_else(|e| e.into_inner());
         g.as_ref()
-            .filter(|s| {
-                s.generation == generation && s.today == today && s.loaded.elapsed() < MAX_AGE
-            })
+            .filter(|s| s.generation == generation && s.today == today)
             .cloned()
     }
 
@@ -442,13 +445,35 @@ impl SearchIndex {
     ) -> Result<Arc<Snapshot>, AppError> {
         let generation = state.cache.generation();
         if let Some(s) = self.current(generation, today) {
+            // Nothing changed that we know of: past its age, one task reloads it in the
+            // background (a safety net) while searches go on with this one.
+            if s.loaded.elapsed() >= MAX_AGE && !self.refreshing.swap(true, Ordering::AcqRel) {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let index = &state.search;
+                    if let Err(e) = index.load(&state, generation, today).await {
+                        tracing::warn!(error = ?e, "reloading the search index failed");
+                    }
+                    index.refreshing.store(false, Ordering::Release);
+                });
+            }
             return Ok(s);
         }
-        // One request reloads; the others wait for it rather than all querying at once.
+        // A change or a new day: one request reloads; the others wait for it rather than all
+        // querying at once.
         let _loading = self.loading.lock().await;
         if let Some(s) = self.current(generation, today) {
             return Ok(s);
         }
+        self.load(state, generation, today).await
+    }
+
+    async fn load(
+        &self,
+        state: &AppState,
+        generation: u64,
+        today: NaiveDate,
+    ) -> Result<Arc<Snapshot>, AppError> {
         let postings = state
             .store
             .open_postings(&today.format("%Y-%m-%d").to_string())
