@@ -180,4 +180,27 @@ mod tests {
             .contains("4.5:1"));
         assert!(Assets::load(&Brand::default()).is_ok());
     }
+
+    #[test]
+    fn the_header_picture_must_be_a_png_or_jpeg() {
+        let dir = std::env::temp_dir().join(format!("tf-header-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = dir.join("header.png");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+        let fake = dir.join("header.jpg");
+        std::fs::write(&fake, b"<svg onload=alert(1)>").unwrap();
+        let with = |p: &std::path::Path| Brand {
+            header_image_path: Some(p.to_owned()),
+            ..Brand::default()
+        };
+        let a = Assets::load(&with(&png)).unwrap();
+        assert_eq!(a.header_image.map(|h| h.1), Some("image/png"));
+        let err = Assets::load(&with(&fake)).unwrap_err().to_string();
+        assert!(err.contains("not a PNG or JPEG"), "{err}");
+        assert!(Assets::load(&Brand::default())
+            .unwrap()
+            .header_image
+            .is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -877,3 +877,31 @@ fn listed_h3(html: &str) -> Vec<i64> {
         .filter_map(|s| s.split('"').next()?.parse().ok())
         .collect()
 }
+
+#[tokio::test]
+async fn the_header_picture_comes_from_configuration() {
+    let dir = std::env::temp_dir().join(format!("tf-header-app-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("header.jpg");
+    let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0xFF, 0xD9];
+    std::fs::write(&path, jpeg).unwrap();
+    let mut cfg = talentflyt_web::WebConfig::for_tests();
+    cfg.brand.header_image_path = Some(path);
+    let app = spawn_app_with(cfg).await;
+    let mut c = app.client();
+    let page = c.get("/jobs").await.text();
+    assert!(page.contains("<img class=\"header-image\" src=\"/static/header\" alt=\"\">"));
+    let img = c.get("/static/header").await;
+    assert_eq!(
+        (img.content_type.as_str(), img.body),
+        ("image/jpeg", jpeg.to_vec())
+    );
+    assert!(!spawn_app()
+        .await
+        .client()
+        .get("/jobs")
+        .await
+        .text()
+        .contains("header-image\""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
