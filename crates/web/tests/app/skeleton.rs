@@ -331,8 +331,11 @@ async fn the_posting_form_reports_every_error_and_keeps_the_text() {
 
 #[tokio::test]
 async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
+    let Some(clamd) = talentflyt_web::scan::TestClamd::start().await else {
+        return;
+    };
     let mut cfg = talentflyt_web::WebConfig::for_tests();
-    cfg.clamd = Some(talentflyt_web::scan::spawn_test_clamd().await.to_string());
+    cfg.clamd = Some(clamd.addr.clone());
     let app = spawn_app_with(cfg).await;
     let mut hr = app.signed_in("hr").await;
     let id = publish_posting(&app, &mut hr, "Bioingeniør", app.icu.id).await;
@@ -340,9 +343,7 @@ async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
     let mut c = app.client();
     let csrf = c.get(&uri).await.csrf();
     let mut infected = b"%PDF-1.4\n".to_vec();
-    infected.extend_from_slice(
-        br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*",
-    );
+    infected.extend_from_slice(talentflyt_web::scan::EICAR);
     infected.extend_from_slice(b"\n%%EOF\n");
     let fields = [
         ("csrf", csrf.as_str()),
@@ -369,5 +370,28 @@ async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
         r.status,
         StatusCode::SEE_OTHER,
         "a clean CV passes the scanner"
+    );
+    // The scanner down: an error, never a pass.
+    drop(clamd);
+    let csrf = c.get(&uri).await.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("given_name", "Ola"),
+        ("family_name", "Lie"),
+        ("email", "ola@example.no"),
+    ];
+    let r = c
+        .post_multipart(&uri, &fields, Some(("cv", "cv.pdf", &pdf())))
+        .await;
+    assert!(r.status.is_server_error(), "{}", r.status);
+    assert_eq!(
+        app.db
+            .store
+            .list_applications(&talentflyt_store::Reader::user(0, "test"), id)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "only the clean one"
     );
 }
