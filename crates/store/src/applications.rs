@@ -18,6 +18,8 @@ pub struct NewApplication<'a> {
     pub cv_content_type: &'a str,
     pub cv: &'a [u8],
     pub ip: &'a str,
+    /// The form's random key: a second submission with it finds the first application.
+    pub submission_key: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -68,8 +70,18 @@ impl Tx {
         &mut self,
         a: &NewApplication<'_>,
         confirmation: &OutgoingEmail,
-    ) -> Result<i64> {
+    ) -> Result<Submitted> {
         let t = now();
+        if let Some(key) = a.submission_key {
+            let first: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM applications WHERE submission_key = $1")
+                    .bind(key)
+                    .fetch_optional(self.conn())
+                    .await?;
+            if let Some(id) = first {
+                return Ok(Submitted::Repeat(id));
+            }
+        }
         let candidate_id: i64 = sqlx::query_scalar("INSERT INTO candidates (email, given_name, family_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(a.email)
             .bind(a.given_name)
@@ -78,13 +90,14 @@ impl Tx {
             .fetch_one(self.conn())
             .await?;
         let app_id: i64 = sqlx::query_scalar(
-            "INSERT INTO applications (posting_id, candidate_id, phase, source, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            "INSERT INTO applications (posting_id, candidate_id, phase, source, submitted_at, updated_at, submission_key) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
         )
         .bind(a.posting_id)
         .bind(candidate_id)
         .bind(Phase::Applied.as_str())
         .bind(a.source)
         .bind(t)
+        .bind(a.submission_key)
         .fetch_one(self.conn())
         .await?;
         let sha = hex::encode(Sha256::digest(a.cv));
@@ -110,7 +123,24 @@ impl Tx {
             detail: "submitted",
         }])
         .await?;
-        Ok(app_id)
+        Ok(Submitted::New(app_id))
+    }
+}
+
+/// What a submission did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// A new application with this id.
+    New(i64),
+    /// The form's key was used before: the first application's id; nothing stored or sent.
+    Repeat(i64),
+}
+
+impl Submitted {
+    pub fn id(self) -> i64 {
+        match self {
+            Submitted::New(id) | Submitted::Repeat(id) => id,
+        }
     }
 }
 
@@ -122,10 +152,30 @@ impl Store {
         a: &NewApplication<'_>,
         confirmation: &OutgoingEmail,
     ) -> Result<i64> {
+        Ok(self.submit_application_once(a, confirmation).await?.id())
+    }
+
+    /// [`Store::submit_application`], saying whether the form's key was used before (then
+    /// nothing is stored or sent). Submissions with one key wait for each other: on PostgreSQL
+    /// an advisory lock on the key, on SQLite the one writer; the unique index on the key is the
+    /// last guard.
+    pub async fn submit_application_once(
+        &self,
+        a: &NewApplication<'_>,
+        confirmation: &OutgoingEmail,
+    ) -> Result<Submitted> {
         let mut tx = self.begin().await?;
-        let id = tx.submit_application(a, confirmation).await?;
-        tx.commit().await?;
-        Ok(id)
+        if let (Some(key), crate::Backend::Postgres) = (a.submission_key, self.backend()) {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(format!("submission:{key}"))
+                .execute(tx.conn())
+                .await?;
+        }
+        let done = tx.submit_application(a, confirmation).await?;
+        if let Submitted::New(_) = done {
+            tx.commit().await?;
+        }
+        Ok(done)
     }
 
     /// The posting an application belongs to: no personal data, so not audited. Lets the caller

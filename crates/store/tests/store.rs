@@ -98,6 +98,7 @@ fn app<'a>(posting_id: i64, given: &'a str, mail: &'a str) -> NewApplication<'a>
         cv_content_type: "application/pdf",
         cv: PDF,
         ip: "127.0.0.1",
+        submission_key: None,
     }
 }
 

@@ -19,7 +19,7 @@ use talentflyt_domain::person::{Email, PersonName};
 use talentflyt_domain::posting::{normalise_source, PublicView};
 use talentflyt_domain::upload::{sniff_cv, stored_filename};
 use talentflyt_domain::Lang;
-use talentflyt_store::{NewApplication, Posting};
+use talentflyt_store::{NewApplication, Posting, Submitted};
 
 /// The most fields a form may have (it has six), and the most bytes of one text field.
 const MAX_FIELDS: usize = 16;
@@ -33,6 +33,8 @@ struct ApplyPage {
     posting_id: i64,
     posting_title: String,
     source: String,
+    /// The form's random key (see [`submission_key`]).
+    submission: String,
     given_name: String,
     family_name: String,
     email: String,
@@ -83,6 +85,7 @@ pub async fn form(
     };
     let typed = Typed {
         source,
+        submission: hex::encode(rand::random::<[u8; 16]>()),
         ..Default::default()
     };
     render(&apply_page(
@@ -99,6 +102,8 @@ pub async fn form(
 #[derive(Default)]
 struct Typed {
     source: String,
+    /// The form's random key (see [`submission_key`]).
+    submission: String,
     given_name: String,
     family_name: String,
     email: String,
@@ -125,6 +130,7 @@ fn apply_page(
         posting_id: posting.id,
         posting_title: posting.title,
         source: typed.source,
+        submission: typed.submission,
         given_name: typed.given_name,
         family_name: typed.family_name,
         email: typed.email,
@@ -142,6 +148,7 @@ struct ApplyInput {
     family_name: String,
     email: String,
     source: String,
+    submission: String,
     cv_name: String,
     cv: Option<Bytes>,
     too_large: bool,
@@ -164,6 +171,7 @@ async fn read_apply_form(mp: Multipart, max_cv: usize) -> Result<ApplyInput, App
         family_name: f.get("family_name").to_owned(),
         email: f.get("email").to_owned(),
         source: f.get("source").to_owned(),
+        submission: f.get("submission").to_owned(),
         cv_name: if f.file_name.is_empty() {
             "cv.pdf".into()
         } else {
@@ -172,6 +180,12 @@ async fn read_apply_form(mp: Multipart, max_cv: usize) -> Result<ApplyInput, App
         cv: f.file,
         too_large: f.too_large,
     })
+}
+
+/// The form's key as sent, if it is one we could have made (32 hex characters). A form without
+/// one (an old page, a hand-made request) is submitted as before, without the guard.
+fn submission_key(sent: &str) -> Option<&str> {
+    (sent.len() == 32 && sent.bytes().all(|b| b.is_ascii_hexdigit())).then_some(sent)
 }
 
 pub async fn submit(
@@ -257,6 +271,9 @@ pub async fn submit(
     else {
         let typed = Typed {
             source: normalise_source(Some(&input.source)),
+            submission: submission_key(&input.submission)
+                .map(str::to_owned)
+                .unwrap_or_else(|| hex::encode(rand::random::<[u8; 16]>())),
             given_name: input.given_name,
             family_name: input.family_name,
             email: input.email,
@@ -293,9 +310,9 @@ pub async fn submit(
         normalise_source(Some(&input.source))
     };
     let filename = stored_filename(&input.cv_name, doc);
-    let app_id = state
+    let done = state
         .store
-        .submit_application(
+        .submit_application_once(
             &NewApplication {
                 posting_id: id,
                 given_name: given.as_str(),
@@ -306,12 +323,24 @@ pub async fn submit(
                 cv_content_type: doc.mime(),
                 cv: &cv,
                 ip: &ip,
+                submission_key: submission_key(&input.submission),
             },
             &confirmation,
         )
         .await?;
-    state.wake_jobs();
-    tracing::info!(application_id = app_id, posting_id = id, source = %source, "application received");
+    match done {
+        Submitted::New(app_id) => {
+            state.wake_jobs();
+            tracing::info!(application_id = app_id, posting_id = id, source = %source, "application received");
+        }
+        Submitted::Repeat(app_id) => {
+            tracing::info!(
+                application_id = app_id,
+                posting_id = id,
+                "the same form sent again: one application"
+            );
+        }
+    }
     Ok(Redirect::to(&format!("/jobs/{id}/applied")).into_response())
 }
 

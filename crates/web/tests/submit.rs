@@ -1,0 +1,120 @@
+//! Submitting is idempotent. In its own test binary: it applies from several tasks at once, and
+//! the walking skeleton (tests/app) reads its own log lines, which tracing's per-callsite
+//! interest cache can hide when another thread of the same process hits the callsite first.
+
+#[allow(dead_code)]
+#[path = "app/helpers.rs"]
+mod helpers;
+
+use axum::http::StatusCode;
+use helpers::*;
+
+/// The form's hidden submission key.
+fn submission_key(html: &str) -> String {
+    html.split("name=\"submission\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the form has a submission key")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Radiograf", app.icu.id).await;
+    app.worker.drain().await.unwrap();
+    let uri = format!("/jobs/{id}/apply");
+    let mut c = app.client();
+    let form = c.get(&uri).await;
+    let key = submission_key(&form.text());
+    assert_ne!(
+        key,
+        submission_key(&c.get(&uri).await.text()),
+        "a key per form"
+    );
+    let csrf = form.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("submission", key.as_str()),
+        ("given_name", "Ida"),
+        ("family_name", "Berg"),
+        ("email", "ida@example.no"),
+    ];
+    // Sent again and again, and five times at once: one application, one receipt.
+    for _ in 0..2 {
+        let r = c
+            .post_multipart(&uri, &fields, Some(("cv", "cv.pdf", &pdf())))
+            .await;
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/jobs/{id}/applied").as_str())
+        );
+    }
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..5 {
+        let mut c = c.clone_browser();
+        let fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let uri = uri.clone();
+        burst.spawn(async move {
+            let f: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            c.post_multipart(&uri, &f, Some(("cv", "cv.pdf", &pdf())))
+                .await
+                .status
+        });
+    }
+    for status in burst.join_all().await {
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let reader = talentflyt_store::Reader::user(0, "test");
+    assert_eq!(
+        app.db
+            .store
+            .list_applications(&reader, id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    app.worker.drain().await.unwrap();
+    let receipts = app
+        .inbox
+        .messages()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t == "ida@example.no"))
+        .count();
+    assert_eq!(receipts, 1, "one confirmation e-mail");
+
+    // A new form is a new application (whether it is the same person is issue 12's next step).
+    let form = c.get(&uri).await;
+    let (csrf, key) = (form.csrf(), submission_key(&form.text()));
+    let r = c
+        .post_multipart(
+            &uri,
+            &[
+                ("csrf", &csrf),
+                ("submission", &key),
+                ("given_name", "Ida"),
+                ("family_name", "Berg"),
+                ("email", "ida@example.no"),
+            ],
+            Some(("cv", "cv.pdf", &pdf())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.db
+            .store
+            .list_applications(&reader, id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
