@@ -513,7 +513,7 @@ test('an employee shares an ad with a personal link; a visitor applies through i
     await expect(visitor.getByLabel('E-post', { exact: true })).toBeFocused();
     await visitor.keyboard.type(`venn-${suffix}@example.no`);
     await visitor.keyboard.press('Tab');
-    await chooseFile(visitor, visitor.getByLabel('CV (PDF)', { exact: true }), {
+    await chooseFile(visitor, visitor.getByLabel('CV', { exact: true }), {
       name: 'cv.pdf',
       mimeType: 'application/pdf',
       buffer: minimalPdf(`CV Ambassadorvenn Delt${suffix}`),

@@ -112,7 +112,7 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
     await visitor.getByLabel('Fornavn', { exact: true }).fill(firstName);
     await visitor.getByLabel('Etternavn', { exact: true }).fill(lastName);
     await visitor.getByLabel('E-post', { exact: true }).fill(email);
-    await visitor.getByLabel('CV (PDF)', { exact: true }).setInputFiles({
+    await visitor.getByLabel('CV', { exact: true }).setInputFiles({
       name: 'cv.pdf',
       mimeType: 'application/pdf',
       buffer: minimalPdf(`CV ${firstName} ${lastName}`),
@@ -161,7 +161,7 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
   await expect(page.getByText(/Innlogget som/)).toHaveCount(0);
 });
 
-test('an upload that is not a PDF is refused and the typed names are kept', async ({ page }) => {
+test('an upload that is not a document we take is refused and the typed names are kept', async ({ page }) => {
   await openAnyPublishedPosting(page);
   await page.getByRole('link', { name: 'Søk på stillingen' }).click();
   await expect(page.getByLabel('Fornavn', { exact: true })).toBeVisible();
@@ -173,7 +173,7 @@ test('an upload that is not a PDF is refused and the typed names are kept', asyn
   await page.getByLabel('Fornavn', { exact: true }).fill('Tekstfil');
   await page.getByLabel('Etternavn', { exact: true }).fill(`Testesen${suffix}`);
   await page.getByLabel('E-post', { exact: true }).fill(`tekstfil.${suffix}@example.com`);
-  await page.getByLabel('CV (PDF)', { exact: true }).setInputFiles({
+  await page.getByLabel('CV', { exact: true }).setInputFiles({
     name: 'cv.pdf',
     mimeType: 'application/pdf',
     buffer: Buffer.from('Dette er en vanlig tekstfil, ikke et dokument i det formatet som kreves.\n', 'utf8'),
@@ -182,7 +182,7 @@ test('an upload that is not a PDF is refused and the typed names are kept', asyn
 
   await expect(page.getByRole('heading', { level: 1, name: 'Takk for søknaden' })).toHaveCount(0);
   await expect
-    .poll(pdfMentions, { message: 'an error message mentioning "PDF" should appear (beyond the "CV (PDF)" label)' })
+    .poll(pdfMentions, { message: 'an error message mentioning "PDF" should appear (beyond the hint under the CV field)' })
     .toBeGreaterThan(before);
   await expect(page.getByLabel('Fornavn', { exact: true })).toHaveValue('Tekstfil');
   await expect(page.getByLabel('Etternavn', { exact: true })).toHaveValue(`Testesen${suffix}`);

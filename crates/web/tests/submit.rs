@@ -118,3 +118,80 @@ async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
         2
     );
 }
+
+/// A minimal Word document: a ZIP archive with the two entries Word files always have.
+fn docx() -> Vec<u8> {
+    talentflyt_domain::upload::zip_for_tests(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", b"<w:document/>"),
+    ])
+}
+
+#[tokio::test]
+async fn a_cv_in_word_or_as_a_picture_is_taken_under_its_real_type_and_a_program_is_not() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Fysioterapeut", app.icu.id).await;
+    let uri = format!("/jobs/{id}/apply");
+    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0xFF, 0xD9];
+    for (i, (sent_as, bytes, mime, stored)) in [
+        (
+            "CV.pdf",
+            docx(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "CV.docx",
+        ),
+        ("foto.png", jpeg, "image/jpeg", "foto.jpg"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut c = app.client();
+        let csrf = c.get(&uri).await.csrf();
+        let email = format!("p{i}@example.no");
+        let r = c
+            .post_multipart(
+                &uri,
+                &[
+                    ("csrf", &csrf),
+                    ("given_name", "Per"),
+                    ("family_name", "Lie"),
+                    ("email", &email),
+                ],
+                Some(("cv", sent_as, &bytes)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{sent_as}: {}", r.text());
+        let reader = talentflyt_store::Reader::user(0, "test");
+        let apps = app.db.store.list_applications(&reader, id).await.unwrap();
+        let record = app
+            .db
+            .store
+            .read_application(&reader, apps[i].id)
+            .await
+            .unwrap();
+        let doc = &record.documents[0];
+        assert_eq!(
+            (doc.content_type.as_str(), doc.filename.as_str()),
+            (mime, stored)
+        );
+    }
+    let mut c = app.client();
+    let csrf = c.get(&uri).await.csrf();
+    let r = c
+        .post_multipart(
+            &uri,
+            &[
+                ("csrf", &csrf),
+                ("given_name", "Per"),
+                ("family_name", "Lie"),
+                ("email", "x@example.no"),
+            ],
+            Some(("cv", "cv.pdf", b"MZ\x90\x00\x03\x00 a program")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .contains("Filen må være PDF, Word (DOCX), OpenDocument-tekst (ODT), JPEG eller PNG"));
+}

@@ -193,8 +193,8 @@ async fn a_bad_cv_gets_a_clear_message_in_the_readers_language_and_keeps_what_wa
     let id = publish_posting(&app, &mut hr, "Jordmor", app.icu.id).await;
     let uri = format!("/jobs/{id}/apply");
     for (lang, expected) in [
-        ("nb-NO", "Filen er ikke en PDF"),
-        ("en-GB", "The file is not a PDF"),
+        ("nb-NO", "Filen må være PDF, Word (DOCX)"),
+        ("en-GB", "The file must be a PDF, Word (DOCX)"),
     ] {
         let mut c = app.client();
         c.accept_language = lang;
