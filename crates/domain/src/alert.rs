@@ -11,8 +11,10 @@ pub const DEFAULT_CONSENT_DAYS: u32 = 365;
 pub const RENEWAL_NOTICE_DAYS: u32 = 14;
 /// The most values a person may choose of each kind.
 const MAX_CHOICES: usize = 30;
-/// The longest place accepted.
-const MAX_PLACE: usize = 60;
+/// The longest place accepted (as long as an ad's place may be).
+const MAX_PLACE: usize = 100;
+/// Places are stored joined by this (a place may hold commas, never control characters).
+const PLACE_SEPARATOR: char = '\u{1f}';
 
 /// When matching ads are e-mailed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -85,23 +87,23 @@ impl Criteria {
         [
             self.professions.join(","),
             self.clinics.join(","),
-            self.places.join(","),
+            self.places.join(&PLACE_SEPARATOR.to_string()),
             crate::ad::join_codes(&self.targets),
         ]
     }
 
     /// The lists as stored; unknown target groups are dropped.
     pub fn from_stored(professions: &str, clinics: &str, places: &str, targets: &str) -> Criteria {
-        let list = |s: &str| -> Vec<String> {
-            s.split(',')
+        let list = |s: &str, sep: char| -> Vec<String> {
+            s.split(sep)
                 .filter(|x| !x.is_empty())
                 .map(str::to_owned)
                 .collect()
         };
         Criteria {
-            professions: list(professions),
-            clinics: list(clinics),
-            places: list(places),
+            professions: list(professions, ','),
+            clinics: list(clinics, ','),
+            places: list(places, PLACE_SEPARATOR),
             targets: targets.split(',').filter_map(TargetGroup::parse).collect(),
         }
     }
@@ -149,10 +151,7 @@ pub fn parse_sign_up(
             }
             "place" if !v.is_empty() => {
                 let p = v.to_lowercase();
-                if p.chars().count() > MAX_PLACE
-                    || p.contains(',')
-                    || p.chars().any(char::is_control)
-                {
+                if p.chars().count() > MAX_PLACE || p.chars().any(char::is_control) {
                     bad_choice = true;
                 } else if !c.places.contains(&p) {
                     c.places.push(p);
@@ -259,6 +258,25 @@ mod tests {
         let students = Criteria::from_stored("", "", "", "students,nope");
         assert_eq!(students.targets, [TargetGroup::Students]);
         assert!(students.matches(&ad("x", None, "")));
+        let comma = parse_sign_up(
+            &pairs(&[
+                ("email", "a@example.no"),
+                ("place", "Ullevål, bygg 37"),
+                ("place", "Aker"),
+                ("frequency", "daily"),
+                ("consent", "yes"),
+            ]),
+            |_| false,
+        )
+        .unwrap()
+        .criteria;
+        let [_, _, places, _] = comma.joined();
+        let back = Criteria::from_stored("", "", &places, "");
+        assert_eq!(
+            back.places,
+            ["ullevål, bygg 37", "aker"],
+            "a place may hold a comma"
+        );
         assert_eq!(students.joined()[3], "students");
     }
 }

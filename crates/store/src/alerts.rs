@@ -45,6 +45,16 @@ impl Alert {
 
 const ALERT_COLS: &str = "id, token, email, lang, frequency, professions, clinics, places, target_groups, status, created_at, confirmed_at, consent_until, renewal_sent_at, last_sent_at";
 
+/// The condition that a posting (`p`) is on the career site on the day bound as `day` (`$n`),
+/// as `Store::open_postings` reads them.
+fn open_on(day: &str) -> String {
+    format!(
+        "p.status = 'published' AND p.deadline >= {day}
+         AND (p.publish_on IS NULL OR p.publish_on <= {day})
+         AND (p.internal_until IS NULL OR p.internal_until < {day})"
+    )
+}
+
 /// How many sign-ups one address may start in an hour (each sends a confirmation e-mail).
 pub const SIGN_UPS_PER_ADDRESS_HOUR: i64 = 3;
 
@@ -140,7 +150,7 @@ impl Store {
 
     /// Confirm (or renew) the alert: it is active, with consent until `until` (`YYYY-MM-DD`).
     /// Ads published before the first confirmation are noted as sent, so they never are.
-    pub async fn confirm_alert(&self, id: i64, until: &str, ip: &str) -> Result<()> {
+    pub async fn confirm_alert(&self, id: i64, until: &str, today: &str, ip: &str) -> Result<()> {
         let mut tx = self.begin().await?;
         let was: Option<String> =
             sqlx::query_scalar("SELECT status FROM alert_subscriptions WHERE id = $1")
@@ -160,15 +170,18 @@ impl Store {
         .execute(tx.conn())
         .await?;
         if was != "active" {
-            // Ads already out when the person confirmed are not news: only ads published from
-            // now on are sent.
-            sqlx::query(
+            // Ads already out when the person confirmed are not news: only ads that open from
+            // now on are sent (one approved for a later day, or in its internal period, is news
+            // when it opens).
+            sqlx::query(&format!(
                 "INSERT INTO alert_sent (subscription_id, posting_id, sent_at)
-                 SELECT $1, id, $2 FROM postings WHERE status = 'published'
+                 SELECT $1, p.id, $2 FROM postings p WHERE {}
                  ON CONFLICT DO NOTHING",
-            )
+                open_on("$3")
+            ))
             .bind(id)
             .bind(now())
+            .bind(today)
             .execute(tx.conn())
             .await?;
         }
@@ -277,12 +290,14 @@ impl Store {
 
     /// Note every published ad as sent to every alert (for a pool made in bulk, as the demo
     /// makes it: only ads published afterwards are news).
-    pub async fn mark_open_ads_sent_to_every_alert(&self) -> Result<()> {
-        sqlx::query(
+    pub async fn mark_open_ads_sent_to_every_alert(&self, today: &str) -> Result<()> {
+        sqlx::query(&format!(
             "INSERT INTO alert_sent (subscription_id, posting_id, sent_at)
-             SELECT s.id, p.id, $1 FROM alert_subscriptions s, postings p WHERE p.status = 'published'
+             SELECT s.id, p.id, $2 FROM alert_subscriptions s, postings p WHERE {}
              ON CONFLICT DO NOTHING",
-        )
+            open_on("$1")
+        ))
+        .bind(today)
         .bind(now())
         .execute(self.w())
         .await?;

@@ -1133,7 +1133,9 @@ async fn career_site(store: &Store, rng: &mut StdRng, today: NaiveDate) -> anyho
         )
         .await?;
     // Ads already out are not news to them.
-    store.mark_open_ads_sent_to_every_alert().await?;
+    store
+        .mark_open_ads_sent_to_every_alert(&today.format("%Y-%m-%d").to_string())
+        .await?;
     Ok(())
 }
 

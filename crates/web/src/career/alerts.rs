@@ -52,6 +52,8 @@ struct ManagePage {
     notice: Option<String>,
     summary: Vec<(String, String)>,
     token: String,
+    /// Confirmed (else the page offers the confirmation instead of renewal).
+    active: bool,
 }
 
 fn render(t: impl Template) -> Result<Response, AppError> {
@@ -311,7 +313,12 @@ async fn activate(state: &AppState, a: &Alert, ip: &str, done: &str) -> Result<R
     let until = state.cfg.alert_site().consent_until(state.today());
     state
         .store
-        .confirm_alert(a.id, &until.format("%Y-%m-%d").to_string(), ip)
+        .confirm_alert(
+            a.id,
+            &until.format("%Y-%m-%d").to_string(),
+            &state.today().format("%Y-%m-%d").to_string(),
+            ip,
+        )
         .await?;
     Ok(Redirect::to(&format!("/jobs/alerts/{}?done={done}", a.token)).into_response())
 }
@@ -424,6 +431,7 @@ pub async fn manage(
         p,
         notice,
         summary: summary(&a, lang, &units),
+        active: a.is_active(),
         token,
     })
 }

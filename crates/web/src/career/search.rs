@@ -52,8 +52,8 @@ pub struct ListQuery {
     page: Option<String>,
 }
 
-/// The longest place read.
-const MAX_PLACE_CHARS: usize = 60;
+/// The longest place read (as long as an ad's place may be).
+const MAX_PLACE_CHARS: usize = 100;
 
 /// A search, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]

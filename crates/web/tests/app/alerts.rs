@@ -333,7 +333,7 @@ async fn hr_sees_pool_sizes_per_area_and_never_a_small_group() {
             .await
             .unwrap()
             .unwrap();
-        s.confirm_alert(id, "2028-03-09", "127.0.0.1")
+        s.confirm_alert(id, "2028-03-09", "2027-03-10", "127.0.0.1")
             .await
             .unwrap();
     }
@@ -351,4 +351,59 @@ async fn hr_sees_pool_sizes_per_area_and_never_a_small_group() {
         leder.get("/admin/talent-pool").await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn an_ad_in_its_internal_period_at_confirmation_is_news_when_it_opens_to_the_public() {
+    let (app, clock) = app_on("2027-03-10").await;
+    let s = &app.db.store;
+    let id = s
+        .create_posting(
+            &PostingDraft {
+                title: "Sykepleier, internt først".into(),
+                body: "Vi søker deg.".into(),
+                unit_id: app.icu.id,
+                profession: "nurse".into(),
+                engagement: Engagement::Permanent,
+                extent_percent: 100,
+                positions: 1,
+                deadline: day("2027-03-30"),
+                ..PostingDraft::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    s.approve_posting(
+        id,
+        talentflyt_domain::posting::PublishPlan {
+            publish_on: day("2027-03-10"),
+            internal_until: Some(day("2027-03-12")),
+        },
+        None,
+        clock.today(),
+    )
+    .await
+    .unwrap();
+    let mut c = app.client();
+    sign_up(
+        &mut c,
+        "nina@example.no",
+        &[("profession", "nurse"), ("frequency", "instant")],
+    )
+    .await;
+    app.worker.drain().await.unwrap();
+    let confirm = link(
+        &mail_to(&app, "nina@example.no")[0],
+        "/jobs/alerts/confirm/",
+    );
+    let csrf = c.get(&confirm).await.csrf();
+    c.post_form(&confirm, &[("csrf", &csrf)]).await;
+    run_alerts(&app).await;
+    assert_eq!(mail_to(&app, "nina@example.no").len(), 1, "not public yet");
+    clock.advance(chrono::Duration::days(3));
+    run_alerts(&app).await;
+    let mails = mail_to(&app, "nina@example.no");
+    assert_eq!(mails.len(), 2, "sent the day it opens to the public");
+    assert!(decoded(&mails[1]).contains(&format!("/jobs/{id}?src=job_alert")));
 }
