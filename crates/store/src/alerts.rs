@@ -144,7 +144,7 @@ impl Store {
             "SELECT {ALERT_COLS} FROM alert_subscriptions WHERE token = $1"
         ))
         .bind(token)
-        .fetch_optional(self.w())
+        .fetch_optional(self.r())
         .await?)
     }
 

@@ -134,21 +134,21 @@ impl Store {
         Ok(())
     }
 
-    /// The names of the ambassadors with these codes: (code, display name).
+    /// The names of the ambassadors with these codes: (code, display name), in one query.
     pub async fn ambassador_names(&self, codes: &[String]) -> Result<Vec<(String, String)>> {
-        let mut out = Vec::new();
-        for c in codes {
-            let name: Option<String> = sqlx::query_scalar(
-                "SELECT u.display_name FROM ambassador_codes a JOIN users u ON u.id = a.user_id
-                 WHERE a.code = $1",
-            )
-            .bind(c)
-            .fetch_optional(self.r())
-            .await?;
-            if let Some(n) = name {
-                out.push((c.clone(), n));
-            }
+        if codes.is_empty() {
+            return Ok(vec![]);
         }
-        Ok(out)
+        let marks: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT a.code, u.display_name FROM ambassador_codes a JOIN users u ON u.id = a.user_id
+             WHERE a.code IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as(&sql);
+        for c in codes {
+            q = q.bind(c);
+        }
+        Ok(q.fetch_all(self.r()).await?)
     }
 }

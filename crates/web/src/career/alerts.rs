@@ -56,6 +56,26 @@ struct ManagePage {
     active: bool,
 }
 
+/// A page with one button that posts to `action` (confirm, unsubscribe): the keys name its
+/// title and button, and its text, which names the address.
+fn action_page(
+    p: PageCtx,
+    lang: Lang,
+    title: &'static str,
+    text: &'static str,
+    email: &str,
+    action: String,
+    button: &'static str,
+) -> Result<Response, AppError> {
+    render(ActionPage {
+        p,
+        heading: t(lang, title).to_owned(),
+        paragraphs: vec![i18n::tf(lang, text, &[("email", email)])],
+        action,
+        button: t(lang, button).to_owned(),
+    })
+}
+
 fn render(t: impl Template) -> Result<Response, AppError> {
     Ok(Html(
         t.render()
@@ -68,18 +88,12 @@ fn clinics(units: &[OrgUnit]) -> impl Iterator<Item = &OrgUnit> {
     units.iter().filter(|u| u.kind == UnitKind::Clinic)
 }
 
-/// The places ads are in today, as written.
+/// The places ads are in today, as written, in Norwegian order (from the search index).
 async fn places(state: &AppState) -> Result<Vec<String>, AppError> {
     let open = state.search.open(state, state.today()).await?;
-    let mut seen: Vec<String> = Vec::new();
-    for p in open.postings() {
-        let w = p.work_place.trim();
-        if !w.is_empty() && !seen.iter().any(|s| place_key(s) == place_key(w)) {
-            seen.push(w.to_owned());
-        }
-    }
-    seen.sort_by_cached_key(|s| nb_sort_key(s));
-    Ok(seen)
+    let mut places: Vec<String> = open.place_names().values().cloned().collect();
+    places.sort_by_cached_key(|s| nb_sort_key(s));
+    Ok(places)
 }
 
 /// The sign-up form, with `chosen` ticked (from the search page's filters, or as sent).
@@ -295,17 +309,15 @@ pub async fn confirm_page(
     let path = format!("/jobs/alerts/confirm/{token}");
     let mut p = PageCtx::new(&state, lang, t(lang, "alerts.confirm_title"), path.clone());
     p.csrf = csrf;
-    render(ActionPage {
+    action_page(
         p,
-        heading: t(lang, "alerts.confirm_title").to_owned(),
-        paragraphs: vec![i18n::tf(
-            lang,
-            "alerts.confirm_text",
-            &[("email", &a.email)],
-        )],
-        action: path,
-        button: t(lang, "alerts.confirm_button").to_owned(),
-    })
+        lang,
+        "alerts.confirm_title",
+        "alerts.confirm_text",
+        &a.email,
+        path,
+        "alerts.confirm_button",
+    )
 }
 
 /// Start consent from today for the alert and show its page with `done` said.
@@ -458,22 +470,20 @@ pub async fn unsubscribe_page(
 ) -> Result<Response, AppError> {
     let a = alert(&state, &token).await?;
     let path = format!("/jobs/alerts/{token}/unsubscribe");
-    render(ActionPage {
-        p: PageCtx::new(
+    action_page(
+        PageCtx::new(
             &state,
             lang,
             t(lang, "alerts.unsubscribe_title"),
             path.clone(),
         ),
-        heading: t(lang, "alerts.unsubscribe_title").to_owned(),
-        paragraphs: vec![i18n::tf(
-            lang,
-            "alerts.unsubscribe_text",
-            &[("email", &a.email)],
-        )],
-        action: path,
-        button: t(lang, "alerts.unsubscribe_button").to_owned(),
-    })
+        lang,
+        "alerts.unsubscribe_title",
+        "alerts.unsubscribe_text",
+        &a.email,
+        path,
+        "alerts.unsubscribe_button",
+    )
 }
 
 /// `POST /jobs/alerts/{token}/unsubscribe`: delete the alert. No CSRF token: a mail program

@@ -497,6 +497,10 @@ impl Open {
     pub fn postings(&self) -> &[OpenPosting] {
         &self.0.postings
     }
+    /// Each place ads are in, as first written, by [`place_key`].
+    pub fn place_names(&self) -> &HashMap<String, String> {
+        &self.0.place_names
+    }
     /// Whether the posting with this id is open.
     pub fn contains(&self, id: i64) -> bool {
         self.0.ids.binary_search(&id).is_ok()

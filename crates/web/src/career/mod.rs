@@ -129,16 +129,25 @@ pub(crate) fn takes_applications(state: &AppState, p: &Posting, employee: bool) 
     view.accepts_applications() || (employee && view == PublicView::Internal)
 }
 
-/// Whether the visitor is signed in as an active user (staff or employee). No session cookie,
+/// The active user (staff or employee) signed in in this session, if any. No session cookie,
 /// no database read.
-pub(crate) async fn is_employee(state: &AppState, session: &tower_sessions::Session) -> bool {
+pub(crate) async fn signed_in_user(
+    state: &AppState,
+    session: &tower_sessions::Session,
+) -> Result<Option<talentflyt_store::User>, AppError> {
     let Ok(Some(user_id)) = session.get::<i64>(crate::extract::staff::USER_KEY).await else {
-        return false;
+        return Ok(None);
     };
-    matches!(
-        state.store.active_user_with_access(user_id).await,
-        Ok(Some(_))
-    )
+    Ok(state
+        .store
+        .active_user_with_access(user_id)
+        .await?
+        .map(|(user, _)| user))
+}
+
+/// Whether the visitor is signed in as an active user (staff or employee).
+pub(crate) async fn is_employee(state: &AppState, session: &tower_sessions::Session) -> bool {
+    matches!(signed_in_user(state, session).await, Ok(Some(_)))
 }
 
 /// Remember the chosen language for a year and go back to the page.

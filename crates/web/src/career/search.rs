@@ -366,6 +366,25 @@ fn counted<'a>(
         .collect()
 }
 
+/// `name (count)` for each of `units` with results in `counts`, or the one chosen, in Norwegian
+/// order.
+fn unit_choices<'a>(
+    lang: Lang,
+    units: impl Iterator<Item = &'a OrgUnit>,
+    counts: &HashMap<i64, usize>,
+    chosen: Option<&str>,
+) -> Options {
+    sorted(
+        units
+            .filter_map(|u| {
+                let n = counts.get(&u.id).copied().unwrap_or(0);
+                let is = chosen == Some(u.code.as_str());
+                (n > 0 || is).then(|| (u.code.clone(), format!("{} ({n})", u.name(lang)), is))
+            })
+            .collect(),
+    )
+}
+
 fn sorted(mut o: Options) -> Options {
     o.sort_by_cached_key(|c| nb_sort_key(&c.1));
     o
@@ -380,52 +399,21 @@ fn selects(
     place_names: &HashMap<String, String>,
 ) -> Vec<Select> {
     let n = |m: &HashMap<&'static str, usize>, v: &str| m.get(v).copied().unwrap_or(0);
-    let unit_values = |ids: &HashMap<i64, usize>| {
-        let ids = ids.clone();
-        (
-            units
-                .iter()
-                .filter(|u| ids.contains_key(&u.id))
-                .map(|u| (u.code.clone(), u.name(lang).to_owned()))
-                .collect::<Vec<_>>(),
-            move |code: &str| {
-                units
-                    .iter()
-                    .find(|u| u.code == code)
-                    .and_then(|u| ids.get(&u.id))
-                    .copied()
-                    .unwrap_or(0)
-            },
-        )
-    };
-    let mut out = vec![];
-    let mut clinic_values: Vec<(String, String)> = units
-        .iter()
-        .filter(|u| u.kind == UnitKind::Clinic)
-        .map(|u| (u.code.clone(), u.name(lang).to_owned()))
-        .collect();
-    clinic_values.retain(|c| {
-        filter.clinic.as_deref() == Some(c.0.as_str())
-            || units
-                .iter()
-                .any(|u| u.code == c.0 && facets.clinics.contains_key(&u.id))
-    });
-    let (_, clinic_count) = unit_values(&facets.clinics);
-    out.push(Select {
+    let mut out = vec![Select {
         name: "clinic",
         label: t(lang, "jobs.clinic"),
-        options: sorted(counted(
-            clinic_values,
-            &clinic_count,
+        options: unit_choices(
+            lang,
+            units.iter().filter(|u| u.kind == UnitKind::Clinic),
+            &facets.clinics,
             filter.clinic.as_deref(),
-        )),
-    });
+        ),
+    }];
     if filter.clinic.is_some() {
-        let (values, count) = unit_values(&facets.units);
         out.push(Select {
             name: "unit",
             label: t(lang, "jobs.unit"),
-            options: sorted(counted(values, &count, filter.unit.as_deref())),
+            options: unit_choices(lang, units.iter(), &facets.units, filter.unit.as_deref()),
         });
     }
     out.push(Select {

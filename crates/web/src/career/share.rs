@@ -2,7 +2,7 @@
 //! come through it record the source `amb-<code>`, so HR sees applications and hires per
 //! ambassador (A3), and no one else learns who shared what.
 
-use super::posting_for;
+use super::{posting_for, signed_in_user};
 use crate::error::AppError;
 use crate::extract::ReqLang;
 use crate::i18n::t;
@@ -34,11 +34,7 @@ pub async fn show(
     Path(id): Path<i64>,
     session: tower_sessions::Session,
 ) -> Result<Response, AppError> {
-    let user = match session.get::<i64>(crate::extract::staff::USER_KEY).await {
-        Ok(Some(u)) => state.store.active_user_with_access(u).await?,
-        _ => None,
-    };
-    let Some((user, _)) = user else {
+    let Some(user) = signed_in_user(&state, &session).await? else {
         return Ok(Redirect::to(&format!("/login?next=/jobs/{id}/share")).into_response());
     };
     let posting = posting_for(&state, id, true).await?;
