@@ -6,6 +6,7 @@
 
 pub mod ad;
 pub mod alert;
+pub mod application;
 pub mod clock;
 pub mod lang;
 pub mod language;

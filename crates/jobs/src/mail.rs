@@ -183,6 +183,10 @@ pub struct ApplicationReceived<'a> {
     pub reference: &'a str,
     /// Formatted for the language, e.g. `1. desember 2026`.
     pub deadline: &'a str,
+    /// What was sent, field by field, in the candidate's language.
+    pub receipt: &'a [(String, String)],
+    /// Where the candidate follows the application.
+    pub portal_url: &'a str,
 }
 
 /// What every e-mail template can use.
@@ -195,6 +199,8 @@ struct EmailCtx<'a> {
     posting_title: &'a str,
     reference: &'a str,
     deadline: &'a str,
+    receipt: &'a [(String, String)],
+    portal_url: &'a str,
 }
 
 macro_rules! email_template {
@@ -226,6 +232,8 @@ impl ApplicationReceived<'_> {
             posting_title: self.posting_title,
             reference: self.reference,
             deadline: self.deadline,
+            receipt: self.receipt,
+            portal_url: self.portal_url,
         };
         let (text, html) = match lang {
             Lang::Nb => (
@@ -335,6 +343,8 @@ mod tests {
             posting_title: "Sykepleier",
             reference: "2026-1",
             deadline: "1. desember 2026",
+            receipt: &[("Telefon".into(), "912 34 567".into())],
+            portal_url: "https://jobb.example/portal",
         };
         let nb = r.render(Lang::Nb, &brand).unwrap();
         assert!(nb.subject.starts_with("Vi har mottatt søknaden din"));

@@ -40,6 +40,8 @@ async fn a_queued_confirmation_is_delivered_over_smtp() {
         posting_title: "Jordmor ved Kvinneklinikken",
         reference: "2026-17",
         deadline: "1. desember 2026",
+        receipt: &[],
+        portal_url: "https://jobb.example/portal",
     }
     .render(Lang::Nb, &brand())
     .unwrap();
@@ -74,6 +76,8 @@ async fn when_the_smtp_server_is_down_the_mail_waits_for_a_retry() {
         posting_title: "Bioingeniør",
         reference: "2026-2",
         deadline: "2. desember 2026",
+        receipt: &[],
+        portal_url: "https://jobb.example/portal",
     }
     .render(Lang::En, &brand())
     .unwrap();
@@ -103,6 +107,8 @@ async fn without_smtp_the_mail_is_written_as_an_eml_file() {
         posting_title: "Psykolog",
         reference: "2026-3",
         deadline: "3. desember 2026",
+        receipt: &[],
+        portal_url: "https://jobb.example/portal",
     }
     .render(Lang::Nb, &brand())
     .unwrap();
@@ -130,6 +136,8 @@ async fn a_recipient_the_server_refuses_fails_at_once_instead_of_retrying_for_ho
         posting_title: "Radiograf",
         reference: "2026-4",
         deadline: "4. desember 2026",
+        receipt: &[],
+        portal_url: "https://jobb.example/portal",
     }
     .render(Lang::Nb, &brand())
     .unwrap();

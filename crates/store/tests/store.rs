@@ -94,11 +94,19 @@ fn app<'a>(posting_id: i64, given: &'a str, mail: &'a str) -> NewApplication<'a>
         family_name: "Nordmann",
         email: mail,
         source: "career_site",
-        cv_filename: "cv.pdf",
-        cv_content_type: "application/pdf",
-        cv: PDF,
+        files: vec![NewFile {
+            kind: "cv",
+            filename: "cv.pdf",
+            content_type: "application/pdf",
+            bytes: PDF,
+        }],
         ip: "127.0.0.1",
         submission_key: None,
+        lang: "nb",
+        form: None,
+        answers: &[],
+        equality: None,
+        talent_pool_until: None,
     }
 }
 

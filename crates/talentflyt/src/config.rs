@@ -111,6 +111,9 @@ pub struct ServeArgs {
     /// Largest accepted upload, in megabytes.
     #[arg(long, env = "TALENTFLYT_MAX_UPLOAD_MB", default_value_t = 10)]
     pub max_upload_mb: usize,
+    /// Largest accepted total of an application's files (CV and attachments), in megabytes.
+    #[arg(long, env = "TALENTFLYT_MAX_APPLICATION_MB", default_value_t = 25)]
+    pub max_application_mb: usize,
     /// clamd address (host:port) to scan uploads with; unset means no scanning.
     #[arg(long, env = "TALENTFLYT_CLAMD")]
     pub clamd: Option<String>,
@@ -270,6 +273,9 @@ impl ServeArgs {
             },
             cookie_secure,
             max_upload_bytes: self.max_upload_mb.max(1) * 1024 * 1024,
+            max_application_bytes: self.max_application_mb.max(self.max_upload_mb).max(1)
+                * 1024
+                * 1024,
             oidc,
             clamd: self.clamd.clone(),
             public_cache_ttl: Duration::from_secs(self.public_cache_seconds),

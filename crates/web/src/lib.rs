@@ -65,7 +65,9 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         ));
     // Room for a CV of twice the allowed size, so an oversized file is read far enough to answer
     // with the form and a clear message; beyond that the request is cut off.
-    let upload_limit = state.cfg.max_upload_bytes * 2 + 256 * 1024;
+    // Every file of an application, one file past the total (refused with a message, not cut
+    // off), and the text fields.
+    let upload_limit = state.cfg.max_application_bytes + state.cfg.max_upload_bytes + 1024 * 1024;
 
     // Public pages and operations: no session layer (nothing here reads a session, and the
     // cached pages are the hottest path).
@@ -104,6 +106,45 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
             .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
     )
     .route("/jobs/{id}/applied", get(career::apply::applied))
+    .route(
+        "/jobs/{id}/apply/again",
+        get(career::portal::again).post(career::portal::again_choose),
+    )
+    .route("/portal", get(career::portal::home))
+    .route("/portal/link", post(career::portal::request_link))
+    .route("/portal/sign-in/{token}", get(career::portal::sign_in))
+    .route("/portal/sign-out", post(career::portal::sign_out))
+    .route("/portal/export", get(career::portal::export))
+    .route(
+        "/portal/erase",
+        get(career::portal::erase_form).post(career::portal::erase),
+    )
+    .route(
+        "/portal/applications/{id}",
+        get(career::portal::application),
+    )
+    .route(
+        "/portal/applications/{id}/withdraw",
+        post(career::portal::withdraw),
+    )
+    .route(
+        "/portal/applications/{id}/listing",
+        post(career::portal::accept_listing),
+    )
+    .route(
+        "/portal/applications/{id}/documents",
+        post(career::portal::upload).layer(axum::extract::DefaultBodyLimit::max(
+            state.cfg.max_upload_bytes * 2 + 64 * 1024,
+        )),
+    )
+    .route(
+        "/portal/applications/{id}/documents/{doc}",
+        get(career::portal::document),
+    )
+    .route(
+        "/portal/applications/{id}/documents/{doc}/delete",
+        post(career::portal::remove_document),
+    )
     .route("/jobs/{id}/share", get(career::share::show))
     .route("/admin/sources", get(admin::postings::sources))
     .route(
@@ -168,6 +209,14 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/preferences/import",
         post(admin::preferences::import)
             .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)),
+    )
+    .route(
+        "/admin/postings/{id}/questions",
+        get(admin::questions::show).post(admin::questions::add),
+    )
+    .route(
+        "/admin/postings/{id}/questions/{qid}/delete",
+        post(admin::questions::delete),
     )
     .route("/admin/postings/new", get(admin::postings::new_posting))
     .route("/admin/postings", post(admin::postings::create_posting))

@@ -21,6 +21,8 @@ pub struct WebConfig {
     /// Send cookies only over HTTPS. On by default when `base_url` is https.
     pub cookie_secure: bool,
     pub max_upload_bytes: usize,
+    /// The most bytes of all files of one application together (CV and attachments).
+    pub max_application_bytes: usize,
     pub oidc: Option<OidcConfig>,
     /// `host:port` of a clamd to scan uploads with.
     pub clamd: Option<String>,
@@ -74,6 +76,7 @@ impl WebConfig {
             brand: Brand::default(),
             cookie_secure: false,
             max_upload_bytes: 5 * 1024 * 1024,
+            max_application_bytes: 20 * 1024 * 1024,
             oidc: None,
             clamd: None,
             public_cache_ttl: Duration::from_secs(5),

@@ -40,6 +40,11 @@ async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
         ("given_name", "Ida"),
         ("family_name", "Berg"),
         ("email", "ida@example.no"),
+        ("phone", "+47 912 34 567"),
+        ("birth_date", "1990-05-17"),
+        ("municipality", "Oslo"),
+        ("norwegian_level", "native"),
+        ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
     ];
     // Sent again and again, and five times at once: one application, one receipt.
     for _ in 0..2 {
@@ -91,7 +96,9 @@ async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
         .count();
     assert_eq!(receipts, 1, "one confirmation e-mail");
 
-    // A new form is a new application (whether it is the same person is issue 12's next step).
+    // A new form from the same address is the same person's second application to the posting:
+    // not stored as another, but kept as a draft while they choose (update or withdraw the
+    // first).
     let form = c.get(&uri).await;
     let (csrf, key) = (form.csrf(), submission_key(&form.text()));
     let r = c
@@ -103,11 +110,20 @@ async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
                 ("given_name", "Ida"),
                 ("family_name", "Berg"),
                 ("email", "ida@example.no"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             Some(("cv", "cv.pdf", &pdf())),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.location,
+        Some(format!("/jobs/{id}/apply/again?draft={key}"))
+    );
     assert_eq!(
         app.db
             .store
@@ -115,8 +131,9 @@ async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
             .await
             .unwrap()
             .len(),
-        2
+        1
     );
+    assert!(app.db.store.draft(&key, id).await.unwrap().is_some());
 }
 
 /// A minimal Word document: a ZIP archive with the two entries Word files always have.
@@ -157,6 +174,11 @@ async fn a_cv_in_word_or_as_a_picture_is_taken_under_its_real_type_and_a_program
                     ("given_name", "Per"),
                     ("family_name", "Lie"),
                     ("email", &email),
+                    ("phone", "+47 912 34 567"),
+                    ("birth_date", "1990-05-17"),
+                    ("municipality", "Oslo"),
+                    ("norwegian_level", "native"),
+                    ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
                 ],
                 Some(("cv", sent_as, &bytes)),
             )
@@ -186,6 +208,11 @@ async fn a_cv_in_word_or_as_a_picture_is_taken_under_its_real_type_and_a_program
                 ("given_name", "Per"),
                 ("family_name", "Lie"),
                 ("email", "x@example.no"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             Some(("cv", "cv.pdf", b"MZ\x90\x00\x03\x00 a program")),
         )

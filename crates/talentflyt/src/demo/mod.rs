@@ -854,14 +854,16 @@ pub async fn generate(
                 "rejected"
             };
             let source = weighted(&mut rng, &sources, |s| s.1).0;
+            // One candidate per address: the application number keeps them apart.
+            let email = format!(
+                "{}.{}{app_id}@example.no",
+                ascii_local(given),
+                ascii_local(family),
+            );
             cand_rows.push(vec![
                 Val::I(app_id),
-                Val::S(format!(
-                    "{}.{}{}@example.no",
-                    ascii_local(given),
-                    ascii_local(family),
-                    rng.gen_range(1..100)
-                )),
+                Val::S(email.clone()),
+                Val::S(email),
                 Val::S(given.into()),
                 Val::S(family.into()),
                 Val::I(submitted),
@@ -1426,7 +1428,14 @@ async fn flush_apps(
     store
         .bulk_insert(
             "candidates",
-            &["id", "email", "given_name", "family_name", "created_at"],
+            &[
+                "id",
+                "email",
+                "email_key",
+                "given_name",
+                "family_name",
+                "created_at",
+            ],
             cands,
         )
         .await?;

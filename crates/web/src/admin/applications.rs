@@ -33,6 +33,12 @@ struct ApplicationPage {
     phase: &'static str,
     source: String,
     documents: Vec<DocRow>,
+    /// The form's details: (label, value), empty values left out.
+    details: Vec<(String, String)>,
+    /// Screening answers: question, answer, knocked out.
+    answers: Vec<(String, String, bool)>,
+    /// The exemption request's reason and HR's decision, when the candidate asked.
+    exemption: Option<(String, String)>,
 }
 
 /// May this person read the application? Hidden ones answer exactly like missing ones (404),
@@ -76,6 +82,37 @@ pub async fn show_application(
         .read_application(&Reader::user(staff.user.id, &ip), id)
         .await?;
     let a = record.application;
+    let details = record
+        .details
+        .as_ref()
+        .map(|d| crate::career::portal::detail_lines(lang, d))
+        .unwrap_or_default();
+    let answers = record
+        .answers
+        .iter()
+        .map(|x| match lang {
+            talentflyt_domain::Lang::Nb => (
+                x.question_nb.clone(),
+                x.answer_nb.clone(),
+                x.knocked_out != 0,
+            ),
+            talentflyt_domain::Lang::En => (
+                x.question_en.clone(),
+                x.answer_en.clone(),
+                x.knocked_out != 0,
+            ),
+        })
+        .collect();
+    let exemption = (record.exemption.exemption_requested != 0).then(|| {
+        (
+            record.exemption.exemption_reason.clone(),
+            match record.exemption.exemption_decision.as_deref() {
+                Some("granted") => t(lang, "portal.exemption_granted").to_owned(),
+                Some(_) => t(lang, "portal.exemption_refused").to_owned(),
+                None => t(lang, "application.exemption_undecided").to_owned(),
+            },
+        )
+    });
     let documents = record
         .documents
         .into_iter()
@@ -103,6 +140,9 @@ pub async fn show_application(
         phase: t(lang, a.phase.label_key()),
         source: a.source,
         documents,
+        details,
+        answers,
+        exemption,
     })
 }
 
@@ -117,6 +157,11 @@ pub async fn download_document(
         .store
         .read_document(&Reader::user(staff.user.id, &ip), id, doc)
         .await?;
+    Ok(download_response(d))
+}
+
+/// A document as a download: its type, an ASCII and a UTF-8 file name, never cached.
+pub(crate) fn download_response(d: talentflyt_store::Document) -> Response {
     let ascii: String = d
         .filename
         .chars()
@@ -141,12 +186,11 @@ pub async fn download_document(
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition)
-            .map_err(|_| AppError::Internal("disposition".into()))?,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(r)
+    r
 }

@@ -127,8 +127,10 @@ pub async fn save(
     let form = upload::read(
         mp,
         upload::Limits {
-            file_field: "image",
+            file_fields: &["image"],
             max_file: MAX_IMAGE_BYTES,
+            max_total: MAX_IMAGE_BYTES,
+            max_files: 1,
             max_text: MAX_WHY * 4,
             max_fields: 10,
         },
@@ -155,9 +157,10 @@ pub async fn save(
             errs.add(lang, field, t(lang, "error.too_long").to_owned());
         }
     }
-    if form.too_large {
+    let image = form.file("image");
+    if form.total_too_large || image.is_some_and(|f| f.too_large) {
         errs.add(lang, "image", t(lang, "error.image_too_large").to_owned());
-    } else if let Some(bytes) = &form.file {
+    } else if let Some(bytes) = image.map(|f| &f.bytes) {
         match sniff_image(bytes, MAX_IMAGE_BYTES) {
             Ok(kind) => {
                 if let Some(addr) = &state.cfg.clamd {
@@ -186,7 +189,7 @@ pub async fn save(
         }
     }
     if !errs.is_empty() {
-        if form.file.is_some() {
+        if image.is_some() {
             errs.add(lang, "image", t(lang, "error.image_reselect").to_owned());
         }
         let typed = ClinicProfile {

@@ -7,6 +7,7 @@ pub mod clinics;
 pub mod postings;
 pub mod preferences;
 pub mod publishing;
+pub mod questions;
 pub mod requisitions;
 pub mod talent_pool;
 pub mod templates;

@@ -9,6 +9,7 @@ pub mod clinics;
 pub mod feeds;
 pub mod index;
 pub mod internal;
+pub mod portal;
 pub mod search;
 pub mod share;
 pub mod structured;

@@ -10,9 +10,10 @@ pub struct Errors {
 }
 
 pub struct FieldError {
-    pub field: &'static str,
+    /// The id of the field in the page (the summary links to it).
+    pub field: String,
     /// The field's label, so the summary says which field ("Fornavn: Fyll ut feltet.").
-    pub label: &'static str,
+    pub label: String,
     pub message: String,
 }
 
@@ -59,6 +60,11 @@ fn field_label_key(field: &str) -> &'static str {
         "union_discussed_on" => "requisition.union_discussed_on",
         "comment" => "requisition.comment",
         "employee_number" => "preference.col_employee",
+        "kind" => "questions.kind",
+        "text_nb" => "questions.text_nb",
+        "text_en" => "questions.text_en",
+        "options" => "questions.options",
+        "knockout" => "questions.knockout",
         "right" => "requisition.col_right",
         "unit" => "preference.unit_code",
         "from" => "preference.from",
@@ -83,6 +89,17 @@ impl Errors {
             } else {
                 i18n::t(lang, key)
             };
+            self.items.push(FieldError {
+                field: field.to_owned(),
+                label: label.to_owned(),
+                message,
+            });
+        }
+    }
+    /// An error on a field whose id and label are made at run time (a repeated row, a
+    /// screening question).
+    pub fn add_labelled(&mut self, field: String, label: String, message: String) {
+        if !self.has(&field) {
             self.items.push(FieldError {
                 field,
                 label,

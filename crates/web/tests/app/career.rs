@@ -376,6 +376,11 @@ async fn an_internal_ad_is_for_signed_in_employees_until_its_period_ends() {
                 ("given_name", "Ola"),
                 ("family_name", "Annen"),
                 ("email", "ola.annen@example.no"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             Some(("cv", "cv.pdf", &pdf())),
         )
@@ -481,6 +486,11 @@ async fn where_a_candidate_came_from_is_recorded_with_the_application() {
                         ("given_name", given),
                         ("family_name", "Nordmann"),
                         ("email", email),
+                        ("phone", "+47 912 34 567"),
+                        ("birth_date", "1990-05-17"),
+                        ("municipality", "Oslo"),
+                        ("norwegian_level", "native"),
+                        ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
                     ],
                     Some(("cv", "cv.pdf", &pdf())),
                 )

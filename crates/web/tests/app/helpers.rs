@@ -286,6 +286,17 @@ impl Client {
         fields: &[(&str, &str)],
         file: Option<(&str, &str, &[u8])>,
     ) -> Page {
+        let files: Vec<(&str, &str, &[u8])> = file.into_iter().collect();
+        self.post_multipart_files(uri, fields, &files).await
+    }
+
+    /// A multipart form with any number of files: (field, file name, bytes).
+    pub async fn post_multipart_files(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
         let boundary = "----talentflyt-test-boundary";
         let mut body = Vec::new();
         for (k, v) in fields {
@@ -296,7 +307,7 @@ impl Client {
                 .as_bytes(),
             );
         }
-        if let Some((name, filename, bytes)) = file {
+        for (name, filename, bytes) in files {
             body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
             body.extend_from_slice(bytes);
             body.extend_from_slice(b"\r\n");

@@ -3,6 +3,7 @@
 
 mod ads;
 mod alerts;
+mod apply;
 mod career;
 mod helpers;
 mod requisitions;

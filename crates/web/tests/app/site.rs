@@ -326,6 +326,11 @@ async fn error_summaries_name_the_field_and_pages_past_the_end_show_the_last() {
                 ("given_name", ""),
                 ("family_name", &long),
                 ("email", "x@example.no"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             Some(("cv", "cv.pdf", &pdf())),
         )
@@ -334,8 +339,8 @@ async fn error_summaries_name_the_field_and_pages_past_the_end_show_the_last() {
     assert!(t.contains("Fornavn: Fyll ut feltet."), "{t}");
     assert!(t.contains("Etternavn: Navnet kan være høyst 100 tegn."));
     assert!(
-        t.contains("Velg CV-en på nytt"),
-        "a valid CV must be chosen again after other errors"
+        t.contains("Vi har tatt vare på CV-en") && t.contains("cv.pdf"),
+        "a valid CV is kept through other errors: {t}"
     );
     let last = c.get("/jobs?page=999").await.text();
     assert!(

@@ -70,6 +70,11 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
                 ("given_name", "Kari"),
                 ("family_name", "Nordmann-Øyen"),
                 ("email", "kari.nordmann@example.no"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             Some(("cv", "Kari CV.pdf", &pdf())),
         )
@@ -207,6 +212,11 @@ async fn a_bad_cv_gets_a_clear_message_in_the_readers_language_and_keeps_what_wa
                     ("given_name", "Åse"),
                     ("family_name", "Berg"),
                     ("email", "ase@example.no"),
+                    ("phone", "+47 912 34 567"),
+                    ("birth_date", "1990-05-17"),
+                    ("municipality", "Oslo"),
+                    ("norwegian_level", "native"),
+                    ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
                 ],
                 Some(("cv", "cv.pdf", b"just text pretending")),
             )
@@ -231,6 +241,11 @@ async fn a_bad_cv_gets_a_clear_message_in_the_readers_language_and_keeps_what_wa
                 ("given_name", ""),
                 ("family_name", "Berg"),
                 ("email", "ikke-en-adresse"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             None,
         )
@@ -271,6 +286,11 @@ async fn an_oversized_cv_is_refused_with_the_limit() {
                 ("given_name", "Per"),
                 ("family_name", "Lund"),
                 ("email", "per@example.no"),
+                ("phone", "+47 912 34 567"),
+                ("birth_date", "1990-05-17"),
+                ("municipality", "Oslo"),
+                ("norwegian_level", "native"),
+                ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
             ],
             Some(("cv", "cv.pdf", &big)),
         )
@@ -350,6 +370,11 @@ async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
         ("given_name", "Eva"),
         ("family_name", "Lie"),
         ("email", "eva@example.no"),
+        ("phone", "+47 912 34 567"),
+        ("birth_date", "1990-05-17"),
+        ("municipality", "Oslo"),
+        ("norwegian_level", "native"),
+        ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
     ];
     let r = c
         .post_multipart(&uri, &fields, Some(("cv", "cv.pdf", &infected)))
@@ -379,6 +404,11 @@ async fn an_infected_cv_is_stopped_when_a_scanner_is_configured() {
         ("given_name", "Ola"),
         ("family_name", "Lie"),
         ("email", "ola@example.no"),
+        ("phone", "+47 912 34 567"),
+        ("birth_date", "1990-05-17"),
+        ("municipality", "Oslo"),
+        ("norwegian_level", "native"),
+        ("cover_letter", "Jeg søker fordi jeg vil jobbe her."),
     ];
     let r = c
         .post_multipart(&uri, &fields, Some(("cv", "cv.pdf", &pdf())))
