@@ -1,19 +1,16 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import {
   BASE_URL,
   HR,
-  OUTBOX_DIR,
   checkA11y,
   escapeRegExp,
   isoDateInDays,
   newVisitorContext,
-  parseEml,
   passwordLogin,
   selectOptionMatching,
   tabTo,
   uniqueSuffix,
+  waitForMail,
   type Email,
 } from './helpers';
 
@@ -76,28 +73,6 @@ async function resultCount(page: Page): Promise<number> {
   return Number(m![1]);
 }
 
-/** Polls the outbox for an e-mail that `match` accepts. */
-async function waitForMail(match: (m: Email) => boolean, what: string, timeoutMs = 20_000): Promise<Email> {
-  expect(OUTBOX_DIR, 'E2E_OUTBOX_DIR (set by run.sh)').toBeTruthy();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let files: string[] = [];
-    try {
-      files = ((await fs.readdir(OUTBOX_DIR, { recursive: true })) as string[]).filter((f) => f.endsWith('.eml'));
-    } catch {
-      files = [];
-    }
-    for (const f of files) {
-      const full = path.join(OUTBOX_DIR, f);
-      const bytes = await fs.readFile(full).catch(() => null);
-      if (!bytes) continue;
-      const mail = parseEml(full, bytes);
-      if (match(mail)) return mail;
-    }
-    if (Date.now() > deadline) throw new Error(`no e-mail (${what}) in ${OUTBOX_DIR} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('a candidate searches by keyboard, orders a job alert, gets the new ad by e-mail and unsubscribes with one click', async ({
   page,

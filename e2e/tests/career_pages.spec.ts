@@ -2,8 +2,11 @@ import { test, expect, type Locator, type Page } from '@playwright/test';
 import {
   BASE_URL,
   HR,
+  applicationField,
+  applySubmitButton,
   checkA11y,
   escapeRegExp,
+  fillApplication,
   minimalPdf,
   newVisitorContext,
   tabTo,
@@ -335,8 +338,11 @@ test('HR writes a clinic page with a picture; a wrong file is refused and the te
   }
 
   // --- then a real PNG, chosen again, and saved ---------------------------------------------------
-  await skipToMain(page);
-  await tabTo(page, image, 15);
+  // The error summary has the focus; its link leads to the field.
+  await expect(summary).toBeFocused();
+  await tabTo(page, summary.getByRole('link', { name: /Bildet må være en PNG- eller JPEG-fil/ }), 3);
+  await page.keyboard.press('Enter');
+  await expect(image).toBeFocused();
   await chooseFile(page, image, { name: 'klinikk.png', mimeType: 'image/png', buffer: PNG_1X1 });
   await tabTo(page, save, 4);
   await page.keyboard.press('Enter');
@@ -505,20 +511,20 @@ test('an employee shares an ad with a personal link; a visitor applies through i
     await expect(visitor.locator('input[type="hidden"][name="source"]'), 'the application remembers the link').toHaveValue(source);
     await checkPage(visitor, 'career site: application form from a personal link');
     await skipToMain(visitor);
-    await tabTo(visitor, visitor.getByLabel('Fornavn', { exact: true }), 5);
-    await visitor.keyboard.type('Ambassadørvenn');
-    await visitor.keyboard.press('Tab');
-    await visitor.keyboard.type(`Delt${suffix}`);
-    await visitor.keyboard.press('Tab');
-    await expect(visitor.getByLabel('E-post', { exact: true })).toBeFocused();
-    await visitor.keyboard.type(`venn-${suffix}@example.no`);
-    await visitor.keyboard.press('Tab');
-    await chooseFile(visitor, visitor.getByLabel('CV', { exact: true }), {
-      name: 'cv.pdf',
-      mimeType: 'application/pdf',
-      buffer: minimalPdf(`CV Ambassadorvenn Delt${suffix}`),
-    });
-    await tabTo(visitor, visitor.getByRole('button', { name: 'Send søknad' }), 3);
+    // Every required field by keyboard (Tab, typing, arrow keys, Space for the file chooser).
+    await fillApplication(
+      visitor,
+      {
+        givenName: 'Ambassadørvenn',
+        familyName: `Delt${suffix}`,
+        email: `venn-${suffix}@example.no`,
+        cv: { name: 'cv.pdf', mimeType: 'application/pdf', buffer: minimalPdf(`CV Ambassadorvenn Delt${suffix}`) },
+      },
+      { keyboard: true },
+    );
+    await expect(applicationField(visitor, 'cv')).toBeFocused();
+    // Past the attachments, the § 25 request, the self-declaration and the talent pool.
+    await tabTo(visitor, applySubmitButton(visitor), 15);
     await visitor.keyboard.press('Enter');
     await expect(visitor.getByRole('heading', { level: 1, name: 'Takk for søknaden' })).toBeVisible();
     await checkPage(visitor, 'career site: receipt after applying through a personal link');

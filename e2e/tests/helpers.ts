@@ -226,6 +226,150 @@ export function minimalPdf(text = 'CV'): Buffer {
 }
 
 // ---------------------------------------------------------------------------
+// The application form (/jobs/{id}/apply).
+
+/** A file as a file chooser or `setInputFiles` takes it. */
+export interface UploadFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/**
+ * What `fillApplication` types into the application form. Only the names and the e-mail address
+ * must be given; the other required fields get the values of `APPLICATION_DEFAULTS`. An empty
+ * string leaves that field as it is (to leave a required field out on purpose); `cv: null` leaves
+ * the CV input alone (for a CV the app has kept from an earlier try).
+ */
+export interface ApplicationFields {
+  givenName: string;
+  familyName: string;
+  email: string;
+  phone?: string;
+  /** YYYY-MM-DD */
+  birthDate?: string;
+  municipality?: string;
+  /** The label of the "Norskkunnskaper" option, e.g. "Morsmål". */
+  norwegianLevel?: string;
+  coverLetter?: string;
+  cv?: UploadFile | null;
+}
+
+export const APPLICATION_DEFAULTS = {
+  phone: '+47 912 34 567',
+  birthDate: '1990-05-17',
+  municipality: 'Oslo',
+  norwegianLevel: 'Morsmål',
+  coverLetter: 'Jeg søker fordi jeg vil jobbe med pasientene deres, og jeg trives i et tverrfaglig team.',
+};
+
+/**
+ * The required fields of the application form, in the order Tab reaches them. By id: "E-post"
+ * and "Telefon" are also the labels of the referee rows' fields.
+ */
+export function applicationField(
+  page: Page,
+  field: 'given_name' | 'family_name' | 'email' | 'phone' | 'birth_date' | 'municipality' | 'norwegian_level' | 'cover_letter' | 'cv' | 'attachments',
+): Locator {
+  return page.locator(`form.apply #${field}`);
+}
+
+/** The visible "Send søknad" button (the form's first button is a hidden default for Enter). */
+export function applySubmitButton(page: Page): Locator {
+  return page.locator('form.apply .actions').getByRole('button', { name: 'Send søknad', exact: true });
+}
+
+/**
+ * With the focus on a closed <select>, picks the option whose label matches `label` with the arrow
+ * keys (from the top: Home first); returns the label.
+ */
+export async function chooseOptionByKeyboard(page: Page, select: Locator, label: string | RegExp): Promise<string> {
+  await expect(select).toBeFocused();
+  const matches = (s: string) => (typeof label === 'string' ? s === label : label.test(s));
+  const shown = () =>
+    select.evaluate((el) => {
+      const s = el as HTMLSelectElement;
+      return (s.options[s.selectedIndex]?.textContent || '').trim();
+    });
+  const n = await select.locator('option').count();
+  await page.keyboard.press('Home');
+  for (let i = 0; i <= n; i++) {
+    const now = await shown();
+    if (matches(now)) return now;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no option matching ${label} reached with the arrow keys`);
+}
+
+/** With the focus on a file input, opens its chooser with Space and answers it with these files. */
+export async function chooseFilesByKeyboard(page: Page, input: Locator, files: UploadFile | UploadFile[]): Promise<void> {
+  await expect(input).toBeFocused();
+  const chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Space');
+  await (await chooser).setFiles(files);
+  await expect(input).toBeFocused();
+}
+
+/** Replaces what the focused text field or textarea holds with `text`, by keyboard. */
+export async function retypeFocused(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(text);
+}
+
+/**
+ * Fills the required fields of the application form (see `ApplicationFields`) and chooses the CV.
+ * With `keyboard: true` it does so as a keyboard user: from where the focus is (before "Fornavn",
+ * e.g. after the skip link), Tab to each field, type, arrow keys in the select, Space on the file
+ * input; the focus ends on the CV input (or the last field filled). Nothing is submitted.
+ */
+export async function fillApplication(page: Page, fields: ApplicationFields, opts: { keyboard?: boolean } = {}): Promise<void> {
+  const d = APPLICATION_DEFAULTS;
+  const texts: [Parameters<typeof applicationField>[1], string][] = [
+    ['given_name', fields.givenName],
+    ['family_name', fields.familyName],
+    ['email', fields.email],
+    ['phone', fields.phone ?? d.phone],
+    ['birth_date', fields.birthDate ?? d.birthDate],
+    ['municipality', fields.municipality ?? d.municipality],
+    ['norwegian_level', fields.norwegianLevel ?? d.norwegianLevel],
+    ['cover_letter', fields.coverLetter ?? d.coverLetter],
+  ];
+  const cv =
+    fields.cv === undefined
+      ? { name: 'cv.pdf', mimeType: 'application/pdf', buffer: minimalPdf(`CV ${fields.givenName} ${fields.familyName}`) }
+      : fields.cv;
+
+  if (!opts.keyboard) {
+    for (const [name, value] of texts) {
+      if (value === '') continue;
+      const el = applicationField(page, name);
+      if (name === 'norwegian_level') await el.selectOption({ label: value });
+      else await el.fill(value);
+    }
+    if (cv) await applicationField(page, 'cv').setInputFiles(cv);
+    return;
+  }
+
+  // By keyboard: between "Bostedskommune" and "Norskkunnskaper" lie the optional fields, an
+  // education row, a work row (each with its "Legg til" button) and "HPR-nummer"; after it, a
+  // referee row; a date input takes up to four Tab stops.
+  for (const [name, value] of texts) {
+    if (value === '') continue;
+    const el = applicationField(page, name);
+    await tabTo(page, el, 20);
+    if (name === 'birth_date') await typeDateByKeyboard(page, value);
+    else if (name === 'norwegian_level') await chooseOptionByKeyboard(page, el, value);
+    else await retypeFocused(page, value);
+  }
+  if (cv) {
+    const input = applicationField(page, 'cv');
+    await tabTo(page, input, 20);
+    await chooseFilesByKeyboard(page, input, cv);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // E-mail (.eml) reading: enough MIME to find text in encoded subjects and bodies.
 
 function decodeQuotedPrintable(s: string): Buffer {
@@ -343,6 +487,29 @@ export async function waitForEmail(dir: string, needle: string, timeoutMs = 15_0
     if (Date.now() > deadline) {
       throw new Error(`no .eml containing "${needle}" in ${dir} within ${timeoutMs} ms (found: ${seen.join(', ') || 'none'})`);
     }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Polls the outbox (E2E_OUTBOX_DIR) for an e-mail that `match` accepts; `what` names it in the error. */
+export async function waitForMail(match: (m: Email) => boolean, what: string, timeoutMs = 20_000): Promise<Email> {
+  expect(OUTBOX_DIR, 'E2E_OUTBOX_DIR (set by run.sh)').toBeTruthy();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let files: string[] = [];
+    try {
+      files = ((await fs.readdir(OUTBOX_DIR, { recursive: true })) as string[]).filter((f) => f.endsWith('.eml'));
+    } catch {
+      files = [];
+    }
+    for (const f of files.sort()) {
+      const full = path.join(OUTBOX_DIR, f);
+      const bytes = await fs.readFile(full).catch(() => null);
+      if (!bytes) continue;
+      const mail = parseEml(full, bytes);
+      if (match(mail)) return mail;
+    }
+    if (Date.now() > deadline) throw new Error(`no e-mail (${what}) in ${OUTBOX_DIR} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

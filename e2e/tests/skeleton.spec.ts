@@ -1,11 +1,15 @@
 import { test, expect, type Page } from '@playwright/test';
 import {
+  APPLICATION_DEFAULTS,
   BASE_URL,
   HR,
   OIDC_USER,
   OUTBOX_DIR,
+  applicationField,
+  applySubmitButton,
   checkA11y,
   escapeRegExp,
+  fillApplication,
   isoDateInDays,
   minimalPdf,
   newVisitorContext,
@@ -109,15 +113,13 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
 
     await visitor.getByRole('link', { name: 'Søk på stillingen' }).click();
     await checkA11y(visitor, 'career site: application form');
-    await visitor.getByLabel('Fornavn', { exact: true }).fill(firstName);
-    await visitor.getByLabel('Etternavn', { exact: true }).fill(lastName);
-    await visitor.getByLabel('E-post', { exact: true }).fill(email);
-    await visitor.getByLabel('CV', { exact: true }).setInputFiles({
-      name: 'cv.pdf',
-      mimeType: 'application/pdf',
-      buffer: minimalPdf(`CV ${firstName} ${lastName}`),
+    await fillApplication(visitor, {
+      givenName: firstName,
+      familyName: lastName,
+      email,
+      cv: { name: 'cv.pdf', mimeType: 'application/pdf', buffer: minimalPdf(`CV ${firstName} ${lastName}`) },
     });
-    await visitor.getByRole('button', { name: 'Send søknad' }).click();
+    await applySubmitButton(visitor).click();
     await expect(visitor.getByRole('heading', { level: 1, name: 'Takk for søknaden' })).toBeVisible();
     await checkA11y(visitor, 'career site: receipt');
   } finally {
@@ -170,15 +172,18 @@ test('an upload that is not a document we take is refused and the typed names ar
   const before = await pdfMentions();
 
   const suffix = uniqueSuffix();
-  await page.getByLabel('Fornavn', { exact: true }).fill('Tekstfil');
-  await page.getByLabel('Etternavn', { exact: true }).fill(`Testesen${suffix}`);
-  await page.getByLabel('E-post', { exact: true }).fill(`tekstfil.${suffix}@example.com`);
-  await page.getByLabel('CV', { exact: true }).setInputFiles({
-    name: 'cv.pdf',
-    mimeType: 'application/pdf',
-    buffer: Buffer.from('Dette er en vanlig tekstfil, ikke et dokument i det formatet som kreves.\n', 'utf8'),
+  // Every other required field filled, so the file is the only thing wrong.
+  await fillApplication(page, {
+    givenName: 'Tekstfil',
+    familyName: `Testesen${suffix}`,
+    email: `tekstfil.${suffix}@example.com`,
+    cv: {
+      name: 'cv.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('Dette er en vanlig tekstfil, ikke et dokument i det formatet som kreves.\n', 'utf8'),
+    },
   });
-  await page.getByRole('button', { name: 'Send søknad' }).click();
+  await applySubmitButton(page).click();
 
   await expect(page.getByRole('heading', { level: 1, name: 'Takk for søknaden' })).toHaveCount(0);
   await expect
@@ -186,6 +191,8 @@ test('an upload that is not a document we take is refused and the typed names ar
     .toBeGreaterThan(before);
   await expect(page.getByLabel('Fornavn', { exact: true })).toHaveValue('Tekstfil');
   await expect(page.getByLabel('Etternavn', { exact: true })).toHaveValue(`Testesen${suffix}`);
+  await expect(applicationField(page, 'phone')).toHaveValue(APPLICATION_DEFAULTS.phone);
+  await expect(applicationField(page, 'cover_letter')).toHaveValue(APPLICATION_DEFAULTS.coverLetter);
   await checkA11y(page, 'career site: application form with an error');
 });
 

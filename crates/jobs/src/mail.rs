@@ -80,9 +80,14 @@ impl Mailer {
             .to_addr
             .parse()
             .map_err(|_| MailError::Build("recipient address is not valid".into()))?;
+        // The same outbox row always has the same Message-ID: should a crash come between the
+        // SMTP server's acceptance and our note that it was sent, the resend is the same message
+        // to every mail system that removes duplicates by Message-ID.
+        let message_id = format!("<outbox.{}.{}@{}>", m.id, m.created_at, from.email.domain());
         let mut builder = Message::builder()
             .from(from)
             .to(to)
+            .message_id(Some(message_id))
             .subject(m.subject.clone());
         if let Some(url) = &m.list_unsubscribe {
             // RFC 8058: the mail program may unsubscribe with one POST to this address.

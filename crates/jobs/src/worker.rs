@@ -8,7 +8,11 @@ use talentflyt_store::{Job, JobKind, JobOutcome, Store};
 use tokio::sync::Notify;
 
 /// How long a worker holds a job before another may take it.
-const LEASE_SECS: i64 = 120;
+/// How long a claimed job is held. The worker renews the lease every [`HEARTBEAT`] while it
+/// works, so a long job keeps it, and a job whose worker died (kill -9, a lost machine) is free
+/// again within this time.
+const LEASE_SECS: i64 = 30;
+const HEARTBEAT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub struct Worker {
@@ -81,7 +85,19 @@ impl Worker {
             return Ok(false);
         };
         let started = std::time::Instant::now();
-        match self.handle(&job).await {
+        let work = self.handle(&job);
+        tokio::pin!(work);
+        let done = loop {
+            tokio::select! {
+                r = &mut work => break r,
+                _ = tokio::time::sleep(HEARTBEAT) => {
+                    if let Err(e) = self.store.extend_lease(job.id, &self.id, LEASE_SECS).await {
+                        tracing::warn!(job_id = job.id, error = %e, "could not renew the job's lease");
+                    }
+                }
+            }
+        };
+        match done {
             Ok(()) => {
                 self.store.complete_job(job.id).await?;
                 tracing::info!(job_id = job.id, kind = %job.kind, attempt = job.attempts, ms = started.elapsed().as_millis() as u64, "job done");

@@ -33,6 +33,7 @@ pub struct OutboxMessage {
     pub template: String,
     pub status: String,
     pub list_unsubscribe: Option<String>,
+    pub created_at: i64,
 }
 
 /// What a job does, with what it needs. Stored as JSON in `jobs.payload`, tagged by `kind`; the
@@ -188,6 +189,17 @@ impl Store {
             .await?)
     }
 
+    /// Keep holding a job this worker is still working on, until `lease_secs` from now.
+    pub async fn extend_lease(&self, id: i64, worker: &str, lease_secs: i64) -> Result<()> {
+        sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3 AND status = 'running'")
+            .bind(now() + lease_secs)
+            .bind(id)
+            .bind(worker)
+            .execute(self.w())
+            .await?;
+        Ok(())
+    }
+
     pub async fn complete_job(&self, id: i64) -> Result<()> {
         sqlx::query("UPDATE jobs SET status = 'done', finished_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
             .bind(now())
@@ -243,7 +255,7 @@ impl Store {
     }
 
     pub async fn outbox_message(&self, id: i64) -> Result<OutboxMessage> {
-        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status, list_unsubscribe FROM outbox WHERE id = $1")
+        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status, list_unsubscribe, created_at FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_optional(self.r())
             .await?

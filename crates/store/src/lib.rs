@@ -259,10 +259,16 @@ pub(crate) struct Tx {
 }
 
 impl Store {
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that reads first and writes later fails with SQLITE_BUSY_SNAPSHOT
+    /// when another process (a second server, a command-line tool) wrote in between, and no
+    /// busy timeout helps; an immediate one waits its turn.
     pub(crate) async fn begin(&self) -> Result<Tx> {
-        Ok(Tx {
-            inner: self.write.begin().await?,
-        })
+        let inner = match self.backend() {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        };
+        Ok(Tx { inner })
     }
 }
 

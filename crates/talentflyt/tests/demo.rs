@@ -118,8 +118,16 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         2 * POSTINGS_A_YEAR as i64 + AD_PATH_POSTINGS,
         "a year's postings, and the ads written from staffing needs"
     );
-    assert_eq!(n["applications"], 2 * APPLICATIONS_A_YEAR);
-    assert_eq!(n["candidates"], n["applications"], "one candidate each");
+    assert_eq!(
+        n["applications"],
+        2 * APPLICATIONS_A_YEAR + 2,
+        "a year's applications, and the demo candidate's two"
+    );
+    assert_eq!(
+        n["candidates"],
+        n["applications"] - 1,
+        "one candidate each; the demo candidate has two"
+    );
     assert_eq!(n["users"], 6, "one demo login per role");
 
     let today = talentflyt_domain::clock::Clock::system().today();
@@ -142,8 +150,11 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
             .collect();
         assert_eq!(of_year.len(), POSTINGS_A_YEAR, "postings {year} years ago");
         let applications: i64 = of_year.iter().map(|c| c.applications).sum();
+        // This year also has the demo candidate's two.
+        let extra = if year == 0 { 2 } else { 0 };
         assert_eq!(
-            applications, APPLICATIONS_A_YEAR,
+            applications,
+            APPLICATIONS_A_YEAR + extra,
             "applications {year} years ago"
         );
     }
@@ -245,6 +256,36 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         .iter()
         .any(|c| c.source == "amb-ansatt" && c.applications > 0));
 
+    // Open postings ask screening questions, their applications have the full form, and the
+    // self-declarations show as counts with small groups hidden.
+    let busiest = open.iter().max_by_key(|c| c.applications).unwrap();
+    assert_eq!(store.questions(busiest.id).await.unwrap().len(), 2);
+    let counts_eq = store.equality_counts(busiest.id).await.unwrap();
+    assert!(
+        counts_eq.iter().any(|c| c.count.is_some_and(|n| n >= 5)),
+        "{counts_eq:?}"
+    );
+    assert!(
+        counts_eq.iter().any(|c| c.count.is_none()),
+        "small groups are hidden"
+    );
+    let reader = talentflyt_store::Reader::user(0, "test");
+    let first = &store.list_applications(&reader, busiest.id).await.unwrap()[0];
+    let rec = store.read_application(&reader, first.id).await.unwrap();
+    assert!(rec.details.is_some() && rec.answers.len() == 2);
+    // The demo candidate has two applications, one waiting for an answer to a refused
+    // exemption request.
+    let (cid, _) = store
+        .active_application_for("kari.demo@example.no", listed[0].id)
+        .await
+        .unwrap()
+        .expect("the demo candidate applied");
+    let mine = store.candidate_applications(cid, "test").await.unwrap();
+    assert_eq!(mine.len(), 2);
+    assert!(mine
+        .iter()
+        .any(|a| a.exemption_decision.as_deref() == Some("refused")));
+
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;
     assert!(!again.ok, "a second run without --reset must fail");
@@ -260,7 +301,7 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     assert!(reset.ok, "demo --reset failed:\n{}", reset.stderr);
     let n = counts(store).await;
     assert_eq!(n["postings"], POSTINGS_A_YEAR as i64 + AD_PATH_POSTINGS);
-    assert_eq!(n["applications"], APPLICATIONS_A_YEAR);
+    assert_eq!(n["applications"], APPLICATIONS_A_YEAR + 2);
     assert_eq!(n["employees"], EMPLOYEES);
 }
 

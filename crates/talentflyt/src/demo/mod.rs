@@ -8,11 +8,11 @@ pub mod data;
 
 use crate::config::ServeArgs;
 use anyhow::Context;
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use clap::Args;
 use data::{
-    ClinicSpec, ProfessionSpec, CLINICS, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, PROFESSIONS,
-    SURNAMES, WE_OFFER_NB,
+    ClinicSpec, ProfessionSpec, CLINICS, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, MUNICIPALITIES,
+    PROFESSIONS, SURNAMES, WE_OFFER_NB,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -20,7 +20,7 @@ use rand::{Rng, SeedableRng};
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 use talentflyt_domain::org::{Role, UnitKind};
-use talentflyt_store::{NewUser, Store, Val};
+use talentflyt_store::{NewApplication, NewFile, NewUser, Store, Val};
 
 /// OUS in one year: 25,000 employees, 5,305 ads for 8,782 positions, 54,777 applications. Over
 /// several years the staff stays the same size while closed ads and their applications add up.
@@ -146,6 +146,9 @@ fn print_logins(s: &DemoSummary, base_url: &str) {
     for (user, role, scope) in &s.logins {
         println!("  {user:<14} {role:<17} {scope}");
     }
+    println!(
+        "Candidate: Min side at {base_url}/portal as {DEMO_CANDIDATE}; the sign-in link is written to data/outbox."
+    );
 }
 
 struct Progress {
@@ -812,6 +815,53 @@ pub async fn generate(
         ("amb-leder", 1),
         ("jobbnorge", 4),
     ];
+    // Every open posting asks two screening questions (ids 2p-1 and 2p): authorisation, where
+    // "no" flags, and years of experience, where under one flags.
+    let question_rows: Vec<Vec<Val>> = made
+        .iter()
+        .filter(|m| m.deadline >= today)
+        .flat_map(|m| {
+            [
+                vec![
+                    Val::I(2 * m.id - 1),
+                    Val::I(m.id),
+                    Val::I(1),
+                    Val::S("yes_no".into()),
+                    Val::S("Har du norsk autorisasjon for yrket?".into()),
+                    Val::S("Are you authorised in Norway for the profession?".into()),
+                    Val::S("[]".into()),
+                    Val::S("no".into()),
+                ],
+                vec![
+                    Val::I(2 * m.id),
+                    Val::I(m.id),
+                    Val::I(2),
+                    Val::S("number".into()),
+                    Val::S("Hvor mange års relevant erfaring har du?".into()),
+                    Val::S("How many years of relevant experience do you have?".into()),
+                    Val::S("[]".into()),
+                    Val::S("1".into()),
+                ],
+            ]
+        })
+        .collect();
+    store
+        .bulk_insert(
+            "posting_questions",
+            &[
+                "id",
+                "posting_id",
+                "position",
+                "kind",
+                "text_nb",
+                "text_en",
+                "options",
+                "knockout",
+            ],
+            &question_rows,
+        )
+        .await?;
+    let mut form_rows = FormRows::default();
     let (mut cand_rows, mut app_rows, mut doc_rows) = (vec![], vec![], vec![]);
     let mut app_id = 0i64;
     for (m, n) in made.iter().zip(counts) {
@@ -878,6 +928,7 @@ pub async fn generate(
                 Val::I(submitted),
             ]);
             if !decided {
+                form_rows.add(&mut rng, app_id, m.id, submitted, today);
                 let pdf = tiny_pdf(&format!(
                     "CV - {given} {family} - {}",
                     m.title.chars().take(40).collect::<String>()
@@ -895,11 +946,13 @@ pub async fn generate(
             }
             if cand_rows.len() == 5000 {
                 flush_apps(store, &mut cand_rows, &mut app_rows, &mut doc_rows).await?;
+                form_rows.flush(store).await?;
                 p.set(app_id as usize);
             }
         }
     }
     flush_apps(store, &mut cand_rows, &mut app_rows, &mut doc_rows).await?;
+    form_rows.flush(store).await?;
     p.set(app_id as usize);
 
     // 5. Demo users, one per role.
@@ -1014,6 +1067,7 @@ pub async fn generate(
     store.sync_id_sequences().await?;
     requisitions(store, busiest.id, committee_posting, today).await?;
     career_site(store, &mut rng, today).await?;
+    portal_candidate(store, today).await?;
     store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -1035,6 +1089,87 @@ pub async fn generate(
         eprintln!("{}", summary.line());
     }
     Ok(summary)
+}
+
+/// The demo candidate for Min side: two applications in the full form, one with a refused
+/// request not to be on the public applicant list, waiting for the candidate's answer.
+pub const DEMO_CANDIDATE: &str = "kari.demo@example.no";
+
+async fn portal_candidate(store: &Store, today: NaiveDate) -> anyhow::Result<()> {
+    use talentflyt_domain::application::{ApplicationInput, Education, Work};
+    let open = store.open_postings(&today.to_string()).await?;
+    let hr = store.user_by_username("hr").await?.context("no hr user")?;
+    for (i, p) in open.iter().take(2).enumerate() {
+        let form = ApplicationInput {
+            given_name: "Kari".into(),
+            family_name: "Demo".into(),
+            email: DEMO_CANDIDATE.into(),
+            phone: "+47 912 34 567".into(),
+            birth_date: "1990-05-17".into(),
+            municipality: "Bærum".into(),
+            current_title: "Sykepleier".into(),
+            current_employer: "Bærum sykehus".into(),
+            education: vec![Education {
+                institution: "OsloMet".into(),
+                degree: "Bachelor i sykepleie".into(),
+                from_year: "2010".into(),
+                to_year: "2013".into(),
+            }],
+            work: vec![Work {
+                employer: "Bærum sykehus".into(),
+                title: "Sykepleier".into(),
+                from_year: "2013".into(),
+                to_year: String::new(),
+            }],
+            norwegian_level: "native".into(),
+            cover_letter: "Jeg søker fordi jeg vil jobbe i et faglig sterkt miljø.".into(),
+            exemption: i == 0,
+            exemption_reason: if i == 0 {
+                "Arbeidsgiveren min vet ikke at jeg søker.".into()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        };
+        let pdf = tiny_pdf("CV - Kari Demo");
+        let receipt = talentflyt_store::OutgoingEmail {
+            to: DEMO_CANDIDATE.into(),
+            subject: format!("Vi har mottatt søknaden din: {}", p.title),
+            text: format!("Takk for søknaden din på stillingen «{}».", p.title),
+            html: format!("<p>Takk for søknaden din på stillingen «{}».</p>", p.title),
+            template: "application_received.nb".into(),
+            list_unsubscribe: None,
+        };
+        let id = store
+            .submit_application(
+                &NewApplication {
+                    posting_id: p.id,
+                    given_name: "Kari",
+                    family_name: "Demo",
+                    email: DEMO_CANDIDATE,
+                    source: "career_site",
+                    files: vec![NewFile {
+                        kind: "cv",
+                        filename: "CV Kari Demo.pdf",
+                        content_type: "application/pdf",
+                        bytes: &pdf,
+                    }],
+                    ip: "demo",
+                    submission_key: None,
+                    lang: "nb",
+                    form: Some(&form),
+                    answers: &[],
+                    equality: None,
+                    talent_pool_until: None,
+                },
+                &receipt,
+            )
+            .await?;
+        if i == 0 {
+            store.decide_exemption(id, false, hr.id, "demo").await?;
+        }
+    }
+    Ok(())
 }
 
 /// The career site beyond the ads: every clinic's page with a "why work here" text, the demo
@@ -1416,6 +1551,142 @@ impl DemoSummary {
             self.applications,
             self.seconds
         )
+    }
+}
+
+/// The rest of the form for the applications to open postings: details, screening answers,
+/// and a self-declaration from about six in ten, kept in its own table.
+#[derive(Default)]
+struct FormRows {
+    details: Vec<Vec<Val>>,
+    answers: Vec<Vec<Val>>,
+    equality: Vec<Vec<Val>>,
+}
+
+impl FormRows {
+    fn add(&mut self, rng: &mut StdRng, app_id: i64, posting_id: i64, at: i64, today: NaiveDate) {
+        let born = today.year() - rng.gen_range(22..62);
+        let from = (born + rng.gen_range(19..24)).min(today.year());
+        let years = (today.year() - from - 3).max(0);
+        let municipality = MUNICIPALITIES.choose(rng).copied().unwrap_or("Oslo");
+        let education = format!(
+            r#"[{{"institution":"OsloMet","degree":"Bachelor","from_year":"{from}","to_year":"{}"}}]"#,
+            from + 3
+        );
+        self.details.push(vec![
+            Val::I(app_id),
+            Val::S(format!("+47 9{:07}", rng.gen_range(0..10_000_000))),
+            Val::S(format!(
+                "{born}-{:02}-{:02}",
+                rng.gen_range(1..13),
+                rng.gen_range(1..29)
+            )),
+            Val::S(municipality.into()),
+            Val::S(education),
+            Val::S(if rng.gen_bool(0.85) { "native" } else { "b2" }.into()),
+            Val::S("Jeg søker fordi jeg vil bidra i et faglig sterkt miljø.".into()),
+        ]);
+        let authorised = rng.gen_bool(0.9);
+        let (nb, en) = if authorised {
+            ("Ja", "Yes")
+        } else {
+            ("Nei", "No")
+        };
+        for (pos, qid, q_nb, q_en, a_nb, a_en, out) in [
+            (
+                0,
+                2 * posting_id - 1,
+                "Har du norsk autorisasjon for yrket?",
+                "Are you authorised in Norway for the profession?",
+                nb.to_owned(),
+                en.to_owned(),
+                !authorised,
+            ),
+            (
+                1,
+                2 * posting_id,
+                "Hvor mange års relevant erfaring har du?",
+                "How many years of relevant experience do you have?",
+                years.to_string(),
+                years.to_string(),
+                years < 1,
+            ),
+        ] {
+            self.answers.push(vec![
+                Val::I(app_id),
+                Val::I(pos),
+                Val::I(qid),
+                Val::S(q_nb.into()),
+                Val::S(q_en.into()),
+                Val::S(a_nb),
+                Val::S(a_en),
+                Val::I(out as i64),
+            ]);
+        }
+        if rng.gen_bool(0.6) {
+            let pick =
+                |rng: &mut StdRng, v: &[&str]| v.choose(rng).copied().unwrap_or("").to_owned();
+            self.equality.push(vec![
+                Val::I(app_id),
+                Val::I(posting_id),
+                Val::S(pick(rng, &["woman", "woman", "man", "other", ""])),
+                Val::S(pick(rng, &["no", "no", "no", "no", "yes", ""])),
+                Val::S(pick(rng, &["no", "no", "no", "yes", ""])),
+                Val::I(at),
+            ]);
+        }
+    }
+
+    async fn flush(&mut self, store: &Store) -> anyhow::Result<()> {
+        store
+            .bulk_insert(
+                "application_details",
+                &[
+                    "application_id",
+                    "phone",
+                    "birth_date",
+                    "municipality",
+                    "education",
+                    "norwegian_level",
+                    "cover_letter",
+                ],
+                &self.details,
+            )
+            .await?;
+        store
+            .bulk_insert(
+                "application_answers",
+                &[
+                    "application_id",
+                    "position",
+                    "question_id",
+                    "question_nb",
+                    "question_en",
+                    "answer_nb",
+                    "answer_en",
+                    "knocked_out",
+                ],
+                &self.answers,
+            )
+            .await?;
+        store
+            .bulk_insert(
+                "equality_declarations",
+                &[
+                    "application_id",
+                    "posting_id",
+                    "gender",
+                    "disability",
+                    "cv_gap",
+                    "created_at",
+                ],
+                &self.equality,
+            )
+            .await?;
+        self.details.clear();
+        self.answers.clear();
+        self.equality.clear();
+        Ok(())
     }
 }
 

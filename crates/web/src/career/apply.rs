@@ -549,11 +549,13 @@ pub async fn submit(
             .store
             .save_draft(&key, id, lang.code(), &input, &keep(&files), &remove)
             .await?;
+        // No fragment on the way back: a browser skips `autofocus` when the address has one,
+        // and the new row's first field must take the focus.
         let mut to = format!("/jobs/{id}/apply?draft={key}");
         match action {
-            "add_education" => to.push_str("&add=education#education"),
-            "add_work" => to.push_str("&add=work#work"),
-            "add_referee" => to.push_str("&add=referee#referees"),
+            "add_education" => to.push_str("&add=education"),
+            "add_work" => to.push_str("&add=work"),
+            "add_referee" => to.push_str("&add=referee"),
             _ => {
                 if let Ok(email) = talentflyt_domain::person::Email::parse(&input.email) {
                     let link = format!(
