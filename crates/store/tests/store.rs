@@ -1583,3 +1583,54 @@ async fn the_staff_list_answers_every_filter_like_a_plain_check_of_each_posting(
         }
     }
 }
+
+#[tokio::test]
+async fn drafts_keep_their_files_until_swept() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let pid = s
+        .create_posting(&draft(dept.id, "Sykepleier"), None)
+        .await
+        .unwrap();
+    let form = talentflyt_domain::application::ApplicationInput {
+        given_name: "Kari".into(),
+        ..Default::default()
+    };
+    let file = NewDraftFile {
+        slot: "cv",
+        filename: "cv.pdf",
+        content_type: "application/pdf",
+        bytes: PDF,
+    };
+    let key = "0123456789abcdef0123456789abcdef";
+    let d = s
+        .save_draft(key, pid, "nb", &form, &[file], &[])
+        .await
+        .unwrap();
+    assert_eq!(d.files.len(), 1);
+    // A new CV replaces the kept one; removing by id drops it.
+    let again = NewDraftFile {
+        slot: "cv",
+        filename: "ny.pdf",
+        content_type: "application/pdf",
+        bytes: PDF,
+    };
+    let d = s
+        .save_draft(key, pid, "nb", &form, &[again], &[])
+        .await
+        .unwrap();
+    assert_eq!(d.files.len(), 1);
+    assert_eq!(d.files[0].filename, "ny.pdf");
+    assert_eq!(s.draft_file_contents(d.id).await.unwrap()[0].content, PDF);
+    assert_eq!(
+        s.draft(key, pid + 1).await.unwrap().map(|d| d.id),
+        None,
+        "another posting's key"
+    );
+    // Swept when older than the cut-off, with the files.
+    assert_eq!(s.prune_drafts(now() - 60).await.unwrap(), 0);
+    assert_eq!(s.prune_drafts(now() + 1).await.unwrap(), 1);
+    assert!(s.draft(key, pid).await.unwrap().is_none());
+    assert!(s.draft_file_contents(d.id).await.unwrap().is_empty());
+}

@@ -131,6 +131,11 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 if let Err(e) = store.prune_login_throttle().await {
                     tracing::warn!(error = %e, "pruning sign-in throttling failed");
                 }
+                // Application drafts untouched for DRAFT_DAYS go with their files.
+                let before = talentflyt_store::now() - talentflyt_store::DRAFT_DAYS * 86_400;
+                if let Err(e) = store.prune_drafts(before).await {
+                    tracing::warn!(error = %e, "pruning application drafts failed");
+                }
                 // Write down as closed the postings whose deadline day is over (they already count
                 // as closed everywhere; this keeps the stored status true for reports and exports).
                 if let Err(e) = store
