@@ -123,6 +123,9 @@ pub struct ApplicationInput {
     pub answers: Vec<(i64, Vec<String>)>,
     pub exemption: bool,
     pub exemption_reason: String,
+    /// Never saved with a draft (special-category data, kept apart from everything with a
+    /// name): the form carries it from page to page, a draft resumed from its link asks again.
+    #[serde(skip)]
     pub equality: EqualityInput,
     pub talent_pool: bool,
 }
@@ -1103,6 +1106,20 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.check().is_err());
+    }
+
+    #[test]
+    fn a_draft_never_holds_the_self_declaration() {
+        let mut input = ApplicationInput::read(&good(), &[]);
+        input.equality.gender = "woman".into();
+        let json = serde_json::to_string(&input).unwrap();
+        assert!(
+            !json.contains("woman") && !json.contains("equality"),
+            "{json}"
+        );
+        let back: ApplicationInput = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.equality, EqualityInput::default());
+        assert_eq!(back.given_name, "Kari");
     }
 
     #[test]

@@ -199,7 +199,7 @@ impl Tx {
                 return Ok(Submitted::Repeat(id));
             }
         }
-        let candidate_id = self.candidate_for(a).await?;
+        let (candidate_id, speaks_for) = self.candidate_for(a).await?;
         if let Some(first) = self.active_application(candidate_id, a.posting_id).await? {
             return Ok(Submitted::Duplicate(first));
         }
@@ -227,7 +227,7 @@ impl Tx {
         for f in &a.files {
             self.add_document(app_id, f, t).await?;
         }
-        if let Some(until) = a.talent_pool_until {
+        if let (Some(until), true) = (a.talent_pool_until, speaks_for) {
             sqlx::query("UPDATE candidates SET talent_pool_until = $1 WHERE id = $2")
                 .bind(until)
                 .bind(candidate_id)
@@ -253,10 +253,11 @@ impl Tx {
         Ok(Submitted::New(app_id))
     }
 
-    /// The candidate with the application's address (compared in lower case), made if new. A
-    /// candidate who has not yet proved the address takes the latest name given; a verified one
-    /// keeps theirs. The address is kept as first written.
-    async fn candidate_for(&mut self, a: &NewApplication<'_>) -> Result<i64> {
+    /// The candidate with the application's address (compared in lower case), made if new, and
+    /// whether the sender may speak for them: a new candidate, or one who has proved the address
+    /// by signing in. A later form with the address never changes the candidate's name, address
+    /// or consent: anyone can type an address.
+    async fn candidate_for(&mut self, a: &NewApplication<'_>) -> Result<(i64, bool)> {
         let key = a.email.to_lowercase();
         let found: Option<(i64, Option<i64>)> =
             sqlx::query_as("SELECT id, verified_at FROM candidates WHERE email_key = $1")
@@ -264,36 +265,27 @@ impl Tx {
                 .fetch_optional(self.conn())
                 .await?;
         match found {
-            Some((id, verified)) => {
-                if verified.is_none() {
-                    sqlx::query("UPDATE candidates SET given_name = $1, family_name = $2 WHERE id = $3")
-                        .bind(a.given_name)
-                        .bind(a.family_name)
-                        .bind(id)
-                        .execute(self.conn())
-                        .await?;
-                }
-                Ok(id)
-            }
-            None => Ok(sqlx::query_scalar("INSERT INTO candidates (email, email_key, given_name, family_name, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            Some((id, verified)) => Ok((id, verified.is_some())),
+            None => Ok((sqlx::query_scalar("INSERT INTO candidates (email, email_key, given_name, family_name, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                 .bind(a.email)
                 .bind(&key)
                 .bind(a.given_name)
                 .bind(a.family_name)
                 .bind(now())
                 .fetch_one(self.conn())
-                .await?),
+                .await?, true)),
         }
     }
 
-    /// The candidate's application to the posting that is still in the process (not withdrawn).
+    /// The candidate's application to the posting that is still in the process (not withdrawn,
+    /// rejected or hired: the phases `Phase::is_final` names).
     async fn active_application(
         &mut self,
         candidate_id: i64,
         posting_id: i64,
     ) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT id FROM applications WHERE candidate_id = $1 AND posting_id = $2 AND phase <> 'withdrawn' ORDER BY id LIMIT 1",
+            "SELECT id FROM applications WHERE candidate_id = $1 AND posting_id = $2 AND phase NOT IN ('withdrawn', 'rejected', 'hired') ORDER BY id LIMIT 1",
         )
         .bind(candidate_id)
         .bind(posting_id)

@@ -189,6 +189,17 @@ impl Store {
             .await?)
     }
 
+    /// Empty the bodies of e-mails sent before `before` (Unix seconds): a receipt lists what a
+    /// candidate sent, and the outbox is no archive. Address, subject and status stay for the
+    /// operator. Returns how many were emptied.
+    pub async fn prune_outbox(&self, before: i64) -> Result<u64> {
+        Ok(sqlx::query("UPDATE outbox SET body_text = '', body_html = '' WHERE status = 'sent' AND sent_at < $1 AND body_text <> ''")
+            .bind(before)
+            .execute(self.w())
+            .await?
+            .rows_affected())
+    }
+
     /// Keep holding a job this worker is still working on, until `lease_secs` from now.
     pub async fn extend_lease(&self, id: i64, worker: &str, lease_secs: i64) -> Result<()> {
         sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3 AND status = 'running'")

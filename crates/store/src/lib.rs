@@ -236,6 +236,7 @@ impl Store {
             "requisitions",
             "requisition_events",
             "preference_rights",
+            "posting_questions",
         ] {
             let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
             sqlx::query(&sql).execute(&self.write).await?;

@@ -645,6 +645,11 @@ impl Store {
             deleted: 0,
             kept: 0,
         };
+        // The copies of e-mails already sent to the address (receipts list what was sent).
+        sqlx::query("DELETE FROM outbox WHERE status <> 'pending' AND to_addr = (SELECT email FROM candidates WHERE id = $1)")
+            .bind(candidate_id)
+            .execute(tx.conn())
+            .await?;
         let mut events = vec![];
         for (id, phase) in &apps {
             let phase = Phase::parse(phase).unwrap_or(Phase::Applied);
@@ -741,7 +746,7 @@ impl Store {
         email: &str,
         posting_id: i64,
     ) -> Result<Option<(i64, i64)>> {
-        Ok(sqlx::query_as("SELECT c.id, a.id FROM candidates c JOIN applications a ON a.candidate_id = c.id WHERE c.email_key = $1 AND a.posting_id = $2 AND a.phase <> 'withdrawn' ORDER BY a.id LIMIT 1")
+        Ok(sqlx::query_as("SELECT c.id, a.id FROM candidates c JOIN applications a ON a.candidate_id = c.id WHERE c.email_key = $1 AND a.posting_id = $2 AND a.phase NOT IN ('withdrawn', 'rejected', 'hired') ORDER BY a.id LIMIT 1")
             .bind(email.trim().to_lowercase())
             .bind(posting_id)
             .fetch_optional(self.r())

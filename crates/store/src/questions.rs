@@ -151,6 +151,27 @@ pub struct EqualityCount {
 /// The smallest group shown in figures about people.
 pub const MIN_GROUP: i64 = 5;
 
+/// Hide every group under [`MIN_GROUP`], and when exactly one is hidden, the next smallest too:
+/// every declaration counts once in each question, so a single hidden group would be the total
+/// minus the groups shown.
+fn suppress(counts: &mut [EqualityCount]) {
+    let small = |c: &EqualityCount| c.count.is_some_and(|n| n < MIN_GROUP);
+    let hidden = counts.iter().filter(|c| small(c)).count();
+    for c in counts.iter_mut().filter(|c| small(c)) {
+        c.count = None;
+    }
+    if hidden == 1 {
+        if let Some(next) = counts
+            .iter_mut()
+            .filter(|c| c.count.is_some())
+            .min_by_key(|c| c.count)
+        {
+            next.count = None;
+        }
+    }
+}
+
+
 impl Store {
     /// A posting's equality self-declarations as counts per answer, groups under
     /// [`MIN_GROUP`] hidden. The only read of the declarations besides the candidate's own
@@ -164,12 +185,48 @@ impl Store {
             .bind(posting_id)
             .fetch_all(self.r())
             .await?;
-            out.extend(rows.into_iter().map(|(value, n)| EqualityCount {
-                dimension,
-                value,
-                count: (n >= MIN_GROUP).then_some(n),
-            }));
+            let mut counts: Vec<EqualityCount> = rows
+                .into_iter()
+                .map(|(value, n)| EqualityCount {
+                    dimension,
+                    value,
+                    count: Some(n),
+                })
+                .collect();
+            suppress(&mut counts);
+            out.extend(counts);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(value: &str, n: i64) -> EqualityCount {
+        EqualityCount {
+            dimension: "gender",
+            value: value.into(),
+            count: Some(n),
+        }
+    }
+
+    #[test]
+    fn one_hidden_group_hides_the_next_smallest_too() {
+        let mut v = vec![c("woman", 30), c("man", 9), c("other", 2)];
+        suppress(&mut v);
+        let shown: Vec<Option<i64>> = v.iter().map(|c| c.count).collect();
+        assert_eq!(shown, vec![Some(30), None, None]);
+        let mut v = vec![c("woman", 30), c("man", 3), c("other", 2)];
+        suppress(&mut v);
+        assert_eq!(
+            v[0].count,
+            Some(30),
+            "two hidden groups already hide each other"
+        );
+        let mut v = vec![c("woman", 30), c("man", 9)];
+        suppress(&mut v);
+        assert_eq!(v[1].count, Some(9), "nothing hidden, nothing more to hide");
     }
 }

@@ -136,6 +136,13 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 if let Err(e) = store.prune_drafts(before).await {
                     tracing::warn!(error = %e, "pruning application drafts failed");
                 }
+                // Sent e-mails keep no body after a week.
+                if let Err(e) = store
+                    .prune_outbox(talentflyt_store::now() - 7 * 86_400)
+                    .await
+                {
+                    tracing::warn!(error = %e, "pruning the outbox failed");
+                }
                 // Write down as closed the postings whose deadline day is over (they already count
                 // as closed everywhere; this keeps the stored status true for reports and exports).
                 if let Err(e) = store

@@ -260,6 +260,16 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     // self-declarations show as counts with small groups hidden.
     let busiest = open.iter().max_by_key(|c| c.applications).unwrap();
     assert_eq!(store.questions(busiest.id).await.unwrap().len(), 2);
+    // HR can add one more after the demo's (PostgreSQL's id sequence follows the bulk load).
+    let q = talentflyt_domain::application::QuestionDraft {
+        kind: "yes_no".into(),
+        text_nb: "Kan du jobbe natt?".into(),
+        required: true,
+        ..Default::default()
+    }
+    .check(0)
+    .unwrap();
+    assert!(store.add_question(busiest.id, &q, 1, "test").await.unwrap());
     let counts_eq = store.equality_counts(busiest.id).await.unwrap();
     assert!(
         counts_eq.iter().any(|c| c.count.is_some_and(|n| n >= 5)),

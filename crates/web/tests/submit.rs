@@ -122,7 +122,8 @@ async fn a_double_click_a_refresh_or_a_retry_makes_one_application() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
         r.location,
-        Some(format!("/jobs/{id}/apply/again?draft={key}"))
+        Some(format!("/jobs/{id}/applied")),
+        "the same answer as a new application: the page tells no one whether the address applied"
     );
     assert_eq!(
         app.db

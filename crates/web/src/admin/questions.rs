@@ -79,7 +79,9 @@ async fn page(
 ) -> Result<QuestionsPage, AppError> {
     let seen = visible_posting(state, staff, ip, id).await?;
     let questions = state.store.questions(id).await?;
-    let equality = if staff.access.may_manage_any_postings() || seen.may_manage {
+    // Those who manage the posting (HR above it, or its manager) see the counts; committee
+    // members and union representatives do not.
+    let equality = if seen.may_manage {
         state
             .store
             .equality_counts(id)

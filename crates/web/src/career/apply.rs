@@ -101,8 +101,8 @@ pub struct FormQuery {
     draft: Option<String>,
     /// A row was added to this part ("education", "work", "referee").
     add: Option<String>,
-    /// The draft was just saved.
-    saved: Option<String>,
+    /// The first application to the posting was just withdrawn (the "again" choice).
+    withdrawn: Option<String>,
     /// Fill in from the signed-in candidate's last application.
     reuse: Option<String>,
 }
@@ -178,8 +178,8 @@ pub async fn form(
         _ => None,
     });
     typed.offer_reuse = candidate.is_some() && draft.is_none() && q.reuse.is_none();
-    if q.saved.is_some() && draft.is_some() {
-        typed.notice = t(lang, "apply.draft_saved").to_owned();
+    if q.withdrawn.is_some() && draft.is_some() {
+        typed.notice = t(lang, "apply.first_withdrawn").to_owned();
     }
     let questions = state.store.questions(id).await?;
     render(&apply_page(
@@ -544,38 +544,66 @@ pub async fn submit(
         ..Default::default()
     };
     // Adding a row, or saving to continue later: keep everything, come back to the form.
+    // Adding a row, or saving to continue later: keep everything and show the form again,
+    // answered directly (no redirect: the draft's key stays out of addresses and history, and
+    // the new row's `autofocus` runs). A refused file is said, not dropped in silence.
     if action != "submit" {
-        state
+        let saved = state
             .store
             .save_draft(&key, id, lang.code(), &input, &keep(&files), &remove)
             .await?;
-        // No fragment on the way back: a browser skips `autofocus` when the address has one,
-        // and the new row's first field must take the focus.
-        let mut to = format!("/jobs/{id}/apply?draft={key}");
-        match action {
-            "add_education" => to.push_str("&add=education"),
-            "add_work" => to.push_str("&add=work"),
-            "add_referee" => to.push_str("&add=referee"),
+        let mut notice = String::new();
+        let add = match action {
+            "add_education" => Some("education"),
+            "add_work" => Some("work"),
+            "add_referee" => Some("referee"),
             _ => {
-                if let Ok(email) = talentflyt_domain::person::Email::parse(&input.email) {
-                    let link = format!(
-                        "{}/jobs/{id}/apply?draft={key}",
-                        state.cfg.base_url.trim_end_matches('/')
-                    );
-                    let mail = crate::career::portal::draft_mail(
-                        &state,
-                        lang,
-                        email.as_str(),
-                        &posting.title,
-                        &link,
-                    )?;
-                    state.store.enqueue_email(&mail).await?;
-                    state.wake_jobs();
-                }
-                to.push_str("&saved=1");
+                notice = match talentflyt_domain::person::Email::parse(&input.email) {
+                    Ok(email) if errs.is_empty() => {
+                        state.limits.check(
+                            &state.limits.applications_per_email,
+                            &email.as_str().to_lowercase(),
+                        )?;
+                        let link = format!(
+                            "{}/jobs/{id}/apply?draft={key}",
+                            state.cfg.base_url.trim_end_matches('/')
+                        );
+                        let mail = crate::career::portal::draft_mail(
+                            &state,
+                            lang,
+                            email.as_str(),
+                            &posting.title,
+                            &link,
+                        )?;
+                        state.store.enqueue_email(&mail).await?;
+                        state.wake_jobs();
+                        t(lang, "apply.draft_saved").to_owned()
+                    }
+                    _ => t(lang, "apply.draft_saved_no_mail").to_owned(),
+                };
+                None
             }
-        }
-        return Ok(Redirect::to(&to).into_response());
+        };
+        let status = if errs.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let mut shown = typed(input, notice);
+        shown.add = add;
+        return render_status(
+            status,
+            &apply_page(
+                &state,
+                lang,
+                &token,
+                posting,
+                &questions,
+                shown,
+                Some(&saved),
+                errs,
+            ),
+        );
     }
     let checked = input.check(&questions, state.today());
     if let Err(found) = &checked {
@@ -753,17 +781,31 @@ pub async fn submit(
             );
         }
         Submitted::Duplicate(first) => {
-            // Kept as a draft; the candidate chooses in the portal what to do with the first.
+            // Kept as a draft, and the address's owner is asked by e-mail what to do with the
+            // first. The sender sees the same answer as for a new application: the page must
+            // not tell anyone typing an address whether it has applied.
             state
                 .store
                 .save_draft(&key, id, lang.code(), &input, &keep(&files), &remove)
                 .await?;
+            let link = format!(
+                "{}/jobs/{id}/apply/again?draft={key}",
+                state.cfg.base_url.trim_end_matches('/')
+            );
+            let mail = crate::career::portal::again_mail(
+                &state,
+                lang,
+                c.email.as_str(),
+                &posting.title,
+                &link,
+            )?;
+            state.store.enqueue_email(&mail).await?;
+            state.wake_jobs();
             tracing::info!(
                 application_id = first,
                 posting_id = id,
-                "a second application to the same posting: the candidate chooses"
+                "a second application to the same posting: its owner is asked to choose"
             );
-            return Ok(Redirect::to(&format!("/jobs/{id}/apply/again?draft={key}")).into_response());
         }
     }
     Ok(Redirect::to(&format!("/jobs/{id}/applied")).into_response())

@@ -56,7 +56,7 @@ pub(crate) fn receipt_mail(
     let label = |k: &str| super::apply::field_label(lang, k).to_owned();
     let mut receipt: Vec<(String, String)> = vec![
         (
-            label("given_name"),
+            t(lang, "receipt.name").to_owned(),
             format!("{} {}", c.given_name.as_str(), c.family_name.as_str()),
         ),
         (label("email"), c.email.as_str().to_owned()),
@@ -77,7 +77,11 @@ pub(crate) fn receipt_mail(
         label("norwegian_level"),
         t(lang, c.norwegian_level.label_key()).to_owned(),
     ));
-    receipt.extend(entry_lines(lang, &f.education, &f.work, &f.referees));
+    // Referees by name only: their numbers and addresses are theirs, not for an e-mail.
+    receipt.extend(entry_lines(lang, &f.education, &f.work, &[]));
+    for r in &f.referees {
+        receipt.push((t(lang, "apply.referees").to_owned(), r.name.clone()));
+    }
     for a in &c.answers {
         let (q, ans) = match lang {
             Lang::Nb => (&a.question_nb, &a.answer_nb),
@@ -139,6 +143,36 @@ pub(crate) fn receipt_mail(
     .map_err(mail_err)
 }
 
+/// To the owner of an address: a second application to the same posting came in.
+pub(crate) fn again_mail(
+    state: &AppState,
+    lang: Lang,
+    to: &str,
+    posting_title: &str,
+    link: &str,
+) -> Result<OutgoingEmail, AppError> {
+    Notice {
+        heading: t(lang, "again_mail.heading").to_owned(),
+        paragraphs: vec![
+            i18n::tf(lang, "again_mail.text", &[("title", posting_title)]),
+            t(lang, "again_mail.choose").to_owned(),
+        ],
+        items: vec![],
+        action: Some((t(lang, "again_mail.action").to_owned(), link.to_owned())),
+        footer: vec![t(lang, "again_mail.not_you").to_owned()],
+        links: vec![],
+    }
+    .render(
+        to,
+        &i18n::tf(lang, "again_mail.subject", &[("title", posting_title)]),
+        lang,
+        &brand(state),
+        "application_again",
+        None,
+    )
+    .map_err(mail_err)
+}
+
 /// The link to continue a saved draft.
 pub(crate) fn draft_mail(
     state: &AppState,
@@ -191,7 +225,7 @@ fn withdrawn_mail(
             t(lang, "portal.title").to_owned(),
             format!("{}/portal", base(state)),
         )),
-        footer: vec![t(lang, "mail.not_you").to_owned()],
+        footer: vec![t(lang, "withdrawn_mail.not_you").to_owned()],
         links: vec![],
     }
     .render(
@@ -1216,8 +1250,9 @@ pub async fn again_choose(
                 .withdraw_application(cid, app_id, &ip, &mail)
                 .await?;
             state.wake_jobs();
+            // The new one is not sent yet: back to the form with it, to look over and send.
             Ok(
-                Redirect::to(&format!("/portal/applications/{app_id}?done=withdrawn"))
+                Redirect::to(&format!("/jobs/{id}/apply?draft={}&withdrawn=1", f.draft))
                     .into_response(),
             )
         }

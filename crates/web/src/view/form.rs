@@ -24,6 +24,8 @@ fn field_label_key(field: &str) -> &'static str {
         "family_name" => "apply.family_name",
         "email" => "apply.email",
         "cv" => "apply.cv",
+        "attachments" => "apply.attachments",
+        "file" => "portal.file",
         "title" => "posting.title",
         "title_en" => "posting.title_en",
         "intro_nb" => "ad.intro",
