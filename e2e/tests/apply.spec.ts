@@ -221,7 +221,8 @@ test('HR adds screening questions; a candidate applies by keyboard, gets a recei
 
   // First try, by keyboard: everything required but the phone number; the CV chosen.
   await skipToMain(page);
-  await fillApplication(page, { givenName, familyName, email, phone: '', cv }, { keyboard: true });
+  // The questions are left unanswered on purpose: they must come back as errors too.
+  await fillApplication(page, { givenName, familyName, email, phone: '', cv }, { keyboard: true, leaveQuestions: true });
   await expect(applicationField(page, 'cv')).toBeFocused();
   await tabTo(page, applySubmitButton(page), 30);
   await page.keyboard.press('Enter');
@@ -256,12 +257,8 @@ test('HR adds screening questions; a candidate applies by keyboard, gets a recei
   await page.keyboard.press('Enter');
   await expect(phone, 'the summary\'s link leads to the field').toBeFocused();
   await retypeFocused(page, APPLICATION_DEFAULTS.phone);
-  // … two attachments …
-  const attachmentsInput = applicationField(page, 'attachments');
-  await tabTo(page, attachmentsInput, 40);
-  await chooseFilesByKeyboard(page, attachmentsInput, attachments);
   // … the screening questions: "Ja" (Space), "Kveldsvakt" (arrow key) …
-  await tabInto(page, q1Group, 3);
+  await tabInto(page, q1Group, 40);
   await checkRadioByKeyboard(page, q1Group.getByRole('radio', { name: 'Ja', exact: true }));
   await tabInto(page, q2Group, 2);
   await checkRadioByKeyboard(page, q2Group.getByRole('radio', { name: 'Kveldsvakt', exact: true }));
@@ -284,6 +281,10 @@ test('HR adds screening questions; a candidate applies by keyboard, gets a recei
     await expect(g.getByRole('radio', { name: 'Vil ikke svare' })).toBeFocused();
     await checkRadioByKeyboard(page, g.getByRole('radio', { name: answer, exact: true }));
   }
+  // … two attachments (the files come last in the form) …
+  const attachmentsInput = applicationField(page, 'attachments');
+  await tabTo(page, attachmentsInput, 6);
+  await chooseFilesByKeyboard(page, attachmentsInput, attachments);
   // … and send it.
   await tabTo(page, applySubmitButton(page), 4);
   await page.keyboard.press('Enter');

@@ -323,7 +323,11 @@ export async function retypeFocused(page: Page, text: string): Promise<void> {
  * e.g. after the skip link), Tab to each field, type, arrow keys in the select, Space on the file
  * input; the focus ends on the CV input (or the last field filled). Nothing is submitted.
  */
-export async function fillApplication(page: Page, fields: ApplicationFields, opts: { keyboard?: boolean } = {}): Promise<void> {
+export async function fillApplication(
+  page: Page,
+  fields: ApplicationFields,
+  opts: { keyboard?: boolean; leaveQuestions?: boolean } = {},
+): Promise<void> {
   const d = APPLICATION_DEFAULTS;
   const texts: [Parameters<typeof applicationField>[1], string][] = [
     ['given_name', fields.givenName],
@@ -347,6 +351,7 @@ export async function fillApplication(page: Page, fields: ApplicationFields, opt
       if (name === 'norwegian_level') await el.selectOption({ label: value });
       else await el.fill(value);
     }
+    if (!opts.leaveQuestions) await answerScreeningQuestions(page, false);
     if (cv) await applicationField(page, 'cv').setInputFiles(cv);
     return;
   }
@@ -362,10 +367,35 @@ export async function fillApplication(page: Page, fields: ApplicationFields, opt
     else if (name === 'norwegian_level') await chooseOptionByKeyboard(page, el, value);
     else await retypeFocused(page, value);
   }
+  if (!opts.leaveQuestions) await answerScreeningQuestions(page, true);
   if (cv) {
     const input = applicationField(page, 'cv');
-    await tabTo(page, input, 20);
+    await tabTo(page, input, 30);
     await chooseFilesByKeyboard(page, input, cv);
+  }
+}
+
+/**
+ * Answers every screening question the posting asks (the demo's postings ask two): "Ja" or the
+ * first option of a choice, "3" in a number or text field. By keyboard: Tab to each and Space
+ * or type.
+ */
+export async function answerScreeningQuestions(page: Page, keyboard: boolean): Promise<void> {
+  // In the order of the page, so that Tab only ever moves forward.
+  const questions = page.locator('#questions > fieldset, #questions > .field');
+  for (let i = 0; i < (await questions.count()); i++) {
+    const q = questions.nth(i);
+    const isGroup = (await q.evaluate((el) => el.tagName)) === 'FIELDSET';
+    const input = q.locator('input').first();
+    if (keyboard) {
+      await tabTo(page, input, 10);
+      if (isGroup) await page.keyboard.press('Space');
+      else await retypeFocused(page, '3');
+    } else if (isGroup) {
+      await input.check();
+    } else {
+      await input.fill('3');
+    }
   }
 }
 

@@ -171,7 +171,6 @@ fn suppress(counts: &mut [EqualityCount]) {
     }
 }
 
-
 impl Store {
     /// A posting's equality self-declarations as counts per answer, groups under
     /// [`MIN_GROUP`] hidden. The only read of the declarations besides the candidate's own

@@ -143,6 +143,39 @@ pub(crate) fn receipt_mail(
     .map_err(mail_err)
 }
 
+/// A candidate e-mail of the plain kind: heading, paragraphs, one button, a footer line.
+struct CandidateMail<'a> {
+    to: &'a str,
+    subject: String,
+    heading: &'static str,
+    paragraphs: Vec<String>,
+    action: (&'static str, String),
+    footer: &'static str,
+    template: &'static str,
+}
+
+impl CandidateMail<'_> {
+    fn render(self, state: &AppState, lang: Lang) -> Result<OutgoingEmail, AppError> {
+        Notice {
+            heading: t(lang, self.heading).to_owned(),
+            paragraphs: self.paragraphs,
+            items: vec![],
+            action: Some((t(lang, self.action.0).to_owned(), self.action.1)),
+            footer: vec![t(lang, self.footer).to_owned()],
+            links: vec![],
+        }
+        .render(
+            self.to,
+            &self.subject,
+            lang,
+            &brand(state),
+            self.template,
+            None,
+        )
+        .map_err(mail_err)
+    }
+}
+
 /// To the owner of an address: a second application to the same posting came in.
 pub(crate) fn again_mail(
     state: &AppState,
@@ -151,26 +184,19 @@ pub(crate) fn again_mail(
     posting_title: &str,
     link: &str,
 ) -> Result<OutgoingEmail, AppError> {
-    Notice {
-        heading: t(lang, "again_mail.heading").to_owned(),
+    CandidateMail {
+        to,
+        subject: i18n::tf(lang, "again_mail.subject", &[("title", posting_title)]),
+        heading: "again_mail.heading",
         paragraphs: vec![
             i18n::tf(lang, "again_mail.text", &[("title", posting_title)]),
             t(lang, "again_mail.choose").to_owned(),
         ],
-        items: vec![],
-        action: Some((t(lang, "again_mail.action").to_owned(), link.to_owned())),
-        footer: vec![t(lang, "again_mail.not_you").to_owned()],
-        links: vec![],
+        action: ("again_mail.action", link.to_owned()),
+        footer: "again_mail.not_you",
+        template: "application_again",
     }
-    .render(
-        to,
-        &i18n::tf(lang, "again_mail.subject", &[("title", posting_title)]),
-        lang,
-        &brand(state),
-        "application_again",
-        None,
-    )
-    .map_err(mail_err)
+    .render(state, lang)
 }
 
 /// The link to continue a saved draft.
@@ -181,8 +207,10 @@ pub(crate) fn draft_mail(
     posting_title: &str,
     link: &str,
 ) -> Result<OutgoingEmail, AppError> {
-    Notice {
-        heading: t(lang, "draft_mail.heading").to_owned(),
+    CandidateMail {
+        to,
+        subject: t(lang, "draft_mail.subject").to_owned(),
+        heading: "draft_mail.heading",
         paragraphs: vec![
             i18n::tf(lang, "draft_mail.text", &[("title", posting_title)]),
             i18n::tf(
@@ -191,20 +219,11 @@ pub(crate) fn draft_mail(
                 &[("days", &talentflyt_store::DRAFT_DAYS.to_string())],
             ),
         ],
-        items: vec![],
-        action: Some((t(lang, "draft_mail.action").to_owned(), link.to_owned())),
-        footer: vec![t(lang, "mail.not_you").to_owned()],
-        links: vec![],
+        action: ("draft_mail.action", link.to_owned()),
+        footer: "mail.not_you",
+        template: "application_draft",
     }
-    .render(
-        to,
-        t(lang, "draft_mail.subject"),
-        lang,
-        &brand(state),
-        "application_draft",
-        None,
-    )
-    .map_err(mail_err)
+    .render(state, lang)
 }
 
 fn withdrawn_mail(
@@ -213,30 +232,20 @@ fn withdrawn_mail(
     to: &str,
     a: &PortalApplication,
 ) -> Result<OutgoingEmail, AppError> {
-    Notice {
-        heading: t(lang, "withdrawn_mail.heading").to_owned(),
+    CandidateMail {
+        to,
+        subject: i18n::tf(lang, "withdrawn_mail.subject", &[("title", &a.title)]),
+        heading: "withdrawn_mail.heading",
         paragraphs: vec![i18n::tf(
             lang,
             "withdrawn_mail.text",
             &[("title", &a.title), ("reference", &a.reference)],
         )],
-        items: vec![],
-        action: Some((
-            t(lang, "portal.title").to_owned(),
-            format!("{}/portal", base(state)),
-        )),
-        footer: vec![t(lang, "withdrawn_mail.not_you").to_owned()],
-        links: vec![],
+        action: ("portal.title", format!("{}/portal", base(state))),
+        footer: "withdrawn_mail.not_you",
+        template: "application_withdrawn",
     }
-    .render(
-        to,
-        &i18n::tf(lang, "withdrawn_mail.subject", &[("title", &a.title)]),
-        lang,
-        &brand(state),
-        "application_withdrawn",
-        None,
-    )
-    .map_err(mail_err)
+    .render(state, lang)
 }
 
 /// The cookie value that binds sign-in to this browser, if it has one.
