@@ -117,6 +117,18 @@ pub struct EqualityRow {
     pub cv_gap: String,
 }
 
+/// What changing a document came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentChange {
+    Done,
+    /// The deadline has passed or the case is over.
+    Closed,
+    /// The application has as many attachments as it may.
+    TooMany,
+    /// The files together would pass the limit.
+    TooLarge,
+}
+
 /// What erasure did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Erasure {
@@ -510,12 +522,30 @@ impl Store {
         app_id: i64,
         file: &NewFile<'_>,
         today: &str,
+        max_total: usize,
         ip: &str,
-    ) -> Result<bool> {
+    ) -> Result<DocumentChange> {
         let mut tx = self.begin().await?;
         let a = tx.own_application(candidate_id, app_id).await?;
         if a.phase.is_final() || a.deadline.as_str() < today {
-            return Ok(false);
+            return Ok(DocumentChange::Closed);
+        }
+        // The same limits as the form: attachments and the total of all files, counted in the
+        // transaction that adds the file.
+        let (attachments, total): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(CASE WHEN kind = 'attachment' THEN 1 END), CAST(SUM(CASE WHEN kind = $2 AND kind = 'cv' THEN 0 ELSE size_bytes END) AS BIGINT) FROM documents WHERE application_id = $1",
+        )
+        .bind(app_id)
+        .bind(file.kind)
+        .fetch_one(tx.conn())
+        .await?;
+        if file.kind == "attachment"
+            && attachments as usize >= talentflyt_domain::application::MAX_ATTACHMENTS
+        {
+            return Ok(DocumentChange::TooMany);
+        }
+        if total.unwrap_or(0) as usize + file.bytes.len() > max_total {
+            return Ok(DocumentChange::TooLarge);
         }
         if file.kind == "cv" {
             sqlx::query("DELETE FROM documents WHERE application_id = $1 AND kind = 'cv'")
@@ -543,7 +573,7 @@ impl Store {
         )])
         .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(DocumentChange::Done)
     }
 
     /// Remove an attachment (not the CV) from the candidate's own open application before the

@@ -19,13 +19,13 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::io::Write;
-use talentflyt_domain::application::{ApplicationInput, Checked, NorwegianLevel};
+use talentflyt_domain::application::{ApplicationInput, Checked, NorwegianLevel, MAX_ATTACHMENTS};
 use talentflyt_domain::posting::Phase;
 use talentflyt_domain::upload::{sniff_cv, stored_filename};
 use talentflyt_domain::Lang;
 use talentflyt_jobs::alerts::Notice;
 use talentflyt_store::{
-    secret_hash, LinkRefused, LinkRequest, NewApplication, NewFile, OutgoingEmail,
+    secret_hash, DocumentChange, LinkRefused, LinkRequest, NewApplication, NewFile, OutgoingEmail,
     PortalApplication, Posting, LINK_MINUTES,
 };
 
@@ -941,7 +941,7 @@ pub async fn upload(
             }
             if errs.is_empty() {
                 let name = stored_filename(&f.name, doc);
-                let ok = state
+                let done = state
                     .store
                     .change_document(
                         cid,
@@ -953,11 +953,26 @@ pub async fn upload(
                             bytes: &f.bytes,
                         },
                         &state.today().to_string(),
+                        state.cfg.max_application_bytes,
                         &ip,
                     )
                     .await?;
-                if !ok {
-                    errs.add(lang, "file", t(lang, "portal.no_longer_changes").to_owned());
+                let refused = match done {
+                    DocumentChange::Done => None,
+                    DocumentChange::Closed => Some(t(lang, "portal.no_longer_changes").to_owned()),
+                    DocumentChange::TooMany => Some(i18n::tf(
+                        lang,
+                        "error.too_many_files",
+                        &[("n", &MAX_ATTACHMENTS.to_string())],
+                    )),
+                    DocumentChange::TooLarge => Some(i18n::tf(
+                        lang,
+                        "error.files_total",
+                        &[("mb", &mb(state.cfg.max_application_bytes))],
+                    )),
+                };
+                if let Some(msg) = refused {
+                    errs.add(lang, "file", msg);
                 }
             }
         }

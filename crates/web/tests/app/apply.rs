@@ -599,6 +599,22 @@ async fn the_portal_withdraws_changes_documents_exports_and_erases_only_what_it_
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
+    // The form's limits hold here too: five attachments, not six.
+    for n in 0..6 {
+        let r = me
+            .post_multipart(
+                &up,
+                &[("csrf", &csrf), ("kind", "attachment")],
+                Some(("file", &format!("Attest {n}.pdf"), &pdf())),
+            )
+            .await;
+        if n < 5 {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{n}: {}", r.text());
+        } else {
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().contains("Du kan legge ved høyst 5 filer"));
+        }
+    }
     // HR refuses the exemption; the candidate chooses to stay on the list.
     app.db
         .store
