@@ -737,6 +737,7 @@ impl Store {
     pub async fn latest_form(
         &self,
         candidate_id: i64,
+        ip: &str,
     ) -> Result<Option<talentflyt_domain::application::ApplicationInput>> {
         let c = self.candidate(candidate_id).await?;
         let latest: Option<i64> = sqlx::query_scalar("SELECT a.id FROM applications a JOIN application_details d ON d.application_id = a.id WHERE a.candidate_id = $1 ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1")
@@ -748,6 +749,15 @@ impl Store {
         };
         let mut tx = self.begin().await?;
         let (details, _, _) = tx.application_parts(id).await?;
+        tx.audit(&[candidate_event(
+            candidate_id,
+            AuditAction::Read,
+            SubjectKind::Application,
+            id,
+            ip,
+            "reused for a new form",
+        )])
+        .await?;
         tx.commit().await?;
         Ok(
             details.map(|d| talentflyt_domain::application::ApplicationInput {

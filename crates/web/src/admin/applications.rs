@@ -42,16 +42,16 @@ struct ApplicationPage {
 }
 
 /// May this person read the application? Hidden ones answer exactly like missing ones (404),
-/// and the attempt is in the audit trail.
+/// and the attempt is in the audit trail. Also says whether they manage the posting.
 async fn check_readable(
     state: &AppState,
     staff: &Staff,
     ip: &str,
     id: i64,
-) -> Result<Posting, AppError> {
+) -> Result<(Posting, bool), AppError> {
     let posting_id = state.store.application_posting_id(id).await?;
     let seen = match visible_posting(state, staff, ip, posting_id).await {
-        Ok(seen) if seen.may_read => Some(seen.posting),
+        Ok(seen) if seen.may_read => Some((seen.posting, seen.may_manage)),
         Ok(_) | Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
@@ -76,7 +76,7 @@ pub async fn show_application(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let posting = check_readable(&state, &staff, &ip, id).await?;
+    let (posting, manages) = check_readable(&state, &staff, &ip, id).await?;
     let record = state
         .store
         .read_application(&Reader::user(staff.user.id, &ip), id)
@@ -103,9 +103,15 @@ pub async fn show_application(
             ),
         })
         .collect();
+    // The reason for asking not to be on the public list is for those who decide it (HR and
+    // the posting's manager), not for committee members or union representatives.
     let exemption = (record.exemption.exemption_requested != 0).then(|| {
         (
-            record.exemption.exemption_reason.clone(),
+            if manages {
+                record.exemption.exemption_reason.clone()
+            } else {
+                String::new()
+            },
             match record.exemption.exemption_decision.as_deref() {
                 Some("granted") => t(lang, "portal.exemption_granted").to_owned(),
                 Some(_) => t(lang, "portal.exemption_refused").to_owned(),

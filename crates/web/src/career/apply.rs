@@ -134,10 +134,12 @@ fn new_key() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
+#[allow(clippy::too_many_arguments)] // an axum handler: one argument per extractor
 pub async fn form(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     FormToken(token): FormToken,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Query(q): Query<FormQuery>,
     session: tower_sessions::Session,
@@ -167,7 +169,7 @@ pub async fn form(
         typed.submission = q.draft.clone().unwrap_or_default();
         typed.form = d.form.clone();
     } else if let (Some(cid), Some(_)) = (candidate, q.reuse.as_deref()) {
-        if let Some(f) = state.store.latest_form(cid).await? {
+        if let Some(f) = state.store.latest_form(cid, &ip).await? {
             typed.form = f.reusable();
         }
     }

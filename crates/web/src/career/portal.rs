@@ -478,22 +478,10 @@ pub async fn request_link(
         .await?;
     match done {
         LinkRequest::Sent => state.wake_jobs(),
-        LinkRequest::Unknown => {}
-        LinkRequest::TooMany => {
-            let mut errs = Errors::default();
-            errs.add(lang, "email", t(lang, "error.portal_too_many").to_owned());
-            let mut p = PageCtx::new(&state, lang, t(lang, "portal.sign_in_title"), "/portal");
-            p.csrf = token;
-            return render_status(
-                StatusCode::TOO_MANY_REQUESTS,
-                &SignInPage {
-                    p,
-                    errs,
-                    email: email.as_str().to_owned(),
-                    next,
-                },
-            );
-        }
+        // The same page whether the address is unknown or has had its links this hour: the
+        // answer tells no one whether an address has applied. The page says a link works
+        // once and for a while, and the newest one in the inbox is the one to use.
+        LinkRequest::Unknown | LinkRequest::TooMany => {}
     }
     let mut r = message(
         &state,
