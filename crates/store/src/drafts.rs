@@ -104,6 +104,24 @@ impl Store {
                 .await?;
         }
         for f in files {
+            let sha = hex::encode(Sha256::digest(f.bytes));
+            // The same attachment sent again (a double click, a refresh of a page with errors)
+            // is kept once; a CV always replaces the kept one.
+            let known: Option<i64> = if f.slot == "cv" {
+                None
+            } else {
+                sqlx::query_scalar(
+                    "SELECT id FROM draft_files WHERE draft_id = $1 AND slot = $2 AND sha256 = $3",
+                )
+                .bind(id)
+                .bind(f.slot)
+                .bind(&sha)
+                .fetch_optional(tx.conn())
+                .await?
+            };
+            if known.is_some() {
+                continue;
+            }
             if f.slot == "cv" {
                 sqlx::query("DELETE FROM draft_files WHERE draft_id = $1 AND slot = 'cv'")
                     .bind(id)
@@ -116,7 +134,7 @@ impl Store {
                 .bind(f.filename)
                 .bind(f.content_type)
                 .bind(f.bytes.len() as i64)
-                .bind(hex::encode(Sha256::digest(f.bytes)))
+                .bind(sha)
                 .bind(f.bytes.to_vec())
                 .bind(t)
                 .execute(tx.conn())

@@ -1622,6 +1622,21 @@ async fn drafts_keep_their_files_until_swept() {
         .unwrap();
     assert_eq!(d.files.len(), 1);
     assert_eq!(d.files[0].filename, "ny.pdf");
+    // The same attachment sent twice (a double click) is kept once.
+    let twice = |name: &'static str| NewDraftFile {
+        slot: "attachment",
+        filename: name,
+        content_type: "application/pdf",
+        bytes: b"%PDF-1.4\n%%EOF\n attest",
+    };
+    s.save_draft(key, pid, "nb", &form, &[twice("a.pdf")], &[])
+        .await
+        .unwrap();
+    let d = s
+        .save_draft(key, pid, "nb", &form, &[twice("a.pdf")], &[])
+        .await
+        .unwrap();
+    assert_eq!(d.files.len(), 2, "the CV and one attachment");
     assert_eq!(s.draft_file_contents(d.id).await.unwrap()[0].content, PDF);
     assert_eq!(
         s.draft(key, pid + 1).await.unwrap().map(|d| d.id),
