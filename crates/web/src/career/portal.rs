@@ -1172,6 +1172,8 @@ struct AgainPage {
     /// Signed in as the owner of the first application: its id.
     first: Option<i64>,
     email: String,
+    /// What the new one holds, for the owner to see before it replaces the first.
+    summary: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -1220,6 +1222,46 @@ pub async fn again(
         format!("/jobs/{id}/apply/again?draft={}", q.draft),
     );
     p.csrf = token;
+    // Only the owner, signed in, sees what was sent with their address.
+    let summary = if first.is_some() {
+        let f = &draft.form;
+        let mut lines = vec![
+            (
+                t(lang, "receipt.name").to_owned(),
+                format!("{} {}", f.given_name, f.family_name),
+            ),
+            (
+                super::apply::field_label(lang, "phone").to_owned(),
+                f.phone.clone(),
+            ),
+            (
+                super::apply::field_label(lang, "municipality").to_owned(),
+                f.municipality.clone(),
+            ),
+            (
+                t(lang, "apply.cover_letter").to_owned(),
+                f.cover_letter.chars().take(600).collect(),
+            ),
+        ];
+        lines.extend(draft.files.iter().map(|d| {
+            (
+                t(
+                    lang,
+                    if d.slot == "cv" {
+                        "apply.cv"
+                    } else {
+                        "apply.attachment"
+                    },
+                )
+                .to_owned(),
+                d.filename.clone(),
+            )
+        }));
+        lines.retain(|(_, v)| !v.trim().is_empty());
+        lines
+    } else {
+        vec![]
+    };
     render(&AgainPage {
         p,
         posting_id: id,
@@ -1227,6 +1269,7 @@ pub async fn again(
         draft: q.draft.clone(),
         first: first.map(|(_, a)| a),
         email: draft.form.email,
+        summary,
     })
 }
 

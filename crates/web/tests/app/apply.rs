@@ -744,6 +744,10 @@ async fn a_second_application_to_the_same_posting_offers_update_or_withdraw() {
     let t = me.get(&again).await.text();
     assert!(t.contains("Du har allerede søkt på denne stillingen"));
     assert!(t.contains("Logg inn på Min side for å velge"));
+    assert!(
+        !t.contains("Et nytt og bedre søknadsbrev."),
+        "what was sent is shown only to the signed-in owner"
+    );
     let csrf = me.get(&again).await.csrf();
     let r = me
         .post_form(
@@ -765,6 +769,10 @@ async fn a_second_application_to_the_same_posting_offers_update_or_withdraw() {
     assert_eq!(r.location.as_deref(), Some(again.as_str()));
     let page = me.get(&again).await;
     assert!(page.text().contains("Oppdater den første søknaden"));
+    assert!(
+        page.text().contains("Et nytt og bedre søknadsbrev.") && page.text().contains("Ny CV.pdf"),
+        "the owner sees what would replace the first"
+    );
     let r = me
         .post_form(
             &format!("/jobs/{id}/apply/again"),
