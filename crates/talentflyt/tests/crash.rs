@@ -21,20 +21,39 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn serve(url: &str, port: u16, smtp: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_talentflyt"))
-        .args(["serve", "--database-url", url])
-        .env_remove("DATABASE_URL")
-        .env("TALENTFLYT_BIND", format!("127.0.0.1:{port}"))
-        .env("TALENTFLYT_BASE_URL", format!("http://127.0.0.1:{port}"))
-        .env("TALENTFLYT_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
-        .env("TALENTFLYT_LIMIT_APPLICATIONS_PER_IP_HOUR", "100000")
-        .env("TALENTFLYT_LOG_FORMAT", "json")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start talentflyt serve")
+/// The server process, killed with SIGKILL when dropped (also when an assertion fails first).
+struct Server(Child);
+
+impl Server {
+    /// SIGKILL (std's kill on Unix): no shutdown code runs.
+    fn kill_9(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}
+
+fn serve(url: &str, port: u16, smtp: u16) -> Server {
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_talentflyt"))
+            .args(["serve", "--database-url", url])
+            .env_remove("DATABASE_URL")
+            .env("TALENTFLYT_BIND", format!("127.0.0.1:{port}"))
+            .env("TALENTFLYT_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("TALENTFLYT_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
+            .env("TALENTFLYT_LIMIT_APPLICATIONS_PER_IP_HOUR", "100000")
+            .env("TALENTFLYT_LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start talentflyt serve"),
+    )
 }
 
 async fn wait_ready(client: &reqwest::Client, port: u16) {
@@ -228,8 +247,7 @@ async fn acknowledged_applications_survive_kill_9_and_are_confirmed_once() {
     while acked.lock().unwrap().len() < 40 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    server.kill().expect("SIGKILL"); // std's kill is SIGKILL on Unix: no shutdown code runs
-    server.wait().unwrap();
+    server.kill_9();
     stop.store(true, Ordering::Relaxed);
     for t in tasks {
         t.await.unwrap();
@@ -296,8 +314,7 @@ async fn acknowledged_applications_survive_kill_9_and_are_confirmed_once() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill_9();
     for e in &stored {
         let ids = receipts.get(e).map(HashSet::len).unwrap_or(0);
         assert_eq!(ids, 1, "{e}: {ids} distinct confirmations");
