@@ -147,9 +147,13 @@ pub struct ServeArgs {
     /// Megabytes the public page cache may hold.
     #[arg(long, env = "TALENTFLYT_PUBLIC_CACHE_MB", default_value_t = 64)]
     pub public_cache_mb: usize,
-    /// Seconds a request may take, upload included.
+    /// Seconds a request may take, body included.
     #[arg(long, env = "TALENTFLYT_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
     pub request_timeout_seconds: u64,
+    /// Seconds an application with its files (or a document sent from Min side) may take to
+    /// arrive: 25 MB on a slow mobile line needs minutes, and losing it loses the application.
+    #[arg(long, env = "TALENTFLYT_UPLOAD_TIMEOUT_SECONDS", default_value_t = 600)]
+    pub upload_timeout_seconds: u64,
     /// Seconds a client has to send a request's head (request line and headers), 1 to 30;
     /// idle keep-alive connections are closed after it too.
     #[arg(long, env = "TALENTFLYT_HEADER_TIMEOUT_SECONDS", default_value_t = 20)]
@@ -292,6 +296,11 @@ impl ServeArgs {
                 oidc_starts_per_ip_minute: self.limit_oidc_starts_per_ip_minute,
             },
             request_timeout: Duration::from_secs(self.request_timeout_seconds.max(1)),
+            upload_timeout: Duration::from_secs(
+                self.upload_timeout_seconds
+                    .max(self.request_timeout_seconds)
+                    .max(1),
+            ),
             max_concurrent_requests: self.max_concurrent_requests.max(1),
             clock: talentflyt_domain::clock::Clock::system(),
             a11y_contact: self.a11y_contact.clone(),

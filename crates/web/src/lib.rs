@@ -99,12 +99,6 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         router: Router::new(),
         paths: public.paths,
     }
-    .route(
-        "/jobs/{id}/apply",
-        get(career::apply::form)
-            .post(career::apply::submit)
-            .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
-    )
     .route("/jobs/{id}/applied", get(career::apply::applied))
     .route(
         "/jobs/{id}/apply/again",
@@ -130,12 +124,6 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route(
         "/portal/applications/{id}/listing",
         post(career::portal::accept_listing),
-    )
-    .route(
-        "/portal/applications/{id}/documents",
-        post(career::portal::upload).layer(axum::extract::DefaultBodyLimit::max(
-            state.cfg.max_upload_bytes * 2 + 64 * 1024,
-        )),
     )
     .route(
         "/portal/applications/{id}/documents/{doc}",
@@ -268,14 +256,37 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/applications/{id}/documents/{doc}",
         get(admin::applications::download_document),
     );
-    // Forms read bodies (uploads) and do the slow work: they get the request timeout. Public
-    // pages read no body and answer from memory; the header read timeout covers their clients.
+    // Uploads: the application with its files, and a document from Min side. They get the
+    // longer upload timeout (a slow line must not lose an application); their bodies are
+    // bounded by their own limits.
+    let uploads = Routes {
+        router: Router::new(),
+        paths: forms.paths,
+    }
+    .route(
+        "/jobs/{id}/apply",
+        get(career::apply::form)
+            .post(career::apply::submit)
+            .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+    )
+    .route(
+        "/portal/applications/{id}/documents",
+        post(career::portal::upload).layer(axum::extract::DefaultBodyLimit::max(
+            state.cfg.max_upload_bytes * 2 + 64 * 1024,
+        )),
+    );
+    // Forms read bodies and do the slow work: they get the request timeout. Public pages read
+    // no body and answer from memory; the header read timeout covers their clients.
     let with_sessions = forms
         .router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             state.cfg.request_timeout,
         ))
+        .merge(uploads.router.layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.cfg.upload_timeout,
+        )))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -328,5 +339,5 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         ))
         .layer(security_headers)
         .with_state(state);
-    (router, forms.paths)
+    (router, uploads.paths)
 }

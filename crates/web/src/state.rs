@@ -51,6 +51,8 @@ pub struct WebConfig {
     pub rate_limits: RateLimitConfig,
     /// The longest a request may take, body included.
     pub request_timeout: Duration,
+    /// The longest an application's upload (or a document from Min side) may take.
+    pub upload_timeout: Duration,
     /// Requests handled at once; more wait their turn.
     pub max_concurrent_requests: usize,
     /// "Now" and "today in Norway": the system clock, or a fixed one in tests.
@@ -92,6 +94,7 @@ impl WebConfig {
             secret_keys: vec![],
             rate_limits: RateLimitConfig::default(),
             request_timeout: Duration::from_secs(30),
+            upload_timeout: Duration::from_secs(600),
             max_concurrent_requests: 1024,
             clock: talentflyt_domain::clock::Clock::system(),
         }

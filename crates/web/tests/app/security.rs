@@ -420,7 +420,10 @@ async fn a_client_that_stalls_halfway_through_a_request_line_is_disconnected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut cfg = WebConfig::for_tests();
     cfg.request_timeout = Duration::from_secs(1);
+    cfg.upload_timeout = Duration::from_secs(2);
     let app = spawn_app_with(cfg).await;
+    let mut hr = app.signed_in("hr").await;
+    let posting = publish_posting(&app, &mut hr, "Sykepleier", app.icu.id).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let limits = talentflyt_web::server::ServerLimits {
@@ -460,6 +463,20 @@ async fn a_client_that_stalls_halfway_through_a_request_line_is_disconnected() {
     assert!(answered.is_ok(), "the stalled body was not cut off");
     assert!(out.starts_with("HTTP/1.1 408"), "{out}");
     assert!(started.elapsed() < Duration::from_secs(3));
+    // An application on a slow line gets the longer upload timeout, and then 408 too.
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!("POST /jobs/{posting}/apply HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut out = String::new();
+    let answered = tokio::time::timeout(Duration::from_secs(6), s.read_to_string(&mut out)).await;
+    assert!(answered.is_ok(), "the stalled upload was not cut off");
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1800),
+        "the upload had the request timeout, not its own: {:?}",
+        started.elapsed()
+    );
     // A whole request on a fresh connection is served.
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
