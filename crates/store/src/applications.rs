@@ -285,7 +285,7 @@ impl Tx {
         posting_id: i64,
     ) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar(
-            "SELECT id FROM applications WHERE candidate_id = $1 AND posting_id = $2 AND phase NOT IN ('withdrawn', 'rejected', 'hired') ORDER BY id LIMIT 1",
+            &format!("SELECT id FROM applications WHERE candidate_id = $1 AND posting_id = $2 AND phase NOT IN {FINAL_PHASES} ORDER BY id LIMIT 1"),
         )
         .bind(candidate_id)
         .bind(posting_id)
@@ -395,6 +395,10 @@ impl Tx {
         .await?)
     }
 }
+
+/// The phases `Phase::is_final` names, as an SQL list: an application in any other is still
+/// in the process.
+pub(crate) const FINAL_PHASES: &str = "('withdrawn', 'rejected', 'hired')";
 
 /// The JSON of a form's repeated rows.
 fn json<T: serde::Serialize>(rows: &[T]) -> String {
@@ -552,5 +556,27 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sql_list_of_final_phases_is_the_domains() {
+        let mut listed: Vec<&str> = FINAL_PHASES
+            .trim_matches(|c| c == '(' || c == ')')
+            .split(", ")
+            .map(|s| s.trim_matches('\''))
+            .collect();
+        let mut final_: Vec<&str> = Phase::ALL
+            .iter()
+            .filter(|p| p.is_final())
+            .map(|p| p.as_str())
+            .collect();
+        listed.sort_unstable();
+        final_.sort_unstable();
+        assert_eq!(listed, final_);
     }
 }

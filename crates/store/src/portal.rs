@@ -786,7 +786,7 @@ impl Store {
         email: &str,
         posting_id: i64,
     ) -> Result<Option<(i64, i64)>> {
-        Ok(sqlx::query_as("SELECT c.id, a.id FROM candidates c JOIN applications a ON a.candidate_id = c.id WHERE c.email_key = $1 AND a.posting_id = $2 AND a.phase NOT IN ('withdrawn', 'rejected', 'hired') ORDER BY a.id LIMIT 1")
+        Ok(sqlx::query_as(&format!("SELECT c.id, a.id FROM candidates c JOIN applications a ON a.candidate_id = c.id WHERE c.email_key = $1 AND a.posting_id = $2 AND a.phase NOT IN {} ORDER BY a.id LIMIT 1", crate::applications::FINAL_PHASES))
             .bind(email.trim().to_lowercase())
             .bind(posting_id)
             .fetch_optional(self.r())

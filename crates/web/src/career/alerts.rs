@@ -251,13 +251,14 @@ fn message(
     paragraphs: Vec<String>,
     path: &str,
 ) -> Result<Response, AppError> {
-    render(MessagePage {
-        p: PageCtx::new(state, lang, t(lang, heading), path),
-        heading: t(lang, heading).to_owned(),
+    render(MessagePage::new(
+        state,
+        lang,
+        heading,
         paragraphs,
-        link_href: "/jobs".into(),
-        link_text: t(lang, "applied.back").to_owned(),
-    })
+        path,
+        ("/jobs", "applied.back"),
+    ))
 }
 
 /// `GET /jobs/alerts/sent`: look in your inbox.

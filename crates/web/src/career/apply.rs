@@ -112,17 +112,9 @@ pub const SOURCE_COOKIE: &str = "tf_src";
 
 /// The source the ad page remembered for this browser, if any.
 fn remembered_source(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            c.trim()
-                .strip_prefix(SOURCE_COOKIE)?
-                .strip_prefix('=')
-                .map(|v| normalise_source(Some(v)))
-        })
+    crate::extract::cookies(headers, SOURCE_COOKIE)
+        .next()
+        .map(|v| normalise_source(Some(v)))
 }
 
 /// The candidate signed in to the portal in this browser, if any.

@@ -250,15 +250,9 @@ fn withdrawn_mail(
 
 /// The cookie value that binds sign-in to this browser, if it has one.
 fn browser_secret(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            let v = c.trim().strip_prefix(BROWSER_COOKIE)?.strip_prefix('=')?;
-            (v.len() == 48 && v.bytes().all(|b| b.is_ascii_hexdigit())).then(|| v.to_owned())
-        })
+    crate::extract::cookies(headers, BROWSER_COOKIE)
+        .find(|v| v.len() == 48 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
 }
 
 /// The signed-in candidate, or the way to sign in and come back.
@@ -518,13 +512,14 @@ fn message(
     paragraphs: Vec<String>,
     path: &str,
 ) -> Result<Response, AppError> {
-    render(&MessagePage {
-        p: PageCtx::new(state, lang, t(lang, heading), path),
-        heading: t(lang, heading).to_owned(),
+    render(&MessagePage::new(
+        state,
+        lang,
+        heading,
         paragraphs,
-        link_href: "/portal".into(),
-        link_text: t(lang, "portal.back").to_owned(),
-    })
+        path,
+        ("/portal", "portal.back"),
+    ))
 }
 
 /// `GET /portal/sign-in/{token}`: sign in, once, in the browser that asked.

@@ -112,12 +112,7 @@ impl CsrfNonce {
 }
 
 fn nonce_from_cookie(parts: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    parts
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+    super::cookies(parts, name)
         .find(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_owned)
 }

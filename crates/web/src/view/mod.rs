@@ -98,3 +98,24 @@ pub struct MessagePage {
     pub link_href: String,
     pub link_text: String,
 }
+
+impl MessagePage {
+    /// A heading (message key), paragraphs, and one link back (`href`, message key).
+    pub fn new(
+        state: &crate::AppState,
+        lang: talentflyt_domain::Lang,
+        heading: &'static str,
+        paragraphs: Vec<String>,
+        path: &str,
+        back: (&str, &'static str),
+    ) -> MessagePage {
+        let heading = crate::i18n::t(lang, heading);
+        MessagePage {
+            p: PageCtx::new(state, lang, heading, path),
+            heading: heading.to_owned(),
+            paragraphs,
+            link_href: back.0.to_owned(),
+            link_text: crate::i18n::t(lang, back.1).to_owned(),
+        }
+    }
+}
