@@ -241,6 +241,21 @@ pub struct Template {
     pub nb: TemplateText,
     pub en: TemplateText,
     pub requirements: Vec<Requirement>,
+    /// The pipeline's stages for postings made from this template; none means
+    /// [`crate::pipeline::default_stages`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<crate::pipeline::StageDef>,
+}
+
+impl Template {
+    /// The stages a posting made from this template starts with.
+    pub fn stages(&self) -> Vec<crate::pipeline::StageDef> {
+        if self.stages.is_empty() {
+            crate::pipeline::default_stages()
+        } else {
+            self.stages.clone()
+        }
+    }
 }
 
 /// A template's text in one language: a default title and the sections.
@@ -582,6 +597,24 @@ pub fn html(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_built_in_template_has_sound_stages() {
+        for t in builtin_templates() {
+            assert_eq!(
+                crate::pipeline::check_stages(&t.stages()),
+                Ok(()),
+                "{}",
+                t.profession
+            );
+        }
+        let all = builtin_templates();
+        let specialist = template_for(&all, "physician_specialist").unwrap();
+        assert!(specialist
+            .stages()
+            .iter()
+            .any(|s| s.name_nb == "Prøveforelesning"));
+    }
 
     #[test]
     fn sections_become_paragraphs_and_lists() {

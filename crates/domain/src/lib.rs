@@ -13,6 +13,7 @@ pub mod language;
 pub mod nav;
 pub mod org;
 pub mod person;
+pub mod pipeline;
 pub mod posting;
 pub mod preference;
 pub mod profession;

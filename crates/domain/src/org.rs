@@ -277,6 +277,12 @@ impl Access {
         }
     }
 
+    /// May move, reject and message the candidates of a posting in this unit: HR over it and
+    /// its managers. Committee members and union representatives read and score, never decide.
+    pub fn may_handle_candidates_in(&self, unit_path: &str) -> bool {
+        self.may_request_in(unit_path)
+    }
+
     pub fn may_read_applications_of(&self, unit_path: &str, posting_id: i64) -> bool {
         self.allows(unit_path, Some(posting_id), Role::may_read_applications)
     }

@@ -714,6 +714,8 @@ pub fn parse_template(profession: &str, form: &PostingForm) -> Result<ad::Templa
             text: en,
         },
         requirements,
+        // The form does not edit stages; the caller keeps those the template had.
+        stages: vec![],
     })
 }
 
@@ -779,7 +781,7 @@ fn short_field(raw: &str, field: &'static str, max: usize, errs: &mut Vec<Invali
 
 /// The canonical phases every configurable pipeline stage maps to (R6). An application can be
 /// rejected or withdrawn from any phase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Applied,

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod mail;
 pub mod nav;
+pub mod reminders;
 pub mod worker;
 
 pub use mail::{MailConfig, Mailer};

@@ -189,6 +189,15 @@ impl Worker {
                 );
                 Ok(())
             }
+            JobKind::RemindWaiting => {
+                let Some(site) = &self.alerts else {
+                    return Ok(());
+                };
+                let sent =
+                    crate::reminders::run(&self.store, site, self.clock.now().timestamp()).await?;
+                tracing::info!(job_id = job.id, sent, "waiting reminders queued");
+                Ok(())
+            }
             JobKind::SyncNav => {
                 let Some(nav) = &self.nav else {
                     // No NAV channel configured here: nothing to do.

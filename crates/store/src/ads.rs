@@ -23,10 +23,12 @@ pub enum PostingAction {
     Unpublish,
     Extend,
     Close,
+    /// The case is over: every candidate has a final answer.
+    Finish,
 }
 
 impl PostingAction {
-    pub const ALL: [PostingAction; 7] = [
+    pub const ALL: [PostingAction; 8] = [
         PostingAction::Create,
         PostingAction::Edit,
         PostingAction::Submit,
@@ -34,6 +36,7 @@ impl PostingAction {
         PostingAction::Unpublish,
         PostingAction::Extend,
         PostingAction::Close,
+        PostingAction::Finish,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +47,7 @@ impl PostingAction {
             PostingAction::Unpublish => "unpublish",
             PostingAction::Extend => "extend",
             PostingAction::Close => "close",
+            PostingAction::Finish => "finish",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -58,6 +62,7 @@ impl PostingAction {
             PostingAction::Unpublish => "posting_event.unpublish",
             PostingAction::Extend => "posting_event.extend",
             PostingAction::Close => "posting_event.close",
+            PostingAction::Finish => "posting_event.finish",
         }
     }
 }

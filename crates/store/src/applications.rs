@@ -204,8 +204,8 @@ impl Tx {
             return Ok(Submitted::Duplicate(first));
         }
         let app_id: i64 = sqlx::query_scalar(
-            "INSERT INTO applications (posting_id, candidate_id, phase, source, submitted_at, updated_at, submission_key, lang, exemption_requested, exemption_reason)
-             VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO applications (posting_id, candidate_id, phase, source, submitted_at, updated_at, stage_since, submission_key, lang, exemption_requested, exemption_reason)
+             VALUES ($1, $2, $3, $4, $5, $5, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(a.posting_id)
         .bind(candidate_id)

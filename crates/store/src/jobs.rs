@@ -49,6 +49,8 @@ pub enum JobKind {
     SyncNav,
     /// Send job alerts that are due, ask for renewals and delete alerts whose consent ran out.
     SendAlerts,
+    /// Remind staff of candidates who have waited longer than their posting's answer time.
+    RemindWaiting,
 }
 
 impl JobKind {
@@ -59,6 +61,7 @@ impl JobKind {
             JobKind::ClosePostings => "close_postings",
             JobKind::SyncNav => "sync_nav",
             JobKind::SendAlerts => "send_alerts",
+            JobKind::RemindWaiting => "remind_waiting",
         }
     }
 }

@@ -425,13 +425,27 @@ impl Store {
             return Ok(false);
         }
         let t = now();
+        let stage: Option<i64> = sqlx::query_scalar("SELECT stage FROM applications WHERE id = $1")
+            .bind(app_id)
+            .fetch_one(tx.conn())
+            .await?;
         sqlx::query(
-            "UPDATE applications SET phase = $1, withdrawn_at = $2, updated_at = $2 WHERE id = $3",
+            "UPDATE applications SET phase = $1, stage = NULL, stage_since = $2, withdrawn_at = $2, updated_at = $2 WHERE id = $3",
         )
         .bind(Phase::Withdrawn.as_str())
         .bind(t)
         .bind(app_id)
         .execute(tx.conn())
+        .await?;
+        tx.log_transition(
+            app_id,
+            None,
+            true,
+            (a.phase, stage),
+            (Phase::Withdrawn, None),
+            "",
+            None,
+        )
         .await?;
         tx.enqueue_email(mail).await?;
         tx.audit(&[candidate_event(

@@ -240,6 +240,7 @@ impl Tx {
             .execute(self.conn())
             .await?;
         self.write_draft(id, d, &reference).await?;
+        self.init_stages(id, &d.profession).await?;
         self.posting_event(id, created_by, PostingAction::Create, "")
             .await?;
         Ok(id)

@@ -167,6 +167,13 @@ pub async fn add_employee(store: &Store, id: i64, unit_id: i64) -> crate::Result
         .await
 }
 
+/// How many rows a table has (a table name the test writes, never input).
+pub async fn count_rows(store: &Store, table: &str) -> crate::Result<i64> {
+    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(store.r())
+        .await?)
+}
+
 /// Run raw SQL (several statements allowed, no parameters) on one connection: for tests that
 /// act as an attacker or an operator.
 pub async fn execute_raw(store: &Store, sql: &str) -> crate::Result<()> {

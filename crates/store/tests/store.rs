@@ -1649,3 +1649,258 @@ async fn drafts_keep_their_files_until_swept() {
     assert!(s.draft(key, pid).await.unwrap().is_none());
     assert!(s.draft_file_contents(d.id).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answered() {
+    use talentflyt_domain::pipeline::{Message, MoveRefused, StageDef, Target};
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, clinic, dept) = tree(s).await;
+    let lise = leader(s).await;
+    s.grant(lise.id, Role::Manager, Some(dept.id), None)
+        .await
+        .unwrap();
+    let hr = s
+        .create_user(NewUser {
+            username: "hr",
+            email: "hr@ous.example",
+            display_name: "Hanne HR",
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    s.grant(hr.id, Role::HrAdvisor, Some(clinic.id), None)
+        .await
+        .unwrap();
+    // A specialist post: its template adds a trial lecture after the interview.
+    let mut d = draft(dept.id, "Overlege");
+    d.profession = "physician_specialist".into();
+    let pid = s.create_posting(&d, Some(lise.id)).await.unwrap();
+    s.publish_posting(pid, today_date()).await.unwrap();
+    let stages = s.posting_stages(pid).await.unwrap();
+    let names: Vec<&str> = stages.iter().map(|s| s.name_nb.as_str()).collect();
+    assert!(names.contains(&"Prøveforelesning"), "{names:?}");
+    let lecture = stages
+        .iter()
+        .find(|s| s.name_nb == "Prøveforelesning")
+        .unwrap()
+        .position;
+    let screening = stages
+        .iter()
+        .find(|s| s.phase == Phase::Screening)
+        .unwrap()
+        .position;
+    let mut ids = vec![];
+    for (i, who) in ["Ane", "Bo", "Cato"].iter().enumerate() {
+        let mail = format!("{}@example.no", who.to_lowercase());
+        let a = app(pid, who, &mail);
+        ids.push(s.submit_application(&a, &email(&mail)).await.unwrap());
+        assert!(i < 3);
+    }
+    let reader = Reader::user(lise.id, "127.0.0.1");
+    // Move two on to screening with a message each in their language.
+    let write = |r: &Recipient| Written {
+        message: Message {
+            subject: format!("Til {}", r.name),
+            body: "Du er med videre.".into(),
+        },
+        email: email(r.email),
+    };
+    let moved = s
+        .move_applications(
+            &reader,
+            lise.id,
+            &MoveRequest {
+                posting_id: pid,
+                application_ids: &[ids[0], ids[1], 999_999],
+                target: Target::Stage(screening),
+                reason: "Oppfyller kravene",
+            },
+            Some(&write),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.moved,
+        vec![ids[0], ids[1]],
+        "another posting's id is left alone"
+    );
+    // Again to the same stage: refused per application, nothing changed.
+    let again = s
+        .move_applications(
+            &reader,
+            lise.id,
+            &MoveRequest {
+                posting_id: pid,
+                application_ids: &[ids[0]],
+                target: Target::Stage(screening),
+                reason: "",
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.refused, vec![(ids[0], MoveRefused::Same)]);
+    // Reject one; then it cannot be moved again.
+    s.move_applications(
+        &reader,
+        lise.id,
+        &MoveRequest {
+            posting_id: pid,
+            application_ids: &[ids[1]],
+            target: Target::Reject,
+            reason: "Mangler spesialistgodkjenning",
+        },
+        Some(&write),
+    )
+    .await
+    .unwrap();
+    let late = s
+        .move_applications(
+            &reader,
+            lise.id,
+            &MoveRequest {
+                posting_id: pid,
+                application_ids: &[ids[1]],
+                target: Target::Stage(lecture),
+                reason: "",
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(late.refused, vec![(ids[1], MoveRefused::AlreadyFinal)]);
+    let log = s.transitions(ids[1]).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].to_phase, Phase::Rejected);
+    assert_eq!(log[1].reason, "Mangler spesialistgodkjenning");
+    assert_eq!(log[1].user_name.as_deref(), Some("Lise Leder"));
+    assert_eq!(log[1].message_subject.as_deref(), Some("Til Bo Nordmann"));
+    // The list counts by stage, filters, orders and audits only the page it shows.
+    let page = s
+        .list_applicants(
+            &reader,
+            pid,
+            |a| !a.phase.is_final(),
+            |a, b| b.given_name.cmp(&a.given_name),
+            0,
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.page[0].given_name, "Cato");
+    assert_eq!(page.counts[&(Phase::Screening, Some(screening))], 1);
+    assert_eq!(page.counts[&(Phase::Applied, Some(stages[0].position))], 1);
+    assert_eq!(page.counts[&(Phase::Rejected, None)], 1);
+    // A stage that holds an application may not go away; a new one may come.
+    let mut defs: Vec<(Option<i64>, StageDef)> = stages
+        .iter()
+        .filter(|x| x.position != screening)
+        .map(|x| {
+            (
+                Some(x.position),
+                StageDef {
+                    name_nb: x.name_nb.clone(),
+                    name_en: x.name_en.clone(),
+                    phase: x.phase,
+                },
+            )
+        })
+        .collect();
+    assert_eq!(
+        s.save_stages(pid, &defs, 10, hr.id).await.unwrap(),
+        Err("stages.in_use")
+    );
+    defs.insert(
+        1,
+        (
+            Some(screening),
+            StageDef {
+                name_nb: "Første vurdering".into(),
+                name_en: "First screening".into(),
+                phase: Phase::Screening,
+            },
+        ),
+    );
+    defs.insert(
+        2,
+        (
+            None,
+            StageDef {
+                name_nb: "Faglig vurdering".into(),
+                name_en: String::new(),
+                phase: Phase::Screening,
+            },
+        ),
+    );
+    assert_eq!(s.save_stages(pid, &defs, 10, hr.id).await.unwrap(), Ok(()));
+    let after = s.posting_stages(pid).await.unwrap();
+    assert_eq!(after[1].name_nb, "Første vurdering");
+    assert_eq!(after[1].position, screening, "kept its number");
+    assert_eq!(after[2].name_nb, "Faglig vurdering");
+    assert_eq!(s.answer_days(pid).await.unwrap(), 10);
+    // Reminders: none before ten days; after, one e-mail per recipient (the maker, and the
+    // HR advisor over the unit), and not again until ten more days have passed.
+    let write_reminder = |w: &Waiting, to: &str, _name: &str| {
+        assert_eq!(w.count, 2);
+        email(to)
+    };
+    assert_eq!(
+        s.queue_waiting_reminders(now() + 9 * 86_400, &write_reminder)
+            .await
+            .unwrap(),
+        0
+    );
+    let mut outbox_before = testing::count_rows(s, "outbox").await.unwrap();
+    assert_eq!(
+        s.queue_waiting_reminders(now() + 10 * 86_400 + 5, &write_reminder)
+            .await
+            .unwrap(),
+        2
+    );
+    outbox_before += 2;
+    assert_eq!(
+        testing::count_rows(s, "outbox").await.unwrap(),
+        outbox_before
+    );
+    assert_eq!(
+        s.queue_waiting_reminders(now() + 15 * 86_400, &write_reminder)
+            .await
+            .unwrap(),
+        0,
+        "reminded already"
+    );
+    // The case cannot be finished before the deadline, nor while two wait for an answer.
+    assert_eq!(
+        s.finish_posting(pid, hr.id, today_date()).await.unwrap(),
+        Err(FinishRefused::Open)
+    );
+    let after_deadline = today_date() + chrono::Days::new(15);
+    assert_eq!(
+        s.finish_posting(pid, hr.id, after_deadline).await.unwrap(),
+        Err(FinishRefused::Unanswered(2))
+    );
+    s.move_applications(
+        &reader,
+        hr.id,
+        &MoveRequest {
+            posting_id: pid,
+            application_ids: &[ids[0], ids[2]],
+            target: Target::Reject,
+            reason: "",
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.finish_posting(pid, hr.id, after_deadline).await.unwrap(),
+        Ok(())
+    );
+    assert!(s.posting_finished_at(pid).await.unwrap().is_some());
+    assert_eq!(
+        s.finish_posting(pid, hr.id, after_deadline).await.unwrap(),
+        Err(FinishRefused::Finished)
+    );
+}

@@ -166,6 +166,17 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 {
                     tracing::warn!(error = %e, "queueing job alerts failed");
                 }
+                // Remind staff of candidates who have waited too long for an answer.
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::RemindWaiting,
+                        talentflyt_store::now(),
+                        3,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing waiting reminders failed");
+                }
                 // Then bring NAV up to date: ads closed above, ads whose internal period ended.
                 if nav {
                     if let Err(e) = store

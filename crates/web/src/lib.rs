@@ -241,6 +241,19 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         post(admin::publishing::extend),
     )
     .route(
+        "/admin/postings/{id}/applicants",
+        get(admin::pipeline::list),
+    )
+    .route(
+        "/admin/postings/{id}/applicants/move",
+        get(admin::pipeline::move_form).post(admin::pipeline::move_submit),
+    )
+    .route(
+        "/admin/postings/{id}/stages",
+        get(admin::pipeline::stages).post(admin::pipeline::save_stages),
+    )
+    .route("/admin/postings/{id}/finish", post(admin::pipeline::finish))
+    .route(
         "/admin/templates",
         get(admin::templates::list).post(admin::templates::save_org_texts),
     )

@@ -926,6 +926,7 @@ pub async fn generate(
                 Val::S(source.into()),
                 Val::I(submitted),
                 Val::I(submitted),
+                Val::I(submitted),
             ]);
             if !decided {
                 form_rows.add(&mut rng, app_id, m.id, submitted, today);
@@ -1721,6 +1722,7 @@ async fn flush_apps(
                 "source",
                 "submitted_at",
                 "updated_at",
+                "stage_since",
             ],
             apps,
         )

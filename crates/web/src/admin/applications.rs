@@ -1,6 +1,6 @@
 //! One application and its documents. Reading them writes the audit trail inside the store call.
 
-use super::{refuse, visible_posting};
+use super::{refuse, visible_posting, Seen};
 use crate::error::AppError;
 use crate::extract::{ClientIp, ReqLang, Staff};
 use crate::i18n::{self, t};
@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use talentflyt_store::{Posting, Reader, SubjectKind};
+use talentflyt_store::{Reader, SubjectKind};
 
 pub(crate) struct DocRow {
     id: i64,
@@ -30,7 +30,6 @@ struct ApplicationPage {
     name: String,
     email: String,
     submitted: String,
-    phase: &'static str,
     source: String,
     documents: Vec<DocRow>,
     /// The form's details: (label, value), empty values left out.
@@ -39,19 +38,38 @@ struct ApplicationPage {
     answers: Vec<(String, String, bool)>,
     /// The exemption request's reason and HR's decision, when the candidate asked.
     exemption: Option<(String, String)>,
+    /// The stage it stands in now, and since when.
+    stage: String,
+    /// Every move: when, who, from, to, why, the message's subject.
+    history: Vec<HistoryLine>,
+    /// Messages to and from the candidate: when, subject, body, from the candidate.
+    messages: Vec<(String, String, String, bool)>,
+    may_handle: bool,
+    targets: Vec<(String, String, bool)>,
+    templates: Vec<(String, String, bool)>,
+    errs: crate::view::Errors,
+}
+
+struct HistoryLine {
+    at: String,
+    who: String,
+    from: String,
+    to: String,
+    reason: String,
+    message: String,
 }
 
 /// May this person read the application? Hidden ones answer exactly like missing ones (404),
-/// and the attempt is in the audit trail. Also says whether they manage the posting.
+/// and the attempt is in the audit trail. Returns the posting as they see it.
 async fn check_readable(
     state: &AppState,
     staff: &Staff,
     ip: &str,
     id: i64,
-) -> Result<(Posting, bool), AppError> {
+) -> Result<Seen, AppError> {
     let posting_id = state.store.application_posting_id(id).await?;
     let seen = match visible_posting(state, staff, ip, posting_id).await {
-        Ok(seen) if seen.may_read => Some((seen.posting, seen.may_manage)),
+        Ok(seen) if seen.may_read => Some(seen),
         Ok(_) | Err(AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
@@ -76,7 +94,10 @@ pub async fn show_application(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (posting, manages) = check_readable(&state, &staff, &ip, id).await?;
+    let seen = check_readable(&state, &staff, &ip, id).await?;
+    let manages = seen.may_manage;
+    let may_handle = staff.access.may_handle_candidates_in(&seen.unit.path);
+    let posting = seen.posting;
     let record = state
         .store
         .read_application(&Reader::user(staff.user.id, &ip), id)
@@ -129,6 +150,49 @@ pub async fn show_application(
             size: human_size(d.size_bytes),
         })
         .collect();
+    let stages = state.store.posting_stages(posting.id).await?;
+    let stage_row = state.store.application_stage(id).await?;
+    let stage = format!(
+        "{} ({})",
+        super::pipeline::stage_name(lang, &stages, a.phase, stage_row.0),
+        i18n::tf(
+            lang,
+            "pipeline.since",
+            &[("when", &i18n::datetime(lang, stage_row.1))]
+        )
+    );
+    let history = state
+        .store
+        .transitions(id)
+        .await?
+        .into_iter()
+        .map(|x| HistoryLine {
+            at: i18n::datetime(lang, x.at),
+            who: match (x.user_name, x.by_candidate != 0) {
+                (_, true) => t(lang, "pipeline.by_candidate").to_owned(),
+                (Some(n), _) => n,
+                (None, _) => t(lang, "posting_event.system").to_owned(),
+            },
+            from: super::pipeline::stage_name(lang, &stages, x.from_phase, x.from_stage),
+            to: super::pipeline::stage_name(lang, &stages, x.to_phase, x.to_stage),
+            reason: x.reason,
+            message: x.message_subject.unwrap_or_default(),
+        })
+        .collect();
+    let messages = state
+        .store
+        .application_messages(id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                i18n::datetime(lang, m.created_at),
+                m.subject,
+                m.body,
+                m.from_candidate != 0,
+            )
+        })
+        .collect();
     let name = format!("{} {}", a.given_name, a.family_name);
     render(&ApplicationPage {
         p: staff.page(
@@ -143,12 +207,18 @@ pub async fn show_application(
         name,
         email: a.email,
         submitted: i18n::datetime(lang, a.submitted_at),
-        phase: t(lang, a.phase.label_key()),
         source: a.source,
         documents,
         details,
         answers,
         exemption,
+        stage,
+        history,
+        messages,
+        may_handle: may_handle && !a.phase.is_final(),
+        targets: super::pipeline::targets(lang, &stages, ""),
+        templates: super::pipeline::template_options(lang, ""),
+        errs: crate::view::Errors::default(),
     })
 }
 

@@ -24,7 +24,7 @@ use talentflyt_domain::ad::{
 use talentflyt_domain::posting::{PostingDraft, PostingForm, PostingStatus, Stage};
 use talentflyt_domain::requisition::RequisitionStatus;
 use talentflyt_domain::{profession, Lang};
-use talentflyt_store::{OrgUnit, Posting, Reader, RequisitionRow, SubjectKind};
+use talentflyt_store::{OrgUnit, Posting, RequisitionRow, SubjectKind};
 
 /// A checkbox: value, label, checked.
 pub(crate) type Checks = Vec<(String, &'static str, bool)>;
@@ -584,14 +584,6 @@ pub async fn update_posting(
     }
 }
 
-pub(crate) struct AppRow {
-    id: i64,
-    name: String,
-    submitted: String,
-    phase: &'static str,
-    source: String,
-}
-
 pub(crate) struct EventRow {
     at: String,
     who: String,
@@ -628,7 +620,12 @@ struct PostingPage {
     is_public: bool,
     has_english: bool,
     may_read: bool,
-    applications: Vec<AppRow>,
+    /// How many applied, and how many stand in each stage and exit.
+    applications: i64,
+    stage_counts: Vec<(String, i64)>,
+    /// When the case was finished, or empty.
+    finished: String,
+    may_finish: bool,
     events: Vec<EventRow>,
     versions: Vec<VersionRow>,
     /// Defaults of the approval form.
@@ -728,7 +725,6 @@ pub(crate) async fn posting_page(
     state: &AppState,
     staff: &Staff,
     lang: Lang,
-    ip: &str,
     seen: Seen,
     errs: Errors,
 ) -> Result<Response, AppError> {
@@ -741,22 +737,26 @@ pub(crate) async fn posting_page(
     } = seen;
     let id = posting.id;
     let today = state.today();
-    let mut applications = vec![];
+    // Counts per stage only: the names are on the applicant list, which audits what it shows.
+    let mut stage_counts = vec![];
+    let mut applications = 0;
     if may_read {
-        let rows = state
-            .store
-            .list_applications(&Reader::user(staff.user.id, ip), id)
-            .await?;
-        for a in rows {
-            applications.push(AppRow {
-                id: a.id,
-                name: format!("{} {}", a.given_name, a.family_name),
-                submitted: i18n::datetime(lang, a.submitted_at),
-                phase: t(lang, a.phase.label_key()),
-                source: a.source,
-            });
+        for (s, n) in state.store.stage_counts(id).await? {
+            applications += n;
+            let name = if s.position == 0 {
+                t(lang, s.phase.label_key()).to_owned()
+            } else {
+                s.name(lang).to_owned()
+            };
+            stage_counts.push((name, n));
         }
     }
+    let finished = state
+        .store
+        .posting_finished_at(id)
+        .await?
+        .map(|at| i18n::datetime(lang, at))
+        .unwrap_or_default();
     let events = state
         .store
         .posting_events(id)
@@ -832,6 +832,9 @@ pub(crate) async fn posting_page(
         has_english: posting.content().has_english(),
         may_read,
         applications,
+        stage_counts,
+        may_finish: may_manage && finished.is_empty() && stage == Stage::Closed,
+        finished,
         events,
         versions,
         publish_on: today.format("%Y-%m-%d").to_string(),
@@ -855,7 +858,7 @@ pub async fn show_posting(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let seen = visible_posting(&state, &staff, &ip, id).await?;
-    posting_page(&state, &staff, lang, &ip, seen, Errors::default()).await
+    posting_page(&state, &staff, lang, seen, Errors::default()).await
 }
 
 #[derive(Deserialize)]

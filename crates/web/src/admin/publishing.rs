@@ -31,7 +31,7 @@ async fn refused(
     errs: Errors,
 ) -> Result<Response, AppError> {
     let seen = visible_posting(state, staff, ip, id).await?;
-    let mut r = posting_page(state, staff, lang, ip, seen, errs).await?;
+    let mut r = posting_page(state, staff, lang, seen, errs).await?;
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(r)
 }

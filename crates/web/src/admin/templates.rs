@@ -214,7 +214,15 @@ pub async fn save(
     }
     let form = PostingForm::from_pairs(&pairs);
     match parse_template(&code, &form) {
-        Ok(tpl) => {
+        Ok(mut tpl) => {
+            tpl.stages = state
+                .store
+                .ad_templates()
+                .await?
+                .into_iter()
+                .find(|t| t.profession == code)
+                .map(|t| t.stages)
+                .unwrap_or_default();
             state.store.save_ad_template(&tpl, staff.user.id).await?;
             tracing::info!(user_id = staff.user.id, template = %code, "ad template saved");
             Ok(Redirect::to("/admin/templates").into_response())

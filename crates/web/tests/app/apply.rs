@@ -24,7 +24,7 @@ fn mail_to(app: &TestApp, to: &str) -> Vec<ReceivedMail> {
 }
 
 /// A message with its quoted-printable parts decoded (soft breaks joined, `=XX` bytes).
-fn decoded(m: &ReceivedMail) -> String {
+pub(crate) fn decoded(m: &ReceivedMail) -> String {
     let raw = m.raw.replace("=\r\n", "");
     let b = raw.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -240,7 +240,10 @@ async fn a_full_application_is_stored_in_its_parts_with_the_self_declaration_apa
             "{hidden} shown to staff"
         );
     }
-    let list = leder.get(&format!("/admin/postings/{id}")).await.text();
+    let list = leder
+        .get(&format!("/admin/postings/{id}/applicants"))
+        .await
+        .text();
     assert!(!list.contains("Kvinne"));
     // HR sees it only as counts, and one declaration is a group under five.
     let figures = hr

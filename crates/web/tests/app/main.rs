@@ -6,6 +6,7 @@ mod alerts;
 mod apply;
 mod career;
 mod helpers;
+mod pipeline;
 mod requisitions;
 mod security;
 mod site;

@@ -262,7 +262,10 @@ async fn disguised_uploads_are_refused_and_stored_names_lose_bidi_tricks() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let _ = c.get("/jobs").await;
     let mut leder = app.signed_in("leder").await;
-    let list = leder.get(&format!("/admin/postings/{id}")).await.text();
+    let list = leder
+        .get(&format!("/admin/postings/{id}/applicants"))
+        .await
+        .text();
     let i = list.find("/admin/applications/").unwrap();
     let app_href = &list[i..i + list[i..].find('"').unwrap()];
     let detail = leder.get(app_href).await.text();

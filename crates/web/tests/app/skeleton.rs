@@ -97,9 +97,9 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
     assert_eq!(mail[0].to, vec!["kari.nordmann@example.no".to_string()]);
     assert!(mail[0].raw.contains("To: kari.nordmann@example.no"));
 
-    // The manager of the unit sees the application and reads the CV.
+    // The manager of the unit sees the application on the applicant list and reads the CV.
     let mut leder = app.signed_in("leder").await;
-    let posting = leder.get(&format!("/admin/postings/{id}")).await;
+    let posting = leder.get(&format!("/admin/postings/{id}/applicants")).await;
     assert_eq!(posting.status, StatusCode::OK);
     let text = posting.text();
     assert!(text.contains("Kari Nordmann-Øyen"));

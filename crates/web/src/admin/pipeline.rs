@@ -1,0 +1,973 @@
+//! The pipeline (R6): a posting's applicants as a list the manager works with (search, filters,
+//! order, the screening answers side by side, days in stage), moves and rejections of one or
+//! many with an editable message in each candidate's language, the posting's stages, and
+//! finishing the case once everyone has a final answer.
+
+use super::postings::posting_page;
+use super::{visible_posting, Seen};
+use crate::error::AppError;
+use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
+use crate::i18n::{self, t, tf};
+use crate::view::pager::{page_count, Pager};
+use crate::view::{render, render_status, Errors, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::cmp::Ordering;
+use talentflyt_domain::pipeline::{
+    self, message_templates, Message, MessageTemplate, Purpose, Stage, StageDef, Target,
+    MAX_ANSWER_DAYS, MIN_ANSWER_DAYS, STAGE_PHASES,
+};
+use talentflyt_domain::posting::Phase;
+use talentflyt_domain::Lang;
+use talentflyt_jobs::alerts::Notice;
+use talentflyt_store::{
+    Applicant, FinishRefused, MoveRequest, Reader, Recipient, StoreError, Written,
+};
+
+/// Applicants on one page of the list.
+pub const PAGE_SIZE: usize = 50;
+/// At most this many applications in one move.
+const MAX_MOVE: usize = 1000;
+
+/// The list's query: words, stage, flag, order and page, all optional.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    /// A stage's number, or `open`, `overdue`, `rejected`, `withdrawn`; empty for all.
+    #[serde(default)]
+    stage: String,
+    /// `knockout` (flagged answers only) or `clear` (none flagged).
+    #[serde(default)]
+    flag: String,
+    /// `submitted` (oldest first, the default), `newest`, `name`, `waiting`.
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: Option<i64>,
+    /// After a move: how many were moved and how many left where they were.
+    #[serde(default)]
+    moved: Option<usize>,
+    #[serde(default)]
+    refused: Option<usize>,
+}
+
+impl ListQuery {
+    fn href(&self, id: i64, page: i64) -> String {
+        let mut parts: Vec<String> = [
+            ("q", self.q.as_str()),
+            ("stage", self.stage.as_str()),
+            ("flag", self.flag.as_str()),
+            ("sort", self.sort.as_str()),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+        .collect();
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            format!("/admin/postings/{id}/applicants")
+        } else {
+            format!("/admin/postings/{id}/applicants?{}", parts.join("&"))
+        }
+    }
+}
+
+struct ApplicantLine {
+    id: i64,
+    name: String,
+    submitted: String,
+    stage: String,
+    waiting: String,
+    overdue: bool,
+    knocked_out: bool,
+    answers: Vec<String>,
+    source: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/applicants.html")]
+struct ApplicantsPage {
+    p: PageCtx,
+    posting_id: i64,
+    posting_title: String,
+    q: String,
+    stage_options: Vec<(String, String, bool)>,
+    flag_options: Vec<(String, String, bool)>,
+    sort_options: Vec<(String, String, bool)>,
+    errs: Errors,
+    /// The stages with their counts, each a link to the list narrowed to it.
+    counts: Vec<(String, usize, String)>,
+    count_text: String,
+    answer_days_note: String,
+    questions: Vec<String>,
+    rows: Vec<ApplicantLine>,
+    pager: Pager,
+    may_handle: bool,
+    targets: Vec<(String, String, bool)>,
+    templates: Vec<(String, String, bool)>,
+    done: String,
+}
+
+/// The stage's name as the list and messages show it, or the exit's.
+pub(crate) fn stage_name(lang: Lang, stages: &[Stage], phase: Phase, stage: Option<i64>) -> String {
+    match pipeline::stage_of(stages, phase, stage) {
+        Some(s) => s.name(lang).to_owned(),
+        None => t(lang, phase.label_key()).to_owned(),
+    }
+}
+
+fn keep<'a>(
+    q: &'a ListQuery,
+    words: &[String],
+    now: i64,
+    answer_days: i64,
+) -> impl Fn(&Applicant) -> bool + 'a {
+    let words = words.to_vec();
+    move |a: &Applicant| {
+        let stage_ok = match q.stage.as_str() {
+            "" => true,
+            "open" => !a.phase.is_final(),
+            "overdue" => pipeline::overdue(a.phase, a.stage_since, now, answer_days),
+            "rejected" => a.phase == Phase::Rejected,
+            "withdrawn" => a.phase == Phase::Withdrawn,
+            n => n.parse::<i64>().is_ok_and(|n| a.stage == Some(n)),
+        };
+        let flag_ok = match q.flag.as_str() {
+            "knockout" => a.knocked_out != 0,
+            "clear" => a.knocked_out == 0,
+            _ => true,
+        };
+        if !stage_ok || !flag_ok {
+            return false;
+        }
+        if words.is_empty() {
+            return true;
+        }
+        let hay = format!("{} {} {}", a.given_name, a.family_name, a.email).to_lowercase();
+        words.iter().all(|w| hay.contains(w.as_str()))
+    }
+}
+
+fn order(sort: &str) -> impl Fn(&Applicant, &Applicant) -> Ordering + '_ {
+    move |a: &Applicant, b: &Applicant| match sort {
+        "newest" => b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id)),
+        "name" => {
+            let key = |x: &Applicant| format!("{} {}", x.family_name, x.given_name).to_lowercase();
+            key(a).cmp(&key(b)).then(a.id.cmp(&b.id))
+        }
+        "waiting" => a.stage_since.cmp(&b.stage_since).then(a.id.cmp(&b.id)),
+        _ => a.submitted_at.cmp(&b.submitted_at).then(a.id.cmp(&b.id)),
+    }
+}
+
+fn options(items: Vec<(String, String)>, chosen: &str) -> Vec<(String, String, bool)> {
+    items
+        .into_iter()
+        .map(|(v, l)| {
+            let sel = v == chosen;
+            (v, l, sel)
+        })
+        .collect()
+}
+
+/// The targets a move may go to: every stage but the hire (made by acceptance), and a rejection.
+pub(crate) fn targets(lang: Lang, stages: &[Stage], chosen: &str) -> Vec<(String, String, bool)> {
+    let mut v: Vec<(String, String)> = stages
+        .iter()
+        .filter(|s| s.phase != Phase::Hired)
+        .map(|s| (s.position.to_string(), s.name(lang).to_owned()))
+        .collect();
+    v.push(("reject".into(), t(lang, "pipeline.reject").to_owned()));
+    options(v, chosen)
+}
+
+pub(crate) fn template_options(lang: Lang, chosen: &str) -> Vec<(String, String, bool)> {
+    let mut v = vec![(String::new(), t(lang, "pipeline.no_template").to_owned())];
+    v.extend(message_templates().into_iter().map(|m| {
+        let purpose = match m.purpose {
+            Purpose::Reject => t(lang, "pipeline.template_reject"),
+            Purpose::Move => t(lang, "pipeline.template_move"),
+        };
+        (m.key.clone(), format!("{} ({purpose})", m.name(lang)))
+    }));
+    options(v, chosen)
+}
+
+/// `GET /admin/postings/{id}/applicants`.
+pub async fn list(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    if !seen.may_read {
+        return Err(AppError::Forbidden);
+    }
+    let may_handle = staff.access.may_handle_candidates_in(&seen.unit.path);
+    let stages = state.store.posting_stages(id).await?;
+    let answer_days = state.store.answer_days(id).await?;
+    let questions = state.store.questions(id).await?;
+    let now = state.cfg.clock.now().timestamp();
+    let words: Vec<String> =
+        q.q.split_whitespace()
+            .take(8)
+            .map(|w| w.to_lowercase())
+            .collect();
+    let page = q.page.unwrap_or(1).max(1);
+    let offset = ((page - 1) as usize).saturating_mul(PAGE_SIZE);
+    let listed = state
+        .store
+        .list_applicants(
+            &Reader::user(staff.user.id, &ip),
+            id,
+            keep(&q, &words, now, answer_days),
+            order(&q.sort),
+            offset,
+            PAGE_SIZE,
+        )
+        .await?;
+    let rows = listed
+        .page
+        .iter()
+        .map(|a| {
+            let days = pipeline::days_waiting(a.stage_since, now);
+            ApplicantLine {
+                id: a.id,
+                name: format!("{} {}", a.given_name, a.family_name),
+                submitted: i18n::datetime(lang, a.submitted_at),
+                stage: stage_name(lang, &stages, a.phase, a.stage),
+                waiting: if a.phase.is_final() {
+                    String::new()
+                } else {
+                    tf(lang, "pipeline.days", &[("n", &days.to_string())])
+                },
+                overdue: pipeline::overdue(a.phase, a.stage_since, now, answer_days),
+                knocked_out: a.knocked_out != 0,
+                answers: questions
+                    .iter()
+                    .map(|qu| {
+                        listed
+                            .answers
+                            .iter()
+                            .find(|x| x.application_id == a.id && x.question_id == Some(qu.id))
+                            .map(|x| match lang {
+                                Lang::Nb => x.answer_nb.clone(),
+                                Lang::En => x.answer_en.clone(),
+                            })
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                source: a.source.clone(),
+            }
+        })
+        .collect();
+    let mut counts: Vec<(String, usize, String)> = stages
+        .iter()
+        .map(|s| {
+            (
+                s.name(lang).to_owned(),
+                listed
+                    .counts
+                    .get(&(s.phase, Some(s.position)))
+                    .copied()
+                    .unwrap_or(0),
+                format!("/admin/postings/{id}/applicants?stage={}", s.position),
+            )
+        })
+        .collect();
+    for (phase, key) in [
+        (Phase::Rejected, "rejected"),
+        (Phase::Withdrawn, "withdrawn"),
+    ] {
+        counts.push((
+            t(lang, phase.label_key()).to_owned(),
+            listed.counts.get(&(phase, None)).copied().unwrap_or(0),
+            format!("/admin/postings/{id}/applicants?stage={key}"),
+        ));
+    }
+    let mut stage_items = vec![
+        (String::new(), t(lang, "pipeline.all").to_owned()),
+        ("open".into(), t(lang, "pipeline.open").to_owned()),
+        ("overdue".into(), t(lang, "pipeline.overdue").to_owned()),
+    ];
+    stage_items.extend(
+        stages
+            .iter()
+            .map(|s| (s.position.to_string(), s.name(lang).to_owned())),
+    );
+    stage_items.push(("rejected".into(), t(lang, "phase.rejected").to_owned()));
+    stage_items.push(("withdrawn".into(), t(lang, "phase.withdrawn").to_owned()));
+    let flag_items = vec![
+        (String::new(), t(lang, "pipeline.flag_any").to_owned()),
+        (
+            "knockout".into(),
+            t(lang, "pipeline.flag_knockout").to_owned(),
+        ),
+        ("clear".into(), t(lang, "pipeline.flag_clear").to_owned()),
+    ];
+    let sort_items = vec![
+        (String::new(), t(lang, "pipeline.sort_submitted").to_owned()),
+        ("newest".into(), t(lang, "pipeline.sort_newest").to_owned()),
+        ("name".into(), t(lang, "pipeline.sort_name").to_owned()),
+        (
+            "waiting".into(),
+            t(lang, "pipeline.sort_waiting").to_owned(),
+        ),
+    ];
+    let pages = page_count(listed.total as i64, PAGE_SIZE as i64);
+    let done = match (q.moved, q.refused) {
+        (Some(m), r) => tf(
+            lang,
+            "pipeline.done",
+            &[
+                ("moved", &m.to_string()),
+                ("refused", &r.unwrap_or(0).to_string()),
+            ],
+        ),
+        _ => String::new(),
+    };
+    render(&ApplicantsPage {
+        p: staff.page(
+            &state,
+            lang,
+            format!("{} – {}", t(lang, "pipeline.title"), seen.posting.title),
+            format!("/admin/postings/{id}/applicants"),
+        ),
+        posting_id: id,
+        posting_title: seen.posting.title.clone(),
+        stage_options: options(stage_items, &q.stage),
+        flag_options: options(flag_items, &q.flag),
+        sort_options: options(sort_items, &q.sort),
+        errs: Errors::default(),
+        counts,
+        count_text: tf(lang, "pipeline.count", &[("n", &listed.total.to_string())]),
+        answer_days_note: tf(
+            lang,
+            "pipeline.answer_days_note",
+            &[("n", &answer_days.to_string())],
+        ),
+        questions: questions.iter().map(|x| x.text(lang).to_owned()).collect(),
+        rows,
+        pager: Pager::new(lang, page.min(pages), pages, |n| q.href(id, n)),
+        may_handle,
+        targets: targets(lang, &stages, ""),
+        templates: template_options(lang, ""),
+        done,
+        q: q.q.clone(),
+    })
+}
+
+/// The chosen applications, the target and the message, as the move page holds them.
+#[derive(Debug, Default)]
+struct MoveForm {
+    ids: Vec<i64>,
+    target: String,
+    template: String,
+    reason: String,
+    send: bool,
+    nb: Message,
+    en: Message,
+}
+
+impl MoveForm {
+    fn from_pairs(pairs: &[(String, String)]) -> MoveForm {
+        let mut f = MoveForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "ids" => {
+                    if let Ok(id) = v.parse() {
+                        if f.ids.len() < MAX_MOVE && !f.ids.contains(&id) {
+                            f.ids.push(id);
+                        }
+                    }
+                }
+                "target" => f.target = v.clone(),
+                "template" => f.template = v.clone(),
+                "reason" => f.reason = v.clone(),
+                "send" => f.send = v == "yes",
+                "nb_subject" => f.nb.subject = v.clone(),
+                "nb_body" => f.nb.body = v.clone(),
+                "en_subject" => f.en.subject = v.clone(),
+                "en_body" => f.en.body = v.clone(),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn parsed_target(&self, stages: &[Stage]) -> Option<Target> {
+        if self.target == "reject" {
+            return Some(Target::Reject);
+        }
+        let n: i64 = self.target.parse().ok()?;
+        stages
+            .iter()
+            .find(|s| s.position == n && s.phase != Phase::Hired)
+            .map(|_| Target::Stage(n))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/move.html")]
+struct MovePage {
+    p: PageCtx,
+    errs: Errors,
+    posting_id: i64,
+    posting_title: String,
+    /// (id, name, where they stand now)
+    chosen: Vec<(i64, String, String)>,
+    target: String,
+    target_name: String,
+    rejecting: bool,
+    form: MoveForm,
+    templates: Vec<(String, String, bool)>,
+}
+
+async fn handler_posting(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<Seen, AppError> {
+    let seen = visible_posting(state, staff, ip, id).await?;
+    if !staff.access.may_handle_candidates_in(&seen.unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(seen)
+}
+
+async fn move_page(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    mut form: MoveForm,
+    errs: Errors,
+) -> Result<MovePage, AppError> {
+    let id = seen.posting.id;
+    let stages = state.store.posting_stages(id).await?;
+    let target = form.parsed_target(&stages).ok_or(AppError::BadRequest)?;
+    let rejecting = target == Target::Reject;
+    let target_name = match target {
+        Target::Reject => t(lang, "pipeline.reject").to_owned(),
+        Target::Stage(n) => stages
+            .iter()
+            .find(|s| s.position == n)
+            .map(|s| s.name(lang).to_owned())
+            .unwrap_or_default(),
+    };
+    let ids = form.ids.clone();
+    let listed = state
+        .store
+        .list_applicants(
+            &Reader::user(staff.user.id, ip),
+            id,
+            |a| ids.contains(&a.id),
+            order(""),
+            0,
+            MAX_MOVE,
+        )
+        .await?;
+    let chosen = listed
+        .page
+        .iter()
+        .map(|a| {
+            (
+                a.id,
+                format!("{} {}", a.given_name, a.family_name),
+                stage_name(lang, &stages, a.phase, a.stage),
+            )
+        })
+        .collect::<Vec<_>>();
+    if chosen.is_empty() {
+        return Err(AppError::BadRequest);
+    }
+    form.ids = chosen.iter().map(|c| c.0).collect();
+    // A template fills the message the first time the page is shown; the sender edits it.
+    if form.nb.subject.is_empty() && form.nb.body.is_empty() {
+        if let Some(m) = message_templates()
+            .into_iter()
+            .find(|m| m.key == form.template)
+        {
+            fill_from(&mut form, &m);
+        }
+    }
+    if rejecting {
+        form.send = true;
+    }
+    Ok(MovePage {
+        p: staff.page(
+            state,
+            lang,
+            t(lang, "pipeline.move_title").to_owned(),
+            format!("/admin/postings/{id}/applicants/move"),
+        ),
+        errs,
+        posting_id: id,
+        posting_title: seen.posting.title,
+        chosen,
+        target: form.target.clone(),
+        target_name,
+        rejecting,
+        templates: template_options(lang, &form.template),
+        form,
+    })
+}
+
+fn fill_from(form: &mut MoveForm, m: &MessageTemplate) {
+    form.nb = m.text(Lang::Nb);
+    form.en = m.text(Lang::En);
+    form.send = true;
+}
+
+/// `GET /admin/postings/{id}/applicants/move?ids=…&target=…&template=…`: the chosen candidates,
+/// where they go, and the message to check and edit before anything happens.
+pub async fn move_form(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let seen = handler_posting(&state, &staff, &ip, id).await?;
+    let form = MoveForm::from_pairs(&pairs);
+    render(&move_page(&state, &staff, lang, &ip, seen, form, Errors::default()).await?)
+}
+
+/// `POST /admin/postings/{id}/applicants/move`: move (or reject) and send the messages.
+pub async fn move_submit(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = handler_posting(&state, &staff, &ip, id).await?;
+    let form = MoveForm::from_pairs(&pairs);
+    let stages = state.store.posting_stages(id).await?;
+    let target = form.parsed_target(&stages).ok_or(AppError::BadRequest)?;
+    let mut errs = Errors::default();
+    let reason = form.reason.trim().to_owned();
+    if reason.chars().count() > 1000
+        || reason
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        errs.add_labelled(
+            "reason".into(),
+            t(lang, "pipeline.reason").to_owned(),
+            t(lang, "error.too_long").to_owned(),
+        );
+    }
+    let send = form.send || target == Target::Reject;
+    if send {
+        for (m, sf, bf, sl, bl) in [
+            (
+                &form.nb,
+                "nb_subject",
+                "nb_body",
+                "pipeline.subject_nb",
+                "pipeline.body_nb",
+            ),
+            (
+                &form.en,
+                "en_subject",
+                "en_body",
+                "pipeline.subject_en",
+                "pipeline.body_en",
+            ),
+        ] {
+            for e in m.check(sf, bf) {
+                let label = if e.field == sf { sl } else { bl };
+                errs.add_labelled(
+                    e.field.into(),
+                    t(lang, label).to_owned(),
+                    t(lang, e.key).to_owned(),
+                );
+            }
+        }
+    }
+    if !errs.is_empty() {
+        let page = move_page(&state, &staff, lang, &ip, seen, form, errs).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let title = seen.posting.title.clone();
+    let title_en = if seen.posting.title_en.is_empty() {
+        title.clone()
+    } else {
+        seen.posting.title_en.clone()
+    };
+    let brand = state.mail_brand.clone();
+    let portal = format!("{}/portal", state.cfg.base_url.trim_end_matches('/'));
+    let (nb, en) = (form.nb.clone(), form.en.clone());
+    let write = move |r: &Recipient| -> Written {
+        let (text, title) = match r.lang {
+            Lang::Nb => (&nb, &title),
+            Lang::En => (&en, &title_en),
+        };
+        let message = text.fill(&r.name, title, &brand.org_name);
+        let email = candidate_message(r.email, r.lang, &message, &portal, &brand);
+        Written { message, email }
+    };
+    let moved = state
+        .store
+        .move_applications(
+            &Reader::user(staff.user.id, &ip),
+            staff.user.id,
+            &MoveRequest {
+                posting_id: id,
+                application_ids: &form.ids,
+                target,
+                reason: &reason,
+            },
+            if send { Some(&write) } else { None },
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => AppError::BadRequest,
+            e => e.into(),
+        })?;
+    tracing::info!(
+        user_id = staff.user.id,
+        posting_id = id,
+        moved = moved.moved.len(),
+        refused = moved.refused.len(),
+        "candidates moved"
+    );
+    state.wake_jobs();
+    Ok(Redirect::to(&format!(
+        "/admin/postings/{id}/applicants?moved={}&refused={}",
+        moved.moved.len(),
+        moved.refused.len()
+    ))
+    .into_response())
+}
+
+/// The e-mail that carries a message from the staff to a candidate: the text as written, and a
+/// link to Min side where it is kept.
+fn candidate_message(
+    to: &str,
+    lang: Lang,
+    m: &Message,
+    portal: &str,
+    brand: &talentflyt_jobs::mail::Brand,
+) -> talentflyt_store::OutgoingEmail {
+    let paragraphs: Vec<String> = m
+        .body
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let notice = Notice {
+        heading: m.subject.clone(),
+        paragraphs: paragraphs.clone(),
+        items: vec![],
+        action: Some((t(lang, "portal.title").to_owned(), portal.to_owned())),
+        footer: vec![t(lang, "pipeline.mail_footer").to_owned()],
+        links: vec![],
+    };
+    notice
+        .render(to, &m.subject, lang, brand, "candidate_message", None)
+        .unwrap_or_else(|_| talentflyt_store::OutgoingEmail {
+            to: to.to_owned(),
+            subject: m.subject.clone(),
+            text: m.body.clone(),
+            html: String::new(),
+            template: format!("candidate_message.{}", lang.code()),
+            list_unsubscribe: None,
+        })
+}
+
+#[derive(Template)]
+#[template(path = "admin/stages.html")]
+struct StagesPage {
+    p: PageCtx,
+    errs: Errors,
+    posting_id: i64,
+    posting_title: String,
+    /// (kept number or empty, order, bokmål, English, phase options)
+    rows: Vec<StageLine>,
+    answer_days: String,
+    may_manage: bool,
+}
+
+struct StageLine {
+    n: usize,
+    position: String,
+    ord: String,
+    name_nb: String,
+    name_en: String,
+    phases: Vec<(String, String, bool)>,
+}
+
+fn stage_line(
+    lang: Lang,
+    n: usize,
+    position: String,
+    ord: String,
+    nb: String,
+    en: String,
+    phase: &str,
+) -> StageLine {
+    StageLine {
+        n,
+        position,
+        ord,
+        name_nb: nb,
+        name_en: en,
+        phases: STAGE_PHASES
+            .iter()
+            .map(|p| {
+                (
+                    p.as_str().to_owned(),
+                    t(lang, p.label_key()).to_owned(),
+                    p.as_str() == phase,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Empty rows under the stages, for new ones.
+const NEW_ROWS: usize = 2;
+
+async fn stages_page(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    seen: Seen,
+    rows: Option<Vec<StageLine>>,
+    answer_days: Option<String>,
+    errs: Errors,
+) -> Result<StagesPage, AppError> {
+    let id = seen.posting.id;
+    let rows = match rows {
+        Some(r) => r,
+        None => {
+            let stages = state.store.posting_stages(id).await?;
+            let mut v: Vec<StageLine> = stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    stage_line(
+                        lang,
+                        i + 1,
+                        s.position.to_string(),
+                        ((i + 1) * 10).to_string(),
+                        s.name_nb.clone(),
+                        s.name_en.clone(),
+                        s.phase.as_str(),
+                    )
+                })
+                .collect();
+            let n = v.len();
+            for k in 0..NEW_ROWS {
+                v.push(stage_line(
+                    lang,
+                    n + k + 1,
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    "screening",
+                ));
+            }
+            v
+        }
+    };
+    let answer_days = match answer_days {
+        Some(a) => a,
+        None => state.store.answer_days(id).await?.to_string(),
+    };
+    Ok(StagesPage {
+        p: staff.page(
+            state,
+            lang,
+            format!("{} – {}", t(lang, "stages.title"), seen.posting.title),
+            format!("/admin/postings/{id}/stages"),
+        ),
+        errs,
+        posting_id: id,
+        posting_title: seen.posting.title,
+        rows,
+        answer_days,
+        may_manage: seen.may_manage,
+    })
+}
+
+/// `GET /admin/postings/{id}/stages`.
+pub async fn stages(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    render(&stages_page(&state, &staff, lang, seen, None, None, Errors::default()).await?)
+}
+
+/// `POST /admin/postings/{id}/stages`: HR replaces the stages (rename, add, remove, reorder)
+/// and the answer time.
+pub async fn save_stages(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    if !seen.may_manage {
+        return Err(AppError::Forbidden);
+    }
+    let get = |k: String| {
+        pairs
+            .iter()
+            .find(|(x, _)| *x == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut lines = vec![];
+    for n in 1..=(pipeline::MAX_STAGES + NEW_ROWS) {
+        let position = get(format!("position-{n}"));
+        let nb = get(format!("nb-{n}"));
+        if position.is_empty()
+            && nb.is_empty()
+            && !pairs.iter().any(|(k, _)| *k == format!("ord-{n}"))
+        {
+            continue;
+        }
+        lines.push(stage_line(
+            lang,
+            n,
+            position,
+            get(format!("ord-{n}")),
+            nb,
+            get(format!("en-{n}")),
+            &get(format!("phase-{n}")),
+        ));
+    }
+    let answer_days_raw = get("answer_days".into());
+    let mut errs = Errors::default();
+    let answer_days = match answer_days_raw.parse::<i64>() {
+        Ok(d) if (MIN_ANSWER_DAYS..=MAX_ANSWER_DAYS).contains(&d) => d,
+        _ => {
+            errs.add_labelled(
+                "answer_days".into(),
+                t(lang, "stages.answer_days").to_owned(),
+                t(lang, "stages.answer_days_range").to_owned(),
+            );
+            0
+        }
+    };
+    // Rows with a name, in the order asked for (then as listed); an emptied row goes away.
+    let mut kept: Vec<(i64, usize, Option<i64>, StageDef)> = vec![];
+    for (i, l) in lines.iter().enumerate() {
+        if l.name_nb.is_empty() {
+            continue;
+        }
+        let ord = l.ord.parse::<i64>().unwrap_or(i64::MAX);
+        let phase = Phase::parse(
+            &l.phases
+                .iter()
+                .find(|p| p.2)
+                .map(|p| p.0.clone())
+                .unwrap_or_default(),
+        );
+        let Some(phase) = phase else {
+            return Err(AppError::BadRequest);
+        };
+        kept.push((
+            ord,
+            i,
+            l.position.parse().ok(),
+            StageDef {
+                name_nb: l.name_nb.split_whitespace().collect::<Vec<_>>().join(" "),
+                name_en: l.name_en.split_whitespace().collect::<Vec<_>>().join(" "),
+                phase,
+            },
+        ));
+    }
+    kept.sort_by_key(|k| (k.0, k.1));
+    let defs: Vec<(Option<i64>, StageDef)> = kept.into_iter().map(|k| (k.2, k.3)).collect();
+    if errs.is_empty() {
+        match state
+            .store
+            .save_stages(id, &defs, answer_days, staff.user.id)
+            .await?
+        {
+            Ok(()) => {
+                tracing::info!(user_id = staff.user.id, posting_id = id, "stages saved");
+                return Ok(Redirect::to(&format!("/admin/postings/{id}/stages")).into_response());
+            }
+            Err(key) => errs.add_labelled(
+                "stages".into(),
+                t(lang, "stages.title").to_owned(),
+                t(lang, key).to_owned(),
+            ),
+        }
+    }
+    let page = stages_page(
+        &state,
+        &staff,
+        lang,
+        seen,
+        Some(lines),
+        Some(answer_days_raw),
+        errs,
+    )
+    .await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// `POST /admin/postings/{id}/finish`: finish the case, refused while anyone waits for an answer.
+pub async fn finish(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(_): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    if !seen.may_manage {
+        return Err(AppError::Forbidden);
+    }
+    let message = match state
+        .store
+        .finish_posting(id, staff.user.id, state.today())
+        .await?
+    {
+        Ok(()) => {
+            tracing::info!(user_id = staff.user.id, posting_id = id, "case finished");
+            return Ok(Redirect::to(&format!("/admin/postings/{id}")).into_response());
+        }
+        Err(FinishRefused::Open) => t(lang, "pipeline.finish_open").to_owned(),
+        Err(FinishRefused::Finished) => t(lang, "pipeline.finish_done").to_owned(),
+        Err(FinishRefused::Unanswered(n)) => {
+            tf(lang, "pipeline.finish_unanswered", &[("n", &n.to_string())])
+        }
+    };
+    let mut errs = Errors::default();
+    errs.add_labelled(
+        "finish".into(),
+        t(lang, "pipeline.finish").to_owned(),
+        message,
+    );
+    let mut resp = posting_page(&state, &staff, lang, seen, errs).await?;
+    *resp.status_mut() = StatusCode::CONFLICT;
+    Ok(resp)
+}
