@@ -135,13 +135,16 @@ test('walking skeleton: HR publishes a posting, a candidate applies, HR sees the
     test.info().annotations.push({ type: 'skipped-check', description: 'E2E_OUTBOX_DIR not set: e-mail not checked' });
   }
 
-  // --- HR sees the applicant and opens the application and the CV -----------------------------
+  // --- HR sees the applicant on the applicant list and opens the application and the CV ---------
   await page.goto(postingAdminUrl);
+  await expect(page.getByRole('main')).toContainText('Mottatt: 1');
+  await checkA11y(page, 'admin: posting page with an application');
+  await page.getByRole('link', { name: 'Se og behandle søkerne' }).click();
   const applicantLink = page.getByRole('link', {
     name: new RegExp(`${escapeRegExp(firstName)}.*${escapeRegExp(lastName)}|${escapeRegExp(lastName)}.*${escapeRegExp(firstName)}`),
   });
   await expect(applicantLink).toBeVisible();
-  await checkA11y(page, 'admin: posting page with an application');
+  await checkA11y(page, 'admin: applicant list with an application');
   await applicantLink.click();
   await expect(page.getByText(email).first()).toBeVisible();
   await checkA11y(page, 'admin: application page');

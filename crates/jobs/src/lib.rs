@@ -2,6 +2,7 @@
 //! publishing later. Jobs live in the database (see `talentflyt_store::jobs`).
 
 pub mod alerts;
+pub mod documents;
 pub mod mail;
 pub mod nav;
 pub mod reminders;

@@ -8,7 +8,15 @@ use talentflyt_store::{OutgoingEmail, Store, Waiting};
 /// The reminder to one member of staff. Staff have no language of their own on record, so it
 /// says everything in bokmål first and English second.
 pub fn reminder(site: &AlertSite, w: &Waiting, to: &str, name: &str) -> OutgoingEmail {
-    let count = w.count.to_string();
+    let (nb_who, en_who) = if w.count == 1 {
+        ("1 søker".to_owned(), "1 applicant has".to_owned())
+    } else {
+        (
+            format!("{} søkere", w.count),
+            format!("{} applicants have", w.count),
+        )
+    };
+    let (en_who, en_verb) = en_who.rsplit_once(' ').unwrap_or((&en_who, "have"));
     let days = w.answer_days.to_string();
     let subject = format!("Søkere venter på svar / Applicants waiting: {}", w.title);
     let notice = Notice {
@@ -16,11 +24,11 @@ pub fn reminder(site: &AlertSite, w: &Waiting, to: &str, name: &str) -> Outgoing
         paragraphs: vec![
             format!("Hei, {name}."),
             format!(
-                "{count} søkere på stillingen {} ({}) har ventet {days} dager eller mer i samme steg. Gi dem svar eller flytt dem videre.",
+                "{nb_who} på stillingen {} ({}) har ventet {days} dager eller mer i samme steg. Gi dem svar eller flytt dem videre.",
                 w.title, w.reference
             ),
             format!(
-                "English: {count} applicants for the position {} ({}) have waited {days} days or more in one stage. Answer them or move them on.",
+                "English: {en_who} for the position {} ({}) {en_verb} waited {days} days or more in one stage. Answer them or move them on.",
                 w.title, w.reference
             ),
         ],

@@ -189,6 +189,11 @@ impl Worker {
                 );
                 Ok(())
             }
+            JobKind::IndexDocuments => {
+                let read = crate::documents::run(&self.store).await?;
+                tracing::info!(job_id = job.id, read, "document text read");
+                Ok(())
+            }
             JobKind::RemindWaiting => {
                 let Some(site) = &self.alerts else {
                     return Ok(());

@@ -240,6 +240,10 @@ impl Tx {
                 .execute(self.conn())
                 .await?;
         }
+        self.index_application(app_id).await?;
+        if !a.files.is_empty() {
+            self.queue_document_reading().await?;
+        }
         self.enqueue_email(confirmation).await?;
         self.audit(&[AuditEvent {
             actor: Actor::Candidate(candidate_id),

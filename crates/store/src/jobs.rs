@@ -51,6 +51,8 @@ pub enum JobKind {
     SendAlerts,
     /// Remind staff of candidates who have waited longer than their posting's answer time.
     RemindWaiting,
+    /// Read the text of documents not read yet, for search and the redacted view.
+    IndexDocuments,
 }
 
 impl JobKind {
@@ -62,6 +64,7 @@ impl JobKind {
             JobKind::SyncNav => "sync_nav",
             JobKind::SendAlerts => "send_alerts",
             JobKind::RemindWaiting => "remind_waiting",
+            JobKind::IndexDocuments => "index_documents",
         }
     }
 }
@@ -108,7 +111,7 @@ pub struct QueueCounts {
 
 const EMAIL_ATTEMPTS: i64 = 8;
 
-async fn insert_job(
+pub(crate) async fn insert_job(
     conn: &mut AnyConnection,
     job: &JobKind,
     run_at: i64,

@@ -13,6 +13,7 @@
 
 mod ads;
 mod alerts;
+mod app_search;
 mod applications;
 mod audit;
 mod bulk;
@@ -36,6 +37,7 @@ mod users;
 
 pub use ads::*;
 pub use alerts::*;
+pub use app_search::*;
 pub use applications::*;
 pub use audit::*;
 pub use bulk::*;
@@ -259,6 +261,7 @@ impl Store {
 /// their steps as `Tx` methods, so a larger change can call the same steps on its own `Tx`.
 pub(crate) struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
 }
 
 impl Store {
@@ -271,11 +274,18 @@ impl Store {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         };
-        Ok(Tx { inner })
+        Ok(Tx {
+            inner,
+            backend: self.backend(),
+        })
     }
 }
 
 impl Tx {
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub(crate) async fn commit(self) -> Result<()> {
         self.inner.commit().await?;
         Ok(())

@@ -268,6 +268,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The open posting (deadline `today` or later) with the most applications, and how many:
+    /// the benchmark's busiest applicant list.
+    pub async fn busiest_open_posting(&self, today: &str) -> Result<Option<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.posting_id, COUNT(*) AS n FROM applications a JOIN postings p ON p.id = a.posting_id
+             WHERE p.deadline >= $1 GROUP BY a.posting_id ORDER BY n DESC, a.posting_id LIMIT 1",
+        )
+        .bind(today)
+        .fetch_optional(self.r())
+        .await?)
+    }
+
     /// How many days a candidate of the posting may wait before staff are reminded.
     pub async fn answer_days(&self, posting_id: i64) -> Result<i64> {
         sqlx::query_scalar("SELECT answer_days FROM postings WHERE id = $1")
@@ -293,6 +305,18 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let old = tx.stages_in(posting_id).await?;
+        // Applications never moved stand in the first stage of their phase; write that down
+        // before the stages change, so none moves by itself and the check below sees them.
+        for phase in talentflyt_domain::pipeline::STAGE_PHASES {
+            if let Some(first) = old.iter().find(|s| s.phase == phase) {
+                sqlx::query("UPDATE applications SET stage = $1 WHERE posting_id = $2 AND phase = $3 AND stage IS NULL")
+                    .bind(first.position)
+                    .bind(posting_id)
+                    .bind(phase.as_str())
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
         let mut next = old.iter().map(|s| s.position).max().unwrap_or(0) + 1;
         let mut new = Vec::with_capacity(stages.len());
         for (keep, d) in stages {

@@ -586,6 +586,7 @@ impl Store {
             },
         )])
         .await?;
+        tx.queue_document_reading().await?;
         tx.commit().await?;
         Ok(DocumentChange::Done)
     }
@@ -625,6 +626,7 @@ impl Store {
             "attachment removed",
         )])
         .await?;
+        tx.index_application(app_id).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -702,6 +704,7 @@ impl Store {
                 .execute(tx.conn())
                 .await?;
             if erasable(phase) {
+                tx.unindex_application(*id).await?;
                 sqlx::query("DELETE FROM applications WHERE id = $1")
                     .bind(id)
                     .execute(tx.conn())
@@ -863,6 +866,8 @@ impl Store {
             "replaced by a newer form",
         )])
         .await?;
+        tx.queue_document_reading().await?;
+        tx.index_application(app_id).await?;
         tx.commit().await?;
         Ok(true)
     }

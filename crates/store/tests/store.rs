@@ -352,8 +352,8 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
     );
     assert_eq!(
         s.queue_counts().await.unwrap().queued,
-        1,
-        "the confirmation is queued"
+        2,
+        "the confirmation and the reading of the CV's text are queued"
     );
     let mine = StaffScope {
         unit_paths: vec![dept.path.clone()],
@@ -377,7 +377,7 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
         )
         .await;
     assert!(err.is_err());
-    assert_eq!(s.queue_counts().await.unwrap().queued, 1);
+    assert_eq!(s.queue_counts().await.unwrap().queued, 2, "nothing more queued");
     assert_eq!(s.list_applications(&reader, pid).await.unwrap().len(), 1);
 }
 

@@ -243,6 +243,15 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             match back_office_load(addr, "hr", &summary.password, summary.postings).await {
                 Ok(load) => {
                     loads.push(filtered_back_office_load(load.cookie.clone()));
+                    let today = talentflyt_domain::clock::Clock::system()
+                        .today()
+                        .format("%Y-%m-%d")
+                        .to_string();
+                    if let Some((busiest, n)) = store.busiest_open_posting(&today).await? {
+                        println!("applicant list: posting {busiest} with {n} applicants");
+                        loads.push(applicant_list_load(busiest, load.cookie.clone()));
+                    }
+                    loads.push(application_search_load(load.cookie.clone()));
                     loads.push(load);
                 }
                 Err(e) => println!("(back-office load skipped: {e:#})"),
@@ -674,6 +683,56 @@ fn filtered_back_office_load(cookie: Option<String>) -> Load {
                 }
             }
             url
+        })),
+        cookie,
+    )
+}
+
+/// One posting's applicant list (the busiest open one), a different order, stage, flag and
+/// page on every request: each loads the posting's applications, reads the page's answers and
+/// writes an audit entry for every applicant shown.
+fn applicant_list_load(posting: i64, cookie: Option<String>) -> Load {
+    let sorts = ["", "newest", "name", "waiting"];
+    let stages = ["", "open", "1", "overdue"];
+    let flags = ["", "knockout", "clear"];
+    Load::new(
+        "/admin/postings/{id}/applicants?… (staff, 500)",
+        Target::Each(Arc::new(move |n| {
+            let n = n as usize;
+            format!(
+                "/admin/postings/{posting}/applicants?sort={}&stage={}&flag={}&page={}",
+                sorts[n % sorts.len()],
+                stages[(n / 4) % stages.len()],
+                flags[(n / 16) % flags.len()],
+                1 + (n / 48) % 10
+            )
+        })),
+        cookie,
+    )
+}
+
+/// Search across every application HR may see (ten years of them), a different word or pair
+/// of words (names, and the words of ads and CVs) and page on every request.
+fn application_search_load(cookie: Option<String>) -> Load {
+    let mut words: Vec<String> = demo::data::FEMALE_FIRST_NAMES
+        .iter()
+        .chain(demo::data::MALE_FIRST_NAMES)
+        .chain(demo::data::SURNAMES)
+        .map(|w| w.to_string())
+        .collect();
+    words.extend(demo::search_vocabulary());
+    let words = Arc::new(words);
+    Load::new(
+        "/admin/search?q=… (staff, all applications)",
+        Target::Each(Arc::new(move |n| {
+            let n = n as usize;
+            let w = &words[n % words.len()];
+            let q = if n.is_multiple_of(3) {
+                format!("{w} {}", words[(n / 7 + 13) % words.len()])
+            } else {
+                w.clone()
+            };
+            format!("/admin/search?q={}&page={}", encode(&q), 1 + (n / 11) % 3)
         })),
         cookie,
     )

@@ -240,6 +240,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/postings/{id}/extend",
         post(admin::publishing::extend),
     )
+    .route("/admin/search", get(admin::search::search))
     .route(
         "/admin/postings/{id}/applicants",
         get(admin::pipeline::list),

@@ -284,6 +284,9 @@ impl TreeBuilder {
 }
 
 /// A minimal valid one-page PDF with one line of text.
+/// Applicants of the demo's busiest open posting (at full scale).
+pub const BIG_POSTING: usize = 500;
+
 pub fn tiny_pdf(text: &str) -> Vec<u8> {
     let safe: String = text
         .chars()
@@ -801,6 +804,24 @@ pub async fn generate(
             }
         }
     }
+    // One open posting draws BIG_POSTING applicants (a popular summer job does), taken from the
+    // other postings of its year so the yearly total stays: the applicant list's benchmark.
+    let big = (BIG_POSTING as f64 * scale).round() as usize;
+    if let Some(i) = (0..made.len())
+        .filter(|&i| made[i].deadline >= today)
+        .max_by_key(|&i| counts[i])
+    {
+        let year = i / n_post * n_post..((i / n_post + 1) * n_post).min(counts.len());
+        let mut extra = big.saturating_sub(counts[i]);
+        counts[i] = counts[i].max(big);
+        while extra > 0 {
+            let j = rng.gen_range(year.clone());
+            if j != i && counts[j] > 0 {
+                counts[j] -= 1;
+                extra -= 1;
+            }
+        }
+    }
     let total: usize = counts.iter().sum();
     let mut p = Progress::new("applications", total);
     // Ambassadors: the demo's employee and manager share ads with their personal links
@@ -930,10 +951,11 @@ pub async fn generate(
             ]);
             if !decided {
                 form_rows.add(&mut rng, app_id, m.id, submitted, today);
-                let pdf = tiny_pdf(&format!(
+                let cv_text = format!(
                     "CV - {given} {family} - {}",
                     m.title.chars().take(40).collect::<String>()
-                ));
+                );
+                let pdf = tiny_pdf(&cv_text);
                 doc_rows.push(vec![
                     Val::I(app_id),
                     Val::S("cv".into()),
@@ -943,6 +965,7 @@ pub async fn generate(
                     Val::S(String::new()),
                     Val::B(pdf),
                     Val::I(submitted),
+                    Val::S(cv_text),
                 ]);
             }
             if cand_rows.len() == 5000 {
@@ -1739,9 +1762,40 @@ async fn flush_apps(
                 "sha256",
                 "content",
                 "created_at",
+                "text",
             ],
             docs,
         )
+        .await?;
+    // The back-office search: the person and the CV's text, as the index_documents job would
+    // have written them.
+    let cv_texts: std::collections::HashMap<i64, &str> = docs
+        .iter()
+        .filter_map(|d| match (&d[0], &d[8]) {
+            (Val::I(app), Val::S(text)) => Some((*app, text.as_str())),
+            _ => None,
+        })
+        .collect();
+    let search_rows: Vec<Vec<Val>> = apps
+        .iter()
+        .zip(cands.iter())
+        .filter_map(|(a, c)| match (&a[0], &c[1], &c[3], &c[4]) {
+            (Val::I(id), Val::S(email), Val::S(given), Val::S(family)) => Some(vec![
+                Val::I(*id),
+                Val::S(format!(
+                    "{given} {family} {email}\n{}",
+                    cv_texts.get(id).copied().unwrap_or("")
+                )),
+            ]),
+            _ => None,
+        })
+        .collect();
+    let search_cols: &[&'static str] = match store.backend() {
+        talentflyt_store::Backend::Sqlite => &["rowid", "body"],
+        talentflyt_store::Backend::Postgres => &["application_id", "body"],
+    };
+    store
+        .bulk_insert("application_search", search_cols, &search_rows)
         .await?;
     cands.clear();
     apps.clear();
@@ -1752,6 +1806,18 @@ async fn flush_apps(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_cvs_have_text_the_search_can_read() {
+        let text = talentflyt_jobs::documents::text_of(
+            "application/pdf",
+            &tiny_pdf("CV - Kari Nordmann - Intensivsykepleier"),
+        );
+        assert!(
+            text.contains("CV - Kari Nordmann - Intensivsykepleier"),
+            "{text:?}"
+        );
+    }
 
     #[test]
     fn the_generated_pdf_passes_the_upload_check() {

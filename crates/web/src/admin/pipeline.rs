@@ -122,13 +122,14 @@ pub(crate) fn stage_name(lang: Lang, stages: &[Stage], phase: Phase, stage: Opti
     }
 }
 
+/// Does an applicant pass the list's filters? `found` is what the search words matched (name,
+/// e-mail, the form and the documents' text), `None` without words.
 fn keep<'a>(
     q: &'a ListQuery,
-    words: &[String],
+    found: Option<&'a [i64]>,
     now: i64,
     answer_days: i64,
 ) -> impl Fn(&Applicant) -> bool + 'a {
-    let words = words.to_vec();
     move |a: &Applicant| {
         let stage_ok = match q.stage.as_str() {
             "" => true,
@@ -143,14 +144,7 @@ fn keep<'a>(
             "clear" => a.knocked_out == 0,
             _ => true,
         };
-        if !stage_ok || !flag_ok {
-            return false;
-        }
-        if words.is_empty() {
-            return true;
-        }
-        let hay = format!("{} {} {}", a.given_name, a.family_name, a.email).to_lowercase();
-        words.iter().all(|w| hay.contains(w.as_str()))
+        stage_ok && flag_ok && found.is_none_or(|f| f.contains(&a.id))
     }
 }
 
@@ -217,11 +211,11 @@ pub async fn list(
     let answer_days = state.store.answer_days(id).await?;
     let questions = state.store.questions(id).await?;
     let now = state.cfg.clock.now().timestamp();
-    let words: Vec<String> =
-        q.q.split_whitespace()
-            .take(8)
-            .map(|w| w.to_lowercase())
-            .collect();
+    let found = if talentflyt_store::search_words(&q.q).is_empty() {
+        None
+    } else {
+        Some(state.store.matching_in_posting(id, &q.q).await?)
+    };
     let page = q.page.unwrap_or(1).max(1);
     let offset = ((page - 1) as usize).saturating_mul(PAGE_SIZE);
     let listed = state
@@ -229,7 +223,7 @@ pub async fn list(
         .list_applicants(
             &Reader::user(staff.user.id, &ip),
             id,
-            keep(&q, &words, now, answer_days),
+            keep(&q, found.as_deref(), now, answer_days),
             order(&q.sort),
             offset,
             PAGE_SIZE,
@@ -248,7 +242,7 @@ pub async fn list(
                 waiting: if a.phase.is_final() {
                     String::new()
                 } else {
-                    tf(lang, "pipeline.days", &[("n", &days.to_string())])
+                    i18n::count(lang, days, "pipeline.days_one", "pipeline.days")
                 },
                 overdue: pipeline::overdue(a.phase, a.stage_since, now, answer_days),
                 knocked_out: a.knocked_out != 0,
@@ -325,13 +319,15 @@ pub async fn list(
     ];
     let pages = page_count(listed.total as i64, PAGE_SIZE as i64);
     let done = match (q.moved, q.refused) {
-        (Some(m), r) => tf(
-            lang,
-            "pipeline.done",
-            &[
-                ("moved", &m.to_string()),
-                ("refused", &r.unwrap_or(0).to_string()),
-            ],
+        (Some(m), r) => format!(
+            "{} {}",
+            i18n::count(lang, m as i64, "pipeline.moved_one", "pipeline.moved"),
+            i18n::count(
+                lang,
+                r.unwrap_or(0) as i64,
+                "pipeline.refused_one",
+                "pipeline.refused"
+            )
         ),
         _ => String::new(),
     };
@@ -349,7 +345,12 @@ pub async fn list(
         sort_options: options(sort_items, &q.sort),
         errs: Errors::default(),
         counts,
-        count_text: tf(lang, "pipeline.count", &[("n", &listed.total.to_string())]),
+        count_text: i18n::count(
+            lang,
+            listed.total as i64,
+            "pipeline.count_one",
+            "pipeline.count",
+        ),
         answer_days_note: tf(
             lang,
             "pipeline.answer_days_note",
@@ -957,9 +958,12 @@ pub async fn finish(
         }
         Err(FinishRefused::Open) => t(lang, "pipeline.finish_open").to_owned(),
         Err(FinishRefused::Finished) => t(lang, "pipeline.finish_done").to_owned(),
-        Err(FinishRefused::Unanswered(n)) => {
-            tf(lang, "pipeline.finish_unanswered", &[("n", &n.to_string())])
-        }
+        Err(FinishRefused::Unanswered(n)) => i18n::count(
+            lang,
+            n,
+            "pipeline.finish_unanswered_one",
+            "pipeline.finish_unanswered",
+        ),
     };
     let mut errs = Errors::default();
     errs.add_labelled(

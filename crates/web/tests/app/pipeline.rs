@@ -18,6 +18,30 @@ async fn finish(c: &mut Client, id: i64, csrf: &str) -> Page {
         .await
 }
 
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A Word document whose one paragraph is `text`.
+fn docx(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("[Content_Types].xml", o).unwrap();
+        z.write_all(b"<Types/>").unwrap();
+        z.start_file("word/document.xml", o).unwrap();
+        z.write_all(
+            format!(
+                "<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
 fn receipt(to: &str) -> OutgoingEmail {
     OutgoingEmail {
         to: to.into(),
@@ -54,6 +78,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         .unwrap());
     let qid = s.questions(id).await.unwrap()[0].id;
     let pdf = pdf();
+    let docx = docx("Erfaring med ECMO og intensivmedisin");
     let mut ids = vec![];
     for (given, mail, lang, yes) in [
         ("Kari", "kari@example.no", "nb", true),
@@ -74,12 +99,21 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
             family_name: "Nordmann",
             email: mail,
             source: "career_site",
-            files: vec![NewFile {
-                kind: "cv",
-                filename: "cv.pdf",
-                content_type: "application/pdf",
-                bytes: &pdf,
-            }],
+            files: if given == "Kari" {
+                vec![NewFile {
+                    kind: "cv",
+                    filename: "cv.docx",
+                    content_type: DOCX,
+                    bytes: &docx,
+                }]
+            } else {
+                vec![NewFile {
+                    kind: "cv",
+                    filename: "cv.pdf",
+                    content_type: "application/pdf",
+                    bytes: &pdf,
+                }]
+            },
             ip: "127.0.0.1",
             submission_key: None,
             lang,
@@ -91,6 +125,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         ids.push(s.submit_application(&a, &receipt(mail)).await.unwrap());
     }
     let (kari, per, emma) = (ids[0], ids[1], ids[2]);
+    // The worker reads the documents' text (and sends the receipts).
     app.worker.drain().await.unwrap();
     let before = app.inbox.messages().len();
 
@@ -124,6 +159,19 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         .await
         .text();
     assert!(found.contains("Emma Nordmann") && !found.contains("Per Nordmann"));
+    // The words of a CV find its applicant, in the list and across postings, and only for
+    // those who may see the posting.
+    let by_cv = leder
+        .get(&format!("/admin/postings/{id}/applicants?q=ecmo"))
+        .await
+        .text();
+    assert!(by_cv.contains("Kari Nordmann") && !by_cv.contains("Per Nordmann"));
+    let across = leder.get("/admin/search?q=intensivmed").await.text();
+    assert!(across.contains("Kari Nordmann") && across.contains("Intensivsykepleier"));
+    assert!(!across.contains("Emma Nordmann"));
+    let mut annen = app.signed_in("annen").await;
+    let elsewhere = annen.get("/admin/search?q=ecmo").await.text();
+    assert!(elsewhere.contains("Ingen søknader passer med søket"));
     let newest = leder
         .get(&format!("/admin/postings/{id}/applicants?sort=newest"))
         .await
@@ -132,7 +180,6 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
 
     // Who may not: the manager of another unit does not see the posting (404, audited); a union
     // representative of this posting reads the list but moves no one.
-    let mut annen = app.signed_in("annen").await;
     assert_eq!(
         annen
             .get(&format!("/admin/postings/{id}/applicants"))
@@ -214,7 +261,10 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
     let back = leder.get(done.location.as_deref().unwrap()).await.text();
-    assert!(back.contains("2 søkere er flyttet. 0 ble ikke flyttet"));
+    assert!(
+        back.contains("2 søkere er flyttet. 0 ble ikke flyttet"),
+        "{back}"
+    );
     // Each gets it by e-mail in the language they applied in.
     app.worker.drain().await.unwrap();
     let mail = app.inbox.messages();
@@ -343,7 +393,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
     clock.advance(chrono::Duration::days(15));
     let r = finish(&mut hr, id, &csrf_hr).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.text().contains("1 søkere har ikke fått endelig svar"));
+    assert!(r.text().contains("1 søker har ikke fått endelig svar"));
     // Kari has now waited more than the answer time: flagged, and the staff are reminded.
     let overdue = leder
         .get(&format!("/admin/postings/{id}/applicants?stage=overdue"))
@@ -366,7 +416,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         .rfind(|m| m.to == vec!["hr@ous.example"])
         .unwrap();
     let body = decoded(&reminder);
-    assert!(body.contains("1 søkere på stillingen Intensivsykepleier"));
+    assert!(body.contains("1 søker på stillingen Intensivsykepleier"));
     assert!(body.contains(&format!("/admin/postings/{id}/applicants?stage=overdue")));
     assert!(!body.contains("Kari"), "no candidate's name in a reminder");
     // Reject Kari too; then the case ends.

@@ -90,8 +90,9 @@ async fn hr_publishes_a_candidate_applies_the_manager_reads_and_the_candidate_is
         .text()
         .contains("Takk for søknaden"));
 
-    // The confirmation goes out over SMTP (the other job is the alert run publishing queued).
-    assert_eq!(app.worker.drain().await.unwrap(), 2);
+    // The confirmation goes out over SMTP (the other jobs are the alert run publishing queued
+    // and the reading of the CV's text for search).
+    assert_eq!(app.worker.drain().await.unwrap(), 3);
     let mail = app.inbox.messages();
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].to, vec!["kari.nordmann@example.no".to_string()]);
