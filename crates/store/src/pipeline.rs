@@ -101,6 +101,14 @@ pub struct Moved {
     pub refused: Vec<(i64, MoveRefused)>,
 }
 
+/// Why a posting's stages were not saved: the message key, and the stage it is about (by
+/// number) when it is one stage's fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StagesRefused {
+    pub key: &'static str,
+    pub position: Option<i64>,
+}
+
 /// Why a case may not be finished yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FinishRefused {
@@ -291,17 +299,20 @@ impl Store {
 
     /// Replace a posting's stages and its answer time. `stages` pairs each definition with the
     /// number of the stage it keeps (`None` for a new one). A stage that goes away must hold no
-    /// application. Returns `Ok(Err(key))` when a rule refuses.
+    /// application. Returns `Ok(Err(refusal))` when a rule refuses.
     pub async fn save_stages(
         &self,
         posting_id: i64,
         stages: &[(Option<i64>, StageDef)],
         answer_days: i64,
         user_id: i64,
-    ) -> Result<std::result::Result<(), &'static str>> {
+    ) -> Result<std::result::Result<(), StagesRefused>> {
         let defs: Vec<StageDef> = stages.iter().map(|(_, d)| d.clone()).collect();
         if let Err(e) = check_stages(&defs) {
-            return Ok(Err(e.key));
+            return Ok(Err(StagesRefused {
+                key: e.key,
+                position: None,
+            }));
         }
         let mut tx = self.begin().await?;
         let old = tx.stages_in(posting_id).await?;
@@ -322,7 +333,12 @@ impl Store {
         for (keep, d) in stages {
             let position = match keep {
                 Some(p) if old.iter().any(|s| s.position == *p) => *p,
-                Some(_) => return Ok(Err("stages.unknown")),
+                Some(_) => {
+                    return Ok(Err(StagesRefused {
+                        key: "stages.unknown",
+                        position: None,
+                    }))
+                }
                 None => {
                     next += 1;
                     next - 1
@@ -340,7 +356,10 @@ impl Store {
             .enumerate()
             .any(|(i, s)| new[..i].iter().any(|t| t.position == s.position))
         {
-            return Ok(Err("stages.unknown"));
+            return Ok(Err(StagesRefused {
+                key: "stages.unknown",
+                position: None,
+            }));
         }
         // Applications keep their stage's meaning: a stage that holds one may not go away or
         // change phase.
@@ -355,7 +374,10 @@ impl Store {
                 .iter()
                 .any(|s| s.position == position && s.phase.as_str() == phase)
             {
-                return Ok(Err("stages.in_use"));
+                return Ok(Err(StagesRefused {
+                    key: "stages.in_use",
+                    position: Some(position),
+                }));
             }
         }
         tx.write_stages(posting_id, &new).await?;

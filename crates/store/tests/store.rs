@@ -377,7 +377,11 @@ async fn an_application_is_stored_with_its_cv_email_and_audit_entry_at_once() {
         )
         .await;
     assert!(err.is_err());
-    assert_eq!(s.queue_counts().await.unwrap().queued, 2, "nothing more queued");
+    assert_eq!(
+        s.queue_counts().await.unwrap().queued,
+        2,
+        "nothing more queued"
+    );
     assert_eq!(s.list_applications(&reader, pid).await.unwrap().len(), 1);
 }
 
@@ -1810,7 +1814,10 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
         .collect();
     assert_eq!(
         s.save_stages(pid, &defs, 10, hr.id).await.unwrap(),
-        Err("stages.in_use")
+        Err(StagesRefused {
+            key: "stages.in_use",
+            position: Some(screening)
+        })
     );
     defs.insert(
         1,

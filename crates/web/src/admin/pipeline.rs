@@ -706,6 +706,8 @@ struct StagesPage {
 
 struct StageLine {
     n: usize,
+    /// The stage the error is about.
+    invalid: bool,
     position: String,
     ord: String,
     name_nb: String,
@@ -724,6 +726,7 @@ fn stage_line(
 ) -> StageLine {
     StageLine {
         n,
+        invalid: false,
         position,
         ord,
         name_nb: nb,
@@ -914,11 +917,26 @@ pub async fn save_stages(
                 tracing::info!(user_id = staff.user.id, posting_id = id, "stages saved");
                 return Ok(Redirect::to(&format!("/admin/postings/{id}/stages")).into_response());
             }
-            Err(key) => errs.add_labelled(
-                "stages".into(),
-                t(lang, "stages.title").to_owned(),
-                t(lang, key).to_owned(),
-            ),
+            Err(refused) => {
+                // Point at the stage's own name field when it is one stage's fault.
+                let row = refused.position.and_then(|p| {
+                    lines
+                        .iter()
+                        .find(|l| l.position == p.to_string())
+                        .map(|l| l.n)
+                });
+                let (field, label) = match row {
+                    Some(n) => (
+                        format!("nb-{n}"),
+                        format!("{} {n}", t(lang, "stages.stage")),
+                    ),
+                    None => ("stages".into(), t(lang, "stages.title").to_owned()),
+                };
+                if let Some(l) = row.and_then(|n| lines.iter_mut().find(|l| l.n == n)) {
+                    l.invalid = true;
+                }
+                errs.add_labelled(field, label, t(lang, refused.key).to_owned());
+            }
         }
     }
     let page = stages_page(

@@ -385,6 +385,12 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
     assert!(in_use
         .text()
         .contains("Et steg som har søkere, kan ikke fjernes"));
+    assert!(
+        in_use
+            .text()
+            .contains(&format!("href=\"#nb-{interview_row}\"")),
+        "the summary points at the stage's own field"
+    );
 
     // The case cannot end before the deadline, nor while Kari waits for an answer.
     let r = finish(&mut hr, id, &csrf_hr).await;
