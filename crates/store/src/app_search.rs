@@ -252,12 +252,26 @@ impl Store {
         } else {
             String::new()
         };
+        // Newest first straight from the search rows: SQLite's FTS5 yields rowids in order, so
+        // the LIMIT stops the walk early even for a common name; PostgreSQL's planner picks
+        // between the GIN index's matches sorted and the primary key walked backwards.
+        let (from, matched, newest) = match self.backend() {
+            Backend::Sqlite => (
+                "application_search s JOIN applications a ON a.id = s.rowid",
+                "application_search MATCH $1",
+                "s.rowid DESC",
+            ),
+            Backend::Postgres => (
+                "application_search s JOIN applications a ON a.id = s.application_id",
+                "s.tsv @@ to_tsquery('simple', $1)",
+                "s.application_id DESC",
+            ),
+        };
         let sql = format!(
             "SELECT a.id, c.given_name, c.family_name, a.posting_id, p.title AS posting_title, a.phase, a.submitted_at
-             FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id JOIN org_units u ON u.id = p.unit_id
-             WHERE {} AND ({}){open}
-             ORDER BY a.id DESC LIMIT {} OFFSET {}",
-            matches(self.backend()),
+             FROM {from} JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id JOIN org_units u ON u.id = p.unit_id
+             WHERE {matched} AND ({}){open}
+             ORDER BY {newest} LIMIT {} OFFSET {}",
             cond.join(" OR "),
             limit + 1,
             offset.max(0)

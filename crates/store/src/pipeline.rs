@@ -32,7 +32,6 @@ pub struct Applicant {
     pub id: i64,
     pub given_name: String,
     pub family_name: String,
-    pub email: String,
     #[sqlx(try_from = "String")]
     pub phase: Phase,
     /// The stage it stands in (`None` for the exits).
@@ -40,9 +39,12 @@ pub struct Applicant {
     pub stage_since: i64,
     pub source: String,
     pub submitted_at: i64,
-    pub lang: String,
     /// Any screening answer flagged as a knock-out.
+    #[sqlx(skip)]
     pub knocked_out: i64,
+    /// "family given" in lower case, for ordering by name.
+    #[sqlx(skip)]
+    pub name_key: String,
 }
 
 /// A screening answer in the list: application, question, answer in both languages, flagged.
@@ -224,8 +226,8 @@ fn to_stages(rows: Vec<StageRow>) -> Vec<Stage> {
         .collect()
 }
 
-const APPLICANT_COLS: &str = "a.id, c.given_name, c.family_name, c.email, a.phase, a.stage, a.stage_since, a.source, a.submitted_at, a.lang, \
-     CASE WHEN EXISTS (SELECT 1 FROM application_answers x WHERE x.application_id = a.id AND x.knocked_out = 1) THEN 1 ELSE 0 END AS knocked_out";
+const APPLICANT_COLS: &str =
+    "a.id, c.given_name, c.family_name, a.phase, a.stage, a.stage_since, a.source, a.submitted_at";
 
 impl Store {
     /// A posting's stages in order (one per phase when it has none of its own).
@@ -392,34 +394,49 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Every application of a posting with what the list needs, unaudited (the stage as stored).
+    /// Every application of a posting with what the list needs, unaudited (the stage as stored),
+    /// flagged where an answer knocked out.
     async fn applicants_of(&self, posting_id: i64) -> Result<Vec<Applicant>> {
-        Ok(sqlx::query_as(&format!(
+        let mut all: Vec<Applicant> = sqlx::query_as(&format!(
             "SELECT {APPLICANT_COLS} FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.posting_id = $1 ORDER BY a.submitted_at, a.id"
         ))
         .bind(posting_id)
         .fetch_all(self.r())
-        .await?)
+        .await?;
+        let flagged: std::collections::HashSet<i64> = sqlx::query_scalar::<_, i64>(
+            "SELECT DISTINCT x.application_id FROM application_answers x JOIN applications a ON a.id = x.application_id WHERE a.posting_id = $1 AND x.knocked_out = 1",
+        )
+        .bind(posting_id)
+        .fetch_all(self.r())
+        .await?
+        .into_iter()
+        .collect();
+        for a in &mut all {
+            a.knocked_out = flagged.contains(&a.id) as i64;
+            a.name_key = format!("{} {}", a.family_name, a.given_name).to_lowercase();
+        }
+        Ok(all)
     }
 
     /// The applicants of a posting, each with the stage it stands in (see
     /// [`talentflyt_domain::pipeline::stage_of`]), narrowed by `keep` and ordered by `order`, and
     /// the page of them at `offset`: the page's rows get a `list` entry in the audit trail and
     /// their screening answers are read. Counts per (phase, stage) cover the whole posting.
+    #[allow(clippy::too_many_arguments)]
     pub async fn list_applicants(
         &self,
         reader: &Reader<'_>,
         posting_id: i64,
+        stages: &[Stage],
         keep: impl Fn(&Applicant) -> bool,
         order: impl Fn(&Applicant, &Applicant) -> std::cmp::Ordering,
         offset: usize,
         limit: usize,
     ) -> Result<ApplicantPage> {
-        let stages = self.posting_stages(posting_id).await?;
         let mut all = self.applicants_of(posting_id).await?;
         let mut counts: HashMap<(Phase, Option<i64>), usize> = HashMap::new();
         for a in &mut all {
-            a.stage = stage_of(&stages, a.phase, a.stage).map(|s| s.position);
+            a.stage = stage_of(stages, a.phase, a.stage).map(|s| s.position);
             *counts.entry((a.phase, a.stage)).or_default() += 1;
         }
         let mut kept: Vec<Applicant> = all.into_iter().filter(|a| keep(a)).collect();

@@ -1785,6 +1785,7 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
         .list_applicants(
             &reader,
             pid,
+            &stages,
             |a| !a.phase.is_final(),
             |a, b| b.given_name.cmp(&a.given_name),
             0,

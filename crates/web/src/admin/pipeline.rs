@@ -151,10 +151,7 @@ fn keep<'a>(
 fn order(sort: &str) -> impl Fn(&Applicant, &Applicant) -> Ordering + '_ {
     move |a: &Applicant, b: &Applicant| match sort {
         "newest" => b.submitted_at.cmp(&a.submitted_at).then(b.id.cmp(&a.id)),
-        "name" => {
-            let key = |x: &Applicant| format!("{} {}", x.family_name, x.given_name).to_lowercase();
-            key(a).cmp(&key(b)).then(a.id.cmp(&b.id))
-        }
+        "name" => a.name_key.cmp(&b.name_key).then(a.id.cmp(&b.id)),
         "waiting" => a.stage_since.cmp(&b.stage_since).then(a.id.cmp(&b.id)),
         _ => a.submitted_at.cmp(&b.submitted_at).then(a.id.cmp(&b.id)),
     }
@@ -223,6 +220,7 @@ pub async fn list(
         .list_applicants(
             &Reader::user(staff.user.id, &ip),
             id,
+            &stages,
             keep(&q, found.as_deref(), now, answer_days),
             order(&q.sort),
             offset,
@@ -473,6 +471,7 @@ async fn move_page(
         .list_applicants(
             &Reader::user(staff.user.id, ip),
             id,
+            &stages,
             |a| ids.contains(&a.id),
             order(""),
             0,
