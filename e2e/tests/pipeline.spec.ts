@@ -161,7 +161,7 @@ test('HR filters the applicants, rejects two with a message, moves one, and chan
   // Filter by a word of one applicant's name (the search also reads e-mail, form and CV text, so
   // others may match too).
   const word = a.name.split(' ').pop()!;
-  const search = page.getByRole('search', { name: 'Filtrer søkerne' }).getByLabel('Søk i navn og e-post', { exact: true });
+  const search = page.getByRole('search', { name: 'Filtrer søkerne' }).getByLabel('Søk i navn, e-post, skjema, CV og vedlegg', { exact: true });
   await skipToMain(page);
   await tabTo(page, search, 20);
   await page.keyboard.type(word);
@@ -257,7 +257,7 @@ test('HR filters the applicants, rejects two with a message, moves one, and chan
   await page.keyboard.press('Enter');
   expect((await posted).status()).toBe(303);
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(listPath)}\\?moved=2&refused=0$`));
-  await expect(page.getByRole('status').filter({ hasText: 'er flyttet' })).toHaveText(/^2 søkere er flyttet\. 0 ble ikke flyttet /);
+  await expect(page.getByRole('status').filter({ hasText: 'er flyttet' })).toHaveText(/^2 søkere er flyttet\.$/);
   const afterReject = await stageCounts(page);
   expect(afterReject.get('Mottatt')).toBe(before.get('Mottatt')! - 2);
   expect(afterReject.get('Avslått')).toBe(before.get('Avslått')! + 2);
@@ -314,7 +314,7 @@ test('HR filters the applicants, rejects two with a message, moves one, and chan
   await tabTo(page, page.getByRole('button', { name: 'Flytt søkerne' }), 8);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(listPath)}\\?moved=1&refused=0$`));
-  await expect(page.getByRole('status').filter({ hasText: 'er flyttet' })).toHaveText(/^1 søker er flyttet\. 0 ble ikke flyttet fordi de /);
+  await expect(page.getByRole('status').filter({ hasText: 'er flyttet' })).toHaveText(/^1 søker er flyttet\.$/);
   await activate(page, page.getByRole('link', { name: c.name, exact: true }));
   await expect(fact(page, 'Steg')).toHaveText(/^Vurdering \(siden .+\)$/);
   await expect(history.locator('li')).toHaveText([new RegExp(`: Mottatt → Vurdering \\(${escapeRegExp(HR.name)}\\): ${escapeRegExp(moveReason)}$`)]);

@@ -150,6 +150,9 @@ pub async fn run(store: &Store) -> talentflyt_store::Result<usize> {
             return Ok(n);
         }
         for d in batch {
+            // Marked as read (with no text) before it is parsed: a file that brings the parser
+            // down is never tried again.
+            store.mark_document_tried(d.id).await?;
             let content_type = d.content_type.clone();
             let read = tokio::task::spawn_blocking(move || text_of(&content_type, &d.content));
             let text = match tokio::time::timeout(READ_TIME, read).await {
@@ -162,9 +165,9 @@ pub async fn run(store: &Store) -> talentflyt_store::Result<usize> {
                     String::new()
                 }
             };
-            store
-                .set_document_text(d.id, d.application_id, &text)
-                .await?;
+            if let Err(e) = store.set_document_text(d.id, d.application_id, &text).await {
+                tracing::warn!(document_id = d.id, error = %e, "document text could not be kept");
+            }
             n += 1;
         }
     }

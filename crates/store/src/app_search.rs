@@ -12,6 +12,9 @@ use sqlx::FromRow;
 use talentflyt_domain::org::StaffScope;
 use talentflyt_domain::posting::Phase;
 
+/// At most this many bytes of an application's text are searchable.
+const MAX_BODY: usize = 256 * 1024;
+
 /// At most this many words of a search are used.
 const MAX_WORDS: usize = 8;
 
@@ -98,8 +101,14 @@ impl Tx {
         else {
             return Ok(());
         };
+        // The address also as words, as PostgreSQL's parser keeps an address whole.
+        let email_words: String = p
+            .email
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
         let mut body = format!(
-            "{} {} {} {} {}",
+            "{} {} {} {email_words} {} {}",
             p.given_name,
             p.family_name,
             p.email,
@@ -118,6 +127,14 @@ impl Tx {
         for t in texts.into_iter().flatten() {
             body.push('\n');
             body.push_str(&t);
+        }
+        // Within what a PostgreSQL tsvector holds (1 MB), with room for its positions.
+        if body.len() > MAX_BODY {
+            let mut cut = MAX_BODY;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
         }
         match self.backend() {
             Backend::Sqlite => {
@@ -192,6 +209,16 @@ impl Store {
         .bind(limit)
         .fetch_all(self.r())
         .await?)
+    }
+
+    /// Note that a document's text is being read ('' until it is), so a document that fails
+    /// is not taken again.
+    pub async fn mark_document_tried(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE documents SET text = '' WHERE id = $1 AND text IS NULL")
+            .bind(id)
+            .execute(self.w())
+            .await?;
+        Ok(())
     }
 
     /// Keep the text read from a document ('' when it has none) and index its application anew.

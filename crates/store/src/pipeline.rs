@@ -330,7 +330,20 @@ impl Store {
                     .await?;
             }
         }
-        let mut next = old.iter().map(|s| s.position).max().unwrap_or(0) + 1;
+        // A new stage never takes a number an old one had: history still names it.
+        let logged: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(COALESCE(t.to_stage, 0)) FROM application_transitions t JOIN applications a ON a.id = t.application_id WHERE a.posting_id = $1",
+        )
+        .bind(posting_id)
+        .fetch_one(tx.conn())
+        .await?;
+        let mut next = old
+            .iter()
+            .map(|s| s.position)
+            .max()
+            .unwrap_or(0)
+            .max(logged.unwrap_or(0))
+            + 1;
         let mut new = Vec::with_capacity(stages.len());
         for (keep, d) in stages {
             let position = match keep {
@@ -522,13 +535,14 @@ impl Store {
                 continue;
             }
             let changed = sqlx::query(
-                "UPDATE applications SET phase = $1, stage = $2, stage_since = $3, updated_at = $3, reminded_at = NULL WHERE id = $4 AND phase = $5",
+                "UPDATE applications SET phase = $1, stage = $2, stage_since = $3, updated_at = $3, reminded_at = NULL WHERE id = $4 AND phase = $5 AND COALESCE(stage, -1) = $6",
             )
             .bind(to.0.as_str())
             .bind(to.1)
             .bind(t)
             .bind(id)
             .bind(cur.phase.as_str())
+            .bind(cur.stage.unwrap_or(-1))
             .execute(tx.conn())
             .await?
             .rows_affected();
@@ -681,7 +695,7 @@ impl Store {
     }
 
     /// Queue reminders about candidates who have waited at least their posting's answer time in
-    /// one stage, at `now`: one e-mail (from `write`) per posting and recipient (whoever made
+    /// one stage, at `now`, once the posting's deadline has passed (before it, more may come): one e-mail (from `write`) per posting and recipient (whoever made
     /// the posting or asked for the position, and the HR advisors nearest above its unit), and
     /// the candidates marked so the next reminder comes one answer time later. One transaction.
     /// Returns how many e-mails were queued.
@@ -699,11 +713,18 @@ impl Store {
         let mut tx = self.begin().await?;
         let due: Vec<Due> = sqlx::query_as(&format!(
             "SELECT a.id, a.posting_id, a.stage_since FROM applications a JOIN postings p ON p.id = a.posting_id
-             WHERE a.phase NOT IN {FINAL_PHASES} AND a.stage_since <= $1 - p.answer_days * 86400
+             WHERE a.phase NOT IN {FINAL_PHASES} AND p.deadline < $2 AND a.stage_since <= $1 - p.answer_days * 86400
                AND (a.reminded_at IS NULL OR a.reminded_at <= $1 - p.answer_days * 86400)
              ORDER BY a.posting_id, a.stage_since"
         ))
         .bind(now)
+        .bind(
+            talentflyt_domain::clock::norwegian_date(
+                chrono::DateTime::from_timestamp(now, 0).unwrap_or_default(),
+            )
+            .format("%Y-%m-%d")
+            .to_string(),
+        )
         .fetch_all(tx.conn())
         .await?;
         let mut by_posting: Vec<(i64, Vec<&Due>)> = vec![];

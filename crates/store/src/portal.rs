@@ -586,6 +586,7 @@ impl Store {
             },
         )])
         .await?;
+        tx.index_application(app_id).await?;
         tx.queue_document_reading().await?;
         tx.commit().await?;
         Ok(DocumentChange::Done)

@@ -1848,7 +1848,7 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
     assert_eq!(after[1].position, screening, "kept its number");
     assert_eq!(after[2].name_nb, "Faglig vurdering");
     assert_eq!(s.answer_days(pid).await.unwrap(), 10);
-    // Reminders: none before ten days; after, one e-mail per recipient (the maker, and the
+    // Reminders: none before ten days nor before the deadline (in 14); after, one e-mail per recipient (the maker, and the
     // HR advisor over the unit), and not again until ten more days have passed.
     let write_reminder = |w: &Waiting, to: &str, _name: &str| {
         assert_eq!(w.count, 2);
@@ -1862,7 +1862,7 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
     );
     let mut outbox_before = testing::count_rows(s, "outbox").await.unwrap();
     assert_eq!(
-        s.queue_waiting_reminders(now() + 10 * 86_400 + 5, &write_reminder)
+        s.queue_waiting_reminders(now() + 15 * 86_400, &write_reminder)
             .await
             .unwrap(),
         2
@@ -1873,7 +1873,7 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
         outbox_before
     );
     assert_eq!(
-        s.queue_waiting_reminders(now() + 15 * 86_400, &write_reminder)
+        s.queue_waiting_reminders(now() + 20 * 86_400, &write_reminder)
             .await
             .unwrap(),
         0,

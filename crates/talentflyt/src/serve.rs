@@ -166,6 +166,17 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 {
                     tracing::warn!(error = %e, "queueing job alerts failed");
                 }
+                // Read the text of documents not read yet (those stored before search existed).
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::IndexDocuments,
+                        talentflyt_store::now(),
+                        3,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing document reading failed");
+                }
                 // Remind staff of candidates who have waited too long for an answer.
                 if let Err(e) = store
                     .enqueue_job(

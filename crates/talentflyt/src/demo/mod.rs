@@ -1783,7 +1783,8 @@ async fn flush_apps(
             (Val::I(id), Val::S(email), Val::S(given), Val::S(family)) => Some(vec![
                 Val::I(*id),
                 Val::S(format!(
-                    "{given} {family} {email}\n{}",
+                    "{given} {family} {email} {}\n{}",
+                    email.replace(['@', '.'], " "),
                     cv_texts.get(id).copied().unwrap_or("")
                 )),
             ]),

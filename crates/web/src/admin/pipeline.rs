@@ -317,16 +317,19 @@ pub async fn list(
     ];
     let pages = page_count(listed.total as i64, PAGE_SIZE as i64);
     let done = match (q.moved, q.refused) {
-        (Some(m), r) => format!(
-            "{} {}",
-            i18n::count(lang, m as i64, "pipeline.moved_one", "pipeline.moved"),
-            i18n::count(
-                lang,
-                r.unwrap_or(0) as i64,
-                "pipeline.refused_one",
-                "pipeline.refused"
-            )
-        ),
+        (Some(m), r) => {
+            let mut done = i18n::count(lang, m as i64, "pipeline.moved_one", "pipeline.moved");
+            if let Some(r) = r.filter(|r| *r > 0) {
+                done.push(' ');
+                done.push_str(&i18n::count(
+                    lang,
+                    r as i64,
+                    "pipeline.refused_one",
+                    "pipeline.refused",
+                ));
+            }
+            done
+        }
         _ => String::new(),
     };
     render(&ApplicantsPage {
@@ -877,12 +880,13 @@ pub async fn save_stages(
         }
     };
     // Rows with a name, in the order asked for (then as listed); an emptied row goes away.
-    let mut kept: Vec<(i64, usize, Option<i64>, StageDef)> = vec![];
+    let mut kept: Vec<(Option<i64>, usize, Option<i64>, StageDef)> = vec![];
     for (i, l) in lines.iter().enumerate() {
         if l.name_nb.is_empty() {
             continue;
         }
-        let ord = l.ord.parse::<i64>().unwrap_or(i64::MAX);
+        // No order given: just before the hire (sorted below).
+        let ord = l.ord.parse::<i64>().ok();
         let phase = Phase::parse(
             &l.phases
                 .iter()
@@ -904,7 +908,12 @@ pub async fn save_stages(
             },
         ));
     }
-    kept.sort_by_key(|k| (k.0, k.1));
+    let hire_ord = kept
+        .iter()
+        .find(|k| k.3.phase == Phase::Hired)
+        .and_then(|k| k.0)
+        .unwrap_or(i64::MAX);
+    kept.sort_by_key(|k| (k.0.unwrap_or(hire_ord), k.3.phase == Phase::Hired, k.1));
     let defs: Vec<(Option<i64>, StageDef)> = kept.into_iter().map(|k| (k.2, k.3)).collect();
     if errs.is_empty() {
         match state

@@ -833,7 +833,10 @@ pub(crate) async fn posting_page(
         may_read,
         applications,
         stage_counts,
-        may_finish: may_manage && finished.is_empty() && stage == Stage::Closed,
+        // As the store decides it: the deadline day is over.
+        may_finish: may_manage
+            && finished.is_empty()
+            && posting.deadline_date().is_some_and(|d| d < today),
         finished,
         events,
         versions,
