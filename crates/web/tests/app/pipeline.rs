@@ -453,3 +453,162 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         4
     );
 }
+
+/// Role by route: each role reaches on the pipeline's routes exactly what it may. A posting the
+/// role may not see answers 404 like a missing one (and the attempt is audited as denied); a
+/// posting it may read but not act on answers 403 to the action.
+#[tokio::test]
+async fn each_role_reaches_only_what_it_may_on_the_pipeline_routes() {
+    let app = spawn_app().await;
+    let s = &app.db.store;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Intensivsykepleier", app.icu.id).await;
+    let other = publish_posting(&app, &mut hr, "Barnesykepleier", app.children.id).await;
+    let pdf = pdf();
+    let a = NewApplication {
+        posting_id: id,
+        given_name: "Kari",
+        family_name: "Nordmann",
+        email: "kari@example.no",
+        source: "career_site",
+        files: vec![NewFile {
+            kind: "cv",
+            filename: "cv.pdf",
+            content_type: "application/pdf",
+            bytes: &pdf,
+        }],
+        ip: "127.0.0.1",
+        submission_key: None,
+        lang: "nb",
+        form: None,
+        answers: &[],
+        equality: None,
+        talent_pool_until: None,
+    };
+    let app_id = s
+        .submit_application(&a, &receipt("kari@example.no"))
+        .await
+        .unwrap();
+    let hash = hash_password(PASSWORD).unwrap();
+    for (username, role, posting) in [
+        ("tv", Role::UnionRep, id),
+        ("utvalg", Role::CommitteeMember, id),
+        ("utvalg-annen", Role::CommitteeMember, other),
+    ] {
+        let u = s
+            .create_user(NewUser {
+                username,
+                email: &format!("{username}@ous.example"),
+                display_name: username,
+                password_hash: Some(&hash),
+            })
+            .await
+            .unwrap();
+        s.grant(u.id, role, None, Some(posting)).await.unwrap();
+    }
+    let list = format!("/admin/postings/{id}/applicants");
+    let move_get = format!("/admin/postings/{id}/applicants/move?ids={app_id}&target=reject");
+    let stages = format!("/admin/postings/{id}/stages");
+    let application = format!("/admin/applications/{app_id}");
+    use StatusCode as S;
+    // (user, list, move page, application, stages page, move, save stages, finish)
+    let table: [(&str, [S; 7]); 7] = [
+        (
+            "hr",
+            [
+                S::OK,
+                S::OK,
+                S::OK,
+                S::OK,
+                S::SEE_OTHER,
+                S::UNPROCESSABLE_ENTITY,
+                S::CONFLICT,
+            ],
+        ),
+        (
+            "leder",
+            [
+                S::OK,
+                S::OK,
+                S::OK,
+                S::OK,
+                S::SEE_OTHER,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+            ],
+        ),
+        (
+            "tv",
+            [
+                S::OK,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+            ],
+        ),
+        (
+            "utvalg",
+            [
+                S::OK,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+            ],
+        ),
+        ("annen", [S::NOT_FOUND; 7]),
+        ("utvalg-annen", [S::NOT_FOUND; 7]),
+        ("ansatt", [S::NOT_FOUND; 7]),
+    ];
+    for (user, want) in table {
+        let mut c = app.signed_in(user).await;
+        let csrf = c.get("/admin").await.csrf();
+        let app_s = app_id.to_string();
+        let got = [
+            c.get(&list).await.status,
+            c.get(&move_get).await.status,
+            c.get(&application).await.status,
+            c.get(&stages).await.status,
+            c.post_form(
+                &format!("{list}/move"),
+                &[
+                    ("csrf", &csrf),
+                    ("ids", &app_s),
+                    ("target", "reject"),
+                    ("nb_subject", "Svar"),
+                    ("nb_body", "Hei, {name}."),
+                    ("en_subject", "Answer"),
+                    ("en_body", "Dear {name}."),
+                ],
+            )
+            .await
+            .status,
+            // An empty stage list: refused by the rules (422) for those who may save.
+            c.post_form(&stages, &[("csrf", &csrf), ("answer_days", "14")])
+                .await
+                .status,
+            c.post_form(&format!("/admin/postings/{id}/finish"), &[("csrf", &csrf)])
+                .await
+                .status,
+        ];
+        assert_eq!(got, want, "{user}");
+        // The cross-posting search shows only what the role may see.
+        let found = c.get("/admin/search?q=kari").await.text();
+        let sees = matches!(user, "hr" | "leder" | "tv" | "utvalg");
+        assert_eq!(found.contains(&application), sees, "{user} in search");
+    }
+    // Every 404 above is in the audit trail as denied.
+    let denied = s
+        .audit_trail(SubjectKind::Posting, id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == AuditAction::Denied)
+        .count();
+    assert!(denied >= 3 * 6, "denied attempts audited: {denied}");
+}
