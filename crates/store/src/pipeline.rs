@@ -174,12 +174,10 @@ impl Tx {
     }
 
     async fn stages_in(&mut self, posting_id: i64) -> Result<Vec<Stage>> {
-        let rows: Vec<StageRow> = sqlx::query_as(
-            "SELECT position, name_nb, name_en, phase FROM posting_stages WHERE posting_id = $1 ORDER BY ord",
-        )
-        .bind(posting_id)
-        .fetch_all(self.conn())
-        .await?;
+        let rows: Vec<StageRow> = sqlx::query_as(STAGES_SQL)
+            .bind(posting_id)
+            .fetch_all(self.conn())
+            .await?;
         Ok(to_stages(rows))
     }
 
@@ -212,6 +210,13 @@ impl Tx {
     }
 }
 
+/// The messages of one application, oldest first (staff's view here, the candidate's in Min side).
+pub(crate) const MESSAGES_SQL: &str = "SELECT id, from_candidate, subject, body, created_at FROM application_messages WHERE application_id = $1 ORDER BY created_at, id";
+
+/// A posting's own stages in order.
+const STAGES_SQL: &str =
+    "SELECT position, name_nb, name_en, phase FROM posting_stages WHERE posting_id = $1 ORDER BY ord";
+
 fn to_stages(rows: Vec<StageRow>) -> Vec<Stage> {
     if rows.is_empty() {
         return numbered(&default_stages());
@@ -232,12 +237,10 @@ const APPLICANT_COLS: &str =
 impl Store {
     /// A posting's stages in order (one per phase when it has none of its own).
     pub async fn posting_stages(&self, posting_id: i64) -> Result<Vec<Stage>> {
-        let rows: Vec<StageRow> = sqlx::query_as(
-            "SELECT position, name_nb, name_en, phase FROM posting_stages WHERE posting_id = $1 ORDER BY ord",
-        )
-        .bind(posting_id)
-        .fetch_all(self.r())
-        .await?;
+        let rows: Vec<StageRow> = sqlx::query_as(STAGES_SQL)
+            .bind(posting_id)
+            .fetch_all(self.r())
+            .await?;
         Ok(to_stages(rows))
     }
 
@@ -620,7 +623,7 @@ impl Store {
         &self,
         application_id: i64,
     ) -> Result<Vec<crate::MessageRow>> {
-        Ok(sqlx::query_as("SELECT id, from_candidate, subject, body, created_at FROM application_messages WHERE application_id = $1 ORDER BY created_at, id")
+        Ok(sqlx::query_as(MESSAGES_SQL)
             .bind(application_id)
             .fetch_all(self.r())
             .await?)

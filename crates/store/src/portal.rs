@@ -187,7 +187,7 @@ impl Tx {
             .bind(application.id)
             .fetch_all(self.conn())
             .await?;
-        let messages = sqlx::query_as("SELECT id, from_candidate, subject, body, created_at FROM application_messages WHERE application_id = $1 ORDER BY created_at, id")
+        let messages = sqlx::query_as(crate::pipeline::MESSAGES_SQL)
             .bind(application.id)
             .fetch_all(self.conn())
             .await?;
