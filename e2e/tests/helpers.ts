@@ -186,6 +186,30 @@ export async function tabTo(page: Page, target: Locator, maxTabs = 4): Promise<v
   await expect(target, `Tab ${maxTabs} times should reach it`).toBeFocused({ timeout: 1 });
 }
 
+/** Tab to the skip link (the first stop) and follow it with Enter: the focus is then in <main>. */
+export async function skipToMain(page: Page): Promise<void> {
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Hopp til hovedinnhold' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+}
+
+/** Follows a link (or presses a button) as a keyboard user would: focus, then Enter. */
+export async function activate(page: Page, target: Locator): Promise<void> {
+  await target.focus();
+  await page.keyboard.press('Enter');
+}
+
+/** The <dd> after the <dt> `term` in a list of facts. */
+export function fact(page: Page, term: string): Locator {
+  return page.getByRole('term').filter({ hasText: new RegExp(`^${escapeRegExp(term)}$`) }).locator('xpath=following-sibling::dd[1]');
+}
+
+/** The response to the next POST to `path`. */
+export function nextPost(page: Page, path: string) {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path);
+}
+
 /** Selects the first option of a <select> that has a non-empty value; returns its label. */
 export async function selectFirstRealOption(page: Page, label: string): Promise<string> {
   const select = page.getByLabel(label, { exact: true });
@@ -563,4 +587,47 @@ export function runApp(args: string[], timeoutMs = 30_000): Promise<string> {
       },
     );
   });
+}
+
+// ---------------------------------------------------------------------------
+// HR's postings and their applicants.
+
+/** Opens /admin and lists the published postings that have applicants, the fewest applicants first. */
+export async function publishedPostings(page: Page): Promise<{ href: string; status: string; n: number }[]> {
+  await page.goto('/admin');
+  const published = await page.locator('main table tbody tr').evaluateAll((trs) =>
+    trs
+      .map((tr) => {
+        const td = tr.querySelectorAll('td');
+        return { href: td[0].querySelector('a')!.getAttribute('href')!, status: (td[2].textContent || '').trim(), n: Number(td[4].textContent) };
+      })
+      .filter((r) => r.status === 'Publisert' && r.n > 0),
+  );
+  return published.sort((x, y) => x.n - y.n);
+}
+
+/** A list of "Name: n" items (class stage-counts) as a map, in the order of the stages. */
+export async function stageCounts(page: Page): Promise<Map<string, number>> {
+  await page.waitForLoadState('load'); // callers have seen the new address first
+  const items = await page.locator('main ul.stage-counts > li').allInnerTexts();
+  return new Map(items.map((t) => { const m = /^(.*): (\d+)$/.exec(t.trim())!; return [m[1], Number(m[2])] as [string, number]; }));
+}
+
+/** A row of the applicant list: id (the checkbox's value), the name shown, the stage and the time in it. */
+export interface ApplicantRow { id: string; name: string; stage: string; waiting: string }
+
+/** The applicant list's table rows: id (the checkbox's value), the name shown, stage and time in stage. */
+export async function applicantRows(page: Page): Promise<ApplicantRow[]> {
+  await page.waitForLoadState('load');
+  return page.locator('main table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => {
+      const td = tr.querySelectorAll('td');
+      return {
+        id: (tr.querySelector('input[type=checkbox]') as HTMLInputElement).value,
+        name: (td[1].querySelector('a')?.textContent || '').trim(),
+        stage: (td[2].textContent || '').trim(),
+        waiting: (td[3].textContent || '').trim(),
+      };
+    }),
+  );
 }

@@ -1,11 +1,18 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import {
   HR,
+  activate,
+  applicantRows,
   checkA11y,
   chooseOptionByKeyboard,
   escapeRegExp,
+  fact,
+  nextPost,
   passwordLogin,
+  publishedPostings,
   retypeFocused,
+  skipToMain,
+  stageCounts,
   tabTo,
   uniqueSuffix,
   waitForMail,
@@ -25,53 +32,9 @@ import {
 // family name and given name. axe-core (WCAG 2.1 A/AA) runs on every page visited, error states
 // included. A second test adds a stage before "Vurdering" and sees no one move.
 
-/** Tab to the skip link (the first stop) and follow it with Enter: the focus is then in <main>. */
-async function skipToMain(page: Page): Promise<void> {
-  await page.keyboard.press('Tab');
-  await expect(page.getByRole('link', { name: 'Hopp til hovedinnhold' })).toBeFocused();
-  await page.keyboard.press('Enter');
-  await expect(page.locator('main#main')).toBeFocused();
-}
-
-/** Follows a link (or presses a button) as a keyboard user would: focus, then Enter. */
-async function activate(page: Page, target: Locator): Promise<void> {
-  await target.focus();
-  await page.keyboard.press('Enter');
-}
-
-/** The <dd> after the <dt> `term` in a list of facts. */
-function fact(page: Page, term: string): Locator {
-  return page.getByRole('term').filter({ hasText: new RegExp(`^${escapeRegExp(term)}$`) }).locator('xpath=following-sibling::dd[1]');
-}
-
-/** A list of "Name: n" items (class stage-counts) as a map. */
-async function stageCounts(page: Page): Promise<Map<string, number>> {
-  await page.waitForLoadState('load'); // callers have seen the new address first
-  const items = await page.locator('main ul.stage-counts > li').allInnerTexts();
-  return new Map(items.map((t) => { const m = /^(.*): (\d+)$/.exec(t.trim())!; return [m[1], Number(m[2])] as [string, number]; }));
-}
-
-interface Row { id: string; name: string; stage: string; waiting: string }
-
 /** "1 søker" or "n søkere", as the app counts applicants. */
 function applicants(n: number): string {
   return n === 1 ? '1 søker' : `${n} søkere`;
-}
-
-/** The applicant list's table rows: id (the checkbox's value), name, stage and time in stage. */
-async function rows(page: Page): Promise<Row[]> {
-  await page.waitForLoadState('load');
-  return page.locator('main table tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => {
-      const td = tr.querySelectorAll('td');
-      return {
-        id: (tr.querySelector('input[type=checkbox]') as HTMLInputElement).value,
-        name: (td[1].querySelector('a')?.textContent || '').trim(),
-        stage: (td[2].textContent || '').trim(),
-        waiting: (td[3].textContent || '').trim(),
-      };
-    }),
-  );
 }
 
 /** The candidate's e-mail address, as the application page shows it (read, not clicked). */
@@ -80,11 +43,6 @@ async function emailOf(page: Page, id: string): Promise<string> {
   const m = /<dt>E-post<\/dt><dd>([^<]+)<\/dd>/.exec(html);
   expect(m, `application ${id} shows an e-mail address`).toBeTruthy();
   return m![1].trim();
-}
-
-/** The response to the next POST to `path`. */
-function nextPost(page: Page, path: string) {
-  return page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path);
 }
 
 /** The fieldset on the stages page whose "Navn på bokmål" holds `name`. */
@@ -98,17 +56,8 @@ async function stageGroup(page: Page, name: string): Promise<Locator> {
 
 /** From /admin, opens the published posting with the fewest applicants whose counts per stage `fit`. */
 async function openPosting(page: Page, fit: (counts: Map<string, number>) => boolean, what: string): Promise<{ id: string; title: string }> {
-  await page.goto('/admin');
-  const published = await page.locator('main table tbody tr').evaluateAll((trs) =>
-    trs
-      .map((tr) => {
-        const td = tr.querySelectorAll('td');
-        return { href: td[0].querySelector('a')!.getAttribute('href')!, status: (td[2].textContent || '').trim(), n: Number(td[4].textContent) };
-      })
-      .filter((r) => r.status === 'Publisert' && r.n > 0),
-  );
   // The fewest applicants that will do: fewer Tab stops.
-  for (const p of published.sort((x, y) => x.n - y.n)) {
+  for (const p of await publishedPostings(page)) {
     await activate(page, page.locator(`main table a[href="${p.href}"]`));
     await expect(page).toHaveURL(new RegExp(`${escapeRegExp(p.href)}$`));
     if (fit(await stageCounts(page))) {
@@ -146,7 +95,7 @@ test('HR filters the applicants, rejects two with a message, moves one, and chan
   await expect(countLine).toHaveText(`${applicants(total)} passer med filteret`);
   const table = page.getByRole('table', { name: 'Søkerne med steg, ventetid og svar på spørsmålene' });
   for (const q of questions) await expect(table.getByRole('columnheader', { name: q, exact: true })).toBeVisible();
-  const all = await rows(page);
+  const all = await applicantRows(page);
   expect(all).toHaveLength(Math.min(total, 50));
   for (const r of all.filter((x) => x.stage !== 'Avslått' && x.stage !== 'Trukket')) {
     const days = /^(\d+) (dag|dager)\b/.exec(r.waiting);
@@ -167,7 +116,7 @@ test('HR filters the applicants, rejects two with a message, moves one, and chan
   await page.keyboard.type(word);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`\\?q=${escapeRegExp(encodeURIComponent(word))}`));
-  const found = await rows(page);
+  const found = await applicantRows(page);
   expect(found.map((r) => r.name)).toContain(a.name);
   expect(found.length, 'the search narrows the list').toBeLessThan(total);
   await expect(countLine).toHaveText(`${applicants(found.length)} passer med filteret`);
@@ -184,7 +133,7 @@ test('HR filters the applicants, rejects two with a message, moves one, and chan
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/[?&]stage=1(&|$)/);
   await expect(stageSelect).toHaveValue('1');
-  const received = await rows(page);
+  const received = await applicantRows(page);
   expect(received.length).toBe(Math.min(before.get('Mottatt')!, 50));
   for (const r of received) expect(r.stage).toBe('Mottatt');
   expect(received.slice(0, 3).map((r) => r.name)).toEqual([a.name, b.name, c.name]);

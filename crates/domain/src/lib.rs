@@ -7,6 +7,7 @@
 pub mod ad;
 pub mod alert;
 pub mod application;
+pub mod blind;
 pub mod clock;
 pub mod lang;
 pub mod language;

@@ -251,7 +251,8 @@ impl Store {
 
     /// Search every application the reader may see (the postings of `scope`), newest first:
     /// the page at `offset` and whether more follow. Each application shown is audited as
-    /// `list`. `open_only` leaves out those with a final answer.
+    /// `list`. `open_only` leaves out those with a final answer. Applicants still hidden by a
+    /// posting's blind screening are never found here: the list of that posting shows them.
     pub async fn search_applications(
         &self,
         reader: &Reader<'_>,
@@ -297,7 +298,7 @@ impl Store {
         let sql = format!(
             "SELECT a.id, c.given_name, c.family_name, a.posting_id, p.title AS posting_title, a.phase, a.submitted_at
              FROM {from} JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id JOIN org_units u ON u.id = p.unit_id
-             WHERE {matched} AND ({}){open}
+             WHERE {matched} AND ({}){open} AND (p.blind_until IS NULL OR a.revealed_at IS NOT NULL)
              ORDER BY {newest} LIMIT {} OFFSET {}",
             cond.join(" OR "),
             limit + 1,

@@ -5,7 +5,7 @@
 //! Reads of personal data are audited by the store call that reads them, in the same transaction:
 //! they take a [`Reader`], so a handler cannot read without leaving a trace.
 
-use crate::{now, Result, Store, Tx};
+use crate::{now, Result, Store, StoreError, Tx};
 use sqlx::{AnyConnection, FromRow};
 
 /// Who did it.
@@ -74,6 +74,8 @@ named! {
         Close = "close",
         /// Gave a role.
         Grant = "grant",
+        /// Showed the identity of an applicant screened blind.
+        Reveal = "reveal",
         /// Asked for a record they may not see (403, or 404 for a hidden one).
         Denied = "denied",
         Login = "login",
@@ -167,18 +169,10 @@ async fn insert_audit(conn: &mut AnyConnection, events: &[AuditEvent<'_>]) -> Re
     for chunk in events.chunks(100) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let n = i * 8;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4,
-                    n + 5,
-                    n + 6,
-                    n + 7,
-                    n + 8
-                )
+                let p: Vec<String> = (1..=8)
+                    .map(|k| crate::placeholder(conn, i * 8 + k))
+                    .collect();
+                format!("({})", p.join(", "))
             })
             .collect();
         let sql = format!(
@@ -203,6 +197,121 @@ async fn insert_audit(conn: &mut AnyConnection, events: &[AuditEvent<'_>]) -> Re
     Ok(())
 }
 
+/// An [`AuditEvent`] that owns its text, to be written by the queue's task.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedEvent {
+    actor: Actor,
+    action: AuditAction,
+    subject_kind: SubjectKind,
+    subject_id: i64,
+    ip: String,
+    detail: String,
+}
+
+impl OwnedEvent {
+    fn from(e: &AuditEvent<'_>) -> Self {
+        OwnedEvent {
+            actor: e.actor,
+            action: e.action,
+            subject_kind: e.subject_kind,
+            subject_id: e.subject_id,
+            ip: e.ip.to_owned(),
+            detail: e.detail.to_owned(),
+        }
+    }
+
+    fn as_event(&self) -> AuditEvent<'_> {
+        AuditEvent {
+            actor: self.actor,
+            action: self.action,
+            subject_kind: self.subject_kind,
+            subject_id: self.subject_id,
+            ip: &self.ip,
+            detail: &self.detail,
+        }
+    }
+}
+
+type Ack = tokio::sync::oneshot::Sender<std::result::Result<(), String>>;
+type Batches = tokio::sync::mpsc::UnboundedSender<(Vec<OwnedEvent>, Ack)>;
+
+/// Group commit for audit events: callers hand their events to one task, which takes every
+/// batch waiting, writes them in one transaction and tells each caller when it is committed
+/// (or that it failed). A caller still returns only after its events are written.
+#[derive(Default)]
+pub(crate) struct AuditQueue {
+    sender: std::sync::Mutex<Option<Batches>>,
+}
+
+impl AuditQueue {
+    /// Most events in one transaction.
+    const MAX_BATCH: usize = 5000;
+
+    /// Write `events` through the queue's task (started on first use, on the caller's
+    /// runtime). `Err` gives the events back when there is no task to take them.
+    async fn submit(
+        &self,
+        pool: &sqlx::AnyPool,
+        events: Vec<OwnedEvent>,
+    ) -> std::result::Result<Result<()>, Vec<OwnedEvent>> {
+        let (ack, done) = tokio::sync::oneshot::channel();
+        let sent = {
+            let mut sender = self.sender.lock().unwrap_or_else(|e| e.into_inner());
+            if sender.as_ref().is_none_or(|s| s.is_closed()) {
+                let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                tokio::spawn(write_batches(pool.clone(), rx));
+                *sender = Some(tx);
+            }
+            match sender.as_ref().map(|s| s.send((events, ack))) {
+                Some(Ok(())) => Ok(()),
+                Some(Err(e)) => Err(e.0 .0),
+                None => unreachable!("a sender was just set"),
+            }
+        };
+        sent?;
+        Ok(match done.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError::Other(e)),
+            Err(_) => Err(StoreError::Other("the audit writer stopped".into())),
+        })
+    }
+}
+
+async fn write_batches(
+    pool: sqlx::AnyPool,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<(Vec<OwnedEvent>, Ack)>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        let mut n = batch[0].0.len();
+        while n < AuditQueue::MAX_BATCH {
+            match rx.try_recv() {
+                Ok(more) => {
+                    n += more.0.len();
+                    batch.push(more);
+                }
+                Err(_) => break,
+            }
+        }
+        let events: Vec<AuditEvent> = batch
+            .iter()
+            .flat_map(|(evs, _)| evs.iter().map(OwnedEvent::as_event))
+            .collect();
+        let result = async {
+            let mut conn = pool.begin().await?;
+            insert_audit(&mut conn, &events).await?;
+            conn.commit().await?;
+            Ok::<(), StoreError>(())
+        }
+        .await
+        .map_err(|e| e.to_string());
+        for (_, ack) in batch {
+            // A caller that gave up waiting is no longer there to tell.
+            let _ = ack.send(result.clone());
+        }
+    }
+}
+
 impl Tx {
     /// Write these events as a step of this transaction.
     pub(crate) async fn audit(&mut self, events: &[AuditEvent<'_>]) -> Result<()> {
@@ -217,11 +326,24 @@ impl Store {
         insert_audit(&mut conn, &[e]).await
     }
 
-    /// Several events at once, all or none.
+    /// Several events at once, all or none, written before this returns. Many callers at once
+    /// share one transaction (group commit, see [`AuditQueue`]): a list page writes 50 events,
+    /// and 64 pages at once would otherwise be 64 commits queued on SQLite's one writer.
     pub async fn audit_many(&self, events: &[AuditEvent<'_>]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        tx.audit(events).await?;
-        tx.commit().await
+        if events.is_empty() {
+            return Ok(());
+        }
+        let owned: Vec<OwnedEvent> = events.iter().map(OwnedEvent::from).collect();
+        match self.audit_queue.submit(&self.write, owned).await {
+            Ok(r) => r,
+            // No queue (its runtime is gone): write them here.
+            Err(owned) => {
+                let events: Vec<AuditEvent> = owned.iter().map(OwnedEvent::as_event).collect();
+                let mut tx = self.begin().await?;
+                tx.audit(&events).await?;
+                tx.commit().await
+            }
+        }
     }
 
     /// `reader` asked for a record they may not see: call it where the answer is 403, or 404 for a

@@ -42,7 +42,7 @@ impl Store {
                     if j > 0 {
                         sql.push_str(", ");
                     }
-                    sql.push_str(&format!("${n}"));
+                    sql.push_str(&crate::placeholder(&tx, n));
                 }
                 sql.push(')');
             }

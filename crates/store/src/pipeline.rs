@@ -9,6 +9,7 @@ use crate::{
 };
 use sqlx::FromRow;
 use std::collections::HashMap;
+use std::sync::Arc;
 use talentflyt_domain::ad::{Template, GENERAL_TEMPLATE};
 use talentflyt_domain::pipeline::{
     check_move, check_stages, default_stages, numbered, stage_of, Message, MoveRefused, Stage,
@@ -45,6 +46,12 @@ pub struct Applicant {
     /// "family given" in lower case, for ordering by name.
     #[sqlx(skip)]
     pub name_key: String,
+    /// Set when the identity was shown on a posting that screens blind.
+    pub revealed_at: Option<i64>,
+    /// The applicant's number in the posting, in order of submission (the name they go by
+    /// while hidden).
+    #[sqlx(skip)]
+    pub number: i64,
 }
 
 /// A screening answer in the list: application, question, answer in both languages, flagged.
@@ -173,7 +180,7 @@ impl Tx {
         Ok(())
     }
 
-    async fn stages_in(&mut self, posting_id: i64) -> Result<Vec<Stage>> {
+    pub(crate) async fn stages_in(&mut self, posting_id: i64) -> Result<Vec<Stage>> {
         let rows: Vec<StageRow> = sqlx::query_as(STAGES_SQL)
             .bind(posting_id)
             .fetch_all(self.conn())
@@ -232,7 +239,7 @@ fn to_stages(rows: Vec<StageRow>) -> Vec<Stage> {
 }
 
 const APPLICANT_COLS: &str =
-    "a.id, c.given_name, c.family_name, a.phase, a.stage, a.stage_since, a.source, a.submitted_at";
+    "a.id, c.given_name, c.family_name, a.phase, a.stage, a.stage_since, a.source, a.submitted_at, a.revealed_at";
 
 impl Store {
     /// A posting's stages in order (one per phase when it has none of its own).
@@ -412,64 +419,107 @@ impl Store {
 
     /// Every application of a posting with what the list needs, unaudited (the stage as stored),
     /// flagged where an answer knocked out.
-    async fn applicants_of(&self, posting_id: i64) -> Result<Vec<Applicant>> {
+    /// A posting's applicant list as of now: its stages, answer time, blind screening,
+    /// questions, applicants (each in the stage it stands in, see
+    /// [`talentflyt_domain::pipeline::stage_of`]) and their screening answers. The snapshot in
+    /// memory serves while the posting's counter (`posting_applicants_seq`, kept by triggers on
+    /// every table it is read from) has not moved, else a new one is read. The counter is read
+    /// before the rows, so a change that lands while they are read only makes the next reader
+    /// read them again.
+    pub async fn applicant_view(&self, posting_id: i64) -> Result<Arc<ApplicantView>> {
+        let seq: i64 =
+            sqlx::query_scalar("SELECT seq FROM posting_applicants_seq WHERE posting_id = $1")
+                .bind(posting_id)
+                .fetch_optional(self.r())
+                .await?
+                .unwrap_or(0);
+        if let Some(view) = self.applicants.get(posting_id, seq) {
+            return Ok(view);
+        }
+        #[derive(FromRow)]
+        struct Settings {
+            answer_days: i64,
+            blind_until: Option<i64>,
+        }
+        let settings: Settings =
+            sqlx::query_as("SELECT answer_days, blind_until FROM postings WHERE id = $1")
+                .bind(posting_id)
+                .fetch_optional(self.r())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let stages = self.posting_stages(posting_id).await?;
+        let questions = self.questions(posting_id).await?;
         let mut all: Vec<Applicant> = sqlx::query_as(&format!(
             "SELECT {APPLICANT_COLS} FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.posting_id = $1 ORDER BY a.submitted_at, a.id"
         ))
         .bind(posting_id)
         .fetch_all(self.r())
         .await?;
-        let flagged: std::collections::HashSet<i64> = sqlx::query_scalar::<_, i64>(
-            "SELECT DISTINCT x.application_id FROM application_answers x JOIN applications a ON a.id = x.application_id WHERE a.posting_id = $1 AND x.knocked_out = 1",
+        let rows: Vec<ListedAnswer> = sqlx::query_as(
+            "SELECT x.application_id, x.question_id, x.answer_nb, x.answer_en, x.knocked_out FROM application_answers x JOIN applications a ON a.id = x.application_id WHERE a.posting_id = $1 ORDER BY x.application_id, x.position",
         )
         .bind(posting_id)
         .fetch_all(self.r())
-        .await?
-        .into_iter()
-        .collect();
-        for a in &mut all {
-            a.knocked_out = flagged.contains(&a.id) as i64;
+        .await?;
+        let mut answers: HashMap<i64, Vec<ListedAnswer>> = HashMap::new();
+        for x in rows {
+            answers.entry(x.application_id).or_default().push(x);
+        }
+        for (i, a) in all.iter_mut().enumerate() {
+            a.number = i as i64 + 1;
+            a.stage = stage_of(&stages, a.phase, a.stage).map(|s| s.position);
+            a.knocked_out = answers
+                .get(&a.id)
+                .is_some_and(|xs| xs.iter().any(|x| x.knocked_out != 0))
+                as i64;
             a.name_key = format!("{} {}", a.family_name, a.given_name).to_lowercase();
         }
-        Ok(all)
+        let view = Arc::new(ApplicantView {
+            seq,
+            posting_id,
+            stages,
+            answer_days: settings.answer_days,
+            blind_until: settings.blind_until,
+            questions,
+            applicants: all,
+            answers,
+        });
+        self.applicants.put(posting_id, view.clone());
+        Ok(view)
     }
 
-    /// The applicants of a posting, each with the stage it stands in (see
-    /// [`talentflyt_domain::pipeline::stage_of`]), narrowed by `keep` and ordered by `order`, and
-    /// the page of them at `offset`: the page's rows get a `list` entry in the audit trail and
-    /// their screening answers are read. Counts per (phase, stage) cover the whole posting.
-    #[allow(clippy::too_many_arguments)]
+    /// The posting's applicants narrowed by `keep` and ordered by `order`, and the page of them
+    /// at `offset`: the page's rows get a `list` entry in the audit trail, with their screening
+    /// answers. Counts per (phase, stage) cover the whole posting.
     pub async fn list_applicants(
         &self,
         reader: &Reader<'_>,
-        posting_id: i64,
-        stages: &[Stage],
+        view: &ApplicantView,
         keep: impl Fn(&Applicant) -> bool,
         order: impl Fn(&Applicant, &Applicant) -> std::cmp::Ordering,
         offset: usize,
         limit: usize,
     ) -> Result<ApplicantPage> {
-        let mut all = self.applicants_of(posting_id).await?;
         let mut counts: HashMap<(Phase, Option<i64>), usize> = HashMap::new();
-        for a in &mut all {
-            a.stage = stage_of(stages, a.phase, a.stage).map(|s| s.position);
+        let mut kept: Vec<&Applicant> = Vec::new();
+        for a in &view.applicants {
             *counts.entry((a.phase, a.stage)).or_default() += 1;
+            if keep(a) {
+                kept.push(a);
+            }
         }
-        let mut kept: Vec<Applicant> = all.into_iter().filter(|a| keep(a)).collect();
-        kept.sort_by(&order);
+        kept.sort_by(|a, b| order(a, b));
         let total = kept.len();
-        let page: Vec<Applicant> = kept.into_iter().skip(offset).take(limit).collect();
+        let page: Vec<Applicant> = kept.into_iter().skip(offset).take(limit).cloned().collect();
         let mut answers = vec![];
         if !page.is_empty() {
-            let ids: Vec<String> = page.iter().map(|a| a.id.to_string()).collect();
-            // The ids are numbers read from the database, never input.
-            answers = sqlx::query_as(&format!(
-                "SELECT application_id, question_id, answer_nb, answer_en, knocked_out FROM application_answers WHERE application_id IN ({}) ORDER BY application_id, position",
-                ids.join(",")
-            ))
-            .fetch_all(self.r())
-            .await?;
-            let detail = format!("posting {posting_id}");
+            answers = page
+                .iter()
+                .filter_map(|a| view.answers.get(&a.id))
+                .flatten()
+                .cloned()
+                .collect();
+            let detail = format!("posting {}", view.posting_id);
             let events: Vec<AuditEvent> = page
                 .iter()
                 .map(|a| reader.event(AuditAction::List, SubjectKind::Application, a.id, &detail))
@@ -517,6 +567,8 @@ impl Store {
             given_name: String,
             family_name: String,
         }
+        let until = tx.blind_until(req.posting_id).await?;
+        let mut reveal = vec![];
         let mut done = Moved::default();
         let mut details = vec![];
         let t = now();
@@ -552,6 +604,9 @@ impl Store {
             if changed == 0 {
                 done.refused.push((id, MoveRefused::Changed));
                 continue;
+            }
+            if crate::blind::move_reveals(&stages, until, to) {
+                reveal.push(id);
             }
             let mut message_id = None;
             if let Some(write) = write {
@@ -603,6 +658,9 @@ impl Store {
             .map(|(id, d)| reader.event(AuditAction::Update, SubjectKind::Application, *id, d))
             .collect();
         tx.audit(&events).await?;
+        if let Some(n) = until {
+            tx.reveal_by_stage(reader, user_id, &reveal, n).await?;
+        }
         tx.commit().await?;
         Ok(done)
     }
@@ -818,4 +876,65 @@ pub struct ApplicantPage {
     pub total: usize,
     pub page: Vec<Applicant>,
     pub answers: Vec<ListedAnswer>,
+}
+
+/// One posting's applicant list, as of one value of its counter (see
+/// [`Store::applicant_view`]).
+pub struct ApplicantView {
+    seq: i64,
+    pub posting_id: i64,
+    pub stages: Vec<Stage>,
+    /// Days an applicant may wait in a stage before they are marked (and reminded of).
+    pub answer_days: i64,
+    /// The stage from which identity is shown, when the posting screens blind.
+    pub blind_until: Option<i64>,
+    pub questions: Vec<talentflyt_domain::application::Question>,
+    /// In order of submission, each in the stage it stands in.
+    applicants: Vec<Applicant>,
+    answers: HashMap<i64, Vec<ListedAnswer>>,
+}
+
+/// Snapshots of the postings whose lists were read lately, at most [`ApplicantCache::MAX`]:
+/// the one read longest ago goes first.
+#[derive(Default)]
+pub(crate) struct ApplicantCache {
+    map: std::sync::Mutex<HashMap<i64, (u64, Arc<ApplicantView>)>>,
+    tick: std::sync::atomic::AtomicU64,
+}
+
+impl ApplicantCache {
+    const MAX: usize = 128;
+
+    fn get(&self, posting_id: i64, seq: i64) -> Option<Arc<ApplicantView>> {
+        let t = self.tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let (used, snap) = map.get_mut(&posting_id)?;
+        if snap.seq != seq {
+            return None;
+        }
+        *used = t;
+        Some(snap.clone())
+    }
+
+    fn put(&self, posting_id: i64, snap: Arc<ApplicantView>) {
+        let t = self.tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        // A slower reader must not put back an older snapshot than the one there.
+        if map
+            .get(&posting_id)
+            .is_some_and(|(_, old)| old.seq > snap.seq)
+        {
+            return;
+        }
+        map.insert(posting_id, (t, snap));
+        if map.len() > Self::MAX {
+            if let Some(oldest) = map
+                .iter()
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(k, _)| *k)
+            {
+                map.remove(&oldest);
+            }
+        }
+    }
 }

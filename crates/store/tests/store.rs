@@ -1784,8 +1784,7 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
     let page = s
         .list_applicants(
             &reader,
-            pid,
-            &stages,
+            &s.applicant_view(pid).await.unwrap(),
             |a| !a.phase.is_final(),
             |a, b| b.given_name.cmp(&a.given_name),
             0,
@@ -1911,4 +1910,98 @@ async fn the_pipeline_moves_logs_reminds_and_finishes_only_when_everyone_is_answ
         s.finish_posting(pid, hr.id, after_deadline).await.unwrap(),
         Err(FinishRefused::Finished)
     );
+}
+
+/// The applicant list is served from a snapshot per posting: it shows every change already
+/// committed, made through this instance or another (a new application, a move, a reveal, a
+/// changed name), and a posting's change leaves another posting's snapshot alone.
+#[tokio::test]
+async fn the_applicant_list_shows_every_change_at_once_on_every_instance() {
+    use talentflyt_domain::pipeline::{MoveRefused, Target};
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (_, _, dept) = tree(s).await;
+    let lise = leader(s).await;
+    let pid = s
+        .create_posting(&draft(dept.id, "Sykepleier"), Some(lise.id))
+        .await
+        .unwrap();
+    s.publish_posting(pid, today_date()).await.unwrap();
+    let stages = s.posting_stages(pid).await.unwrap();
+    let reader = Reader::user(lise.id, "127.0.0.1");
+    let names = |p: &ApplicantPage| -> Vec<String> {
+        p.page
+            .iter()
+            .map(|a| format!("{} {} {}", a.given_name, a.family_name, a.phase))
+            .collect()
+    };
+    let list = || async {
+        let view = s.applicant_view(pid).await.unwrap();
+        s.list_applicants(&reader, &view, |_| true, |a, b| a.id.cmp(&b.id), 0, 50)
+            .await
+    };
+    let first = s
+        .submit_application(&app(pid, "Ane", "ane@example.no"), &email("ane@example.no"))
+        .await
+        .unwrap();
+    assert_eq!(names(&list().await.unwrap()), ["Ane Nordmann applied"]);
+    // Another instance takes an application and moves the first: this one sees both at once.
+    let b = db.second_instance().await;
+    b.submit_application(&app(pid, "Bo", "bo@example.no"), &email("bo@example.no"))
+        .await
+        .unwrap();
+    let screening = stages
+        .iter()
+        .find(|x| x.phase == Phase::Screening)
+        .unwrap()
+        .position;
+    let moved = b
+        .move_applications(
+            &reader,
+            lise.id,
+            &MoveRequest {
+                posting_id: pid,
+                application_ids: &[first],
+                target: Target::Stage(screening),
+                reason: "",
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.refused, Vec::<(i64, MoveRefused)>::new());
+    let page = list().await.unwrap();
+    assert_eq!(
+        names(&page),
+        ["Ane Nordmann screening", "Bo Nordmann applied"]
+    );
+    assert_eq!(page.page[1].number, 2, "numbered in order of submission");
+    // A reveal and a name written straight to the database are seen too (the triggers keep the
+    // counter, whatever wrote the row).
+    assert!(b
+        .reveal_application(&reader, lise.id, first, "Fortrinnsrett")
+        .await
+        .unwrap());
+    testing::execute_raw(
+        s,
+        "UPDATE candidates SET family_name = 'Berg' WHERE email = 'bo@example.no'",
+    )
+    .await
+    .unwrap();
+    let page = list().await.unwrap();
+    assert!(page.page[0].revealed_at.is_some());
+    assert_eq!(names(&page)[1], "Bo Berg applied");
+    // Another posting's application leaves this list's rows as they were.
+    let other = s
+        .create_posting(&draft(dept.id, "Jordmor"), Some(lise.id))
+        .await
+        .unwrap();
+    s.publish_posting(other, today_date()).await.unwrap();
+    b.submit_application(
+        &app(other, "Cato", "cato@example.no"),
+        &email("cato@example.no"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(list().await.unwrap().total, 2);
 }

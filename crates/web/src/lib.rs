@@ -255,6 +255,10 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     )
     .route("/admin/postings/{id}/finish", post(admin::pipeline::finish))
     .route(
+        "/admin/postings/{id}/blind",
+        post(admin::pipeline::save_blind),
+    )
+    .route(
         "/admin/templates",
         get(admin::templates::list).post(admin::templates::save_org_texts),
     )
@@ -267,8 +271,16 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         get(admin::applications::show_application),
     )
     .route(
+        "/admin/applications/{id}/reveal",
+        post(admin::applications::reveal),
+    )
+    .route(
         "/admin/applications/{id}/documents/{doc}",
         get(admin::applications::download_document),
+    )
+    .route(
+        "/admin/applications/{id}/documents/{doc}/text",
+        get(admin::applications::document_text),
     );
     // Uploads: the application with its files, and a document from Min side. They get the
     // longer upload timeout (a slow line must not lose an application); their bodies are

@@ -20,6 +20,7 @@ use rand::{Rng, SeedableRng};
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 use talentflyt_domain::org::{Role, UnitKind};
+use talentflyt_domain::posting::Phase;
 use talentflyt_store::{NewApplication, NewFile, NewUser, Store, Val};
 
 /// OUS in one year: 25,000 employees, 5,305 ads for 8,782 positions, 54,777 applications. Over
@@ -1076,6 +1077,7 @@ pub async fn generate(
         ),
     ];
     let mut logins = vec![];
+    let mut hr_id = None;
     for (username, name, email, role, unit, posting, scope) in plan {
         let u = store
             .create_user(NewUser {
@@ -1085,10 +1087,16 @@ pub async fn generate(
                 password_hash: Some(&hash),
             })
             .await?;
+        if role == Role::HrAdmin && hr_id.is_none() {
+            hr_id = Some(u.id);
+        }
         store.grant(u.id, role, unit, posting).await?;
         logins.push((username.to_owned(), role.as_str().to_owned(), scope));
     }
     store.sync_id_sequences().await?;
+    if let Some(hr) = hr_id {
+        blind_screening(store, committee_posting, hr).await?;
+    }
     requisitions(store, busiest.id, committee_posting, today).await?;
     career_site(store, &mut rng, today).await?;
     portal_candidate(store, today).await?;
@@ -1113,6 +1121,24 @@ pub async fn generate(
         eprintln!("{}", summary.line());
     }
     Ok(summary)
+}
+
+/// The committee's posting screens blind until the interview (R7): `nemnd` and `tillitsvalgt`
+/// see its applicants by number, and those already at the interview or later are shown, each
+/// reveal in the audit trail as HR's.
+async fn blind_screening(store: &Store, posting: i64, hr: i64) -> anyhow::Result<()> {
+    let stages = store.posting_stages(posting).await?;
+    if let Some(interview) = stages.iter().find(|s| s.phase == Phase::Interview) {
+        let system = talentflyt_store::Reader {
+            actor: talentflyt_store::Actor::System,
+            ip: "demo",
+        };
+        store
+            .set_blind(&system, hr, posting, Some(interview.position))
+            .await?
+            .map_err(|key| anyhow::anyhow!("blind screening refused: {key}"))?;
+    }
+    Ok(())
 }
 
 /// The demo candidate for Min side: two applications in the full form, one with a refused

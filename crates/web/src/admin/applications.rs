@@ -2,15 +2,16 @@
 
 use super::{refuse, visible_posting, Seen};
 use crate::error::AppError;
-use crate::extract::{ClientIp, ReqLang, Staff};
+use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t};
 use crate::view::format::human_size;
-use crate::view::{render, PageCtx};
+use crate::view::{render, render_status, Errors, PageCtx};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Form, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use talentflyt_domain::blind::{pseudonym, redact, Identity};
 use talentflyt_store::{Reader, SubjectKind};
 
 pub(crate) struct DocRow {
@@ -28,7 +29,14 @@ struct ApplicationPage {
     posting_id: i64,
     posting_title: String,
     name: String,
+    /// Empty while hidden.
     email: String,
+    /// The posting screens blind and this applicant's identity is not shown yet.
+    hidden: bool,
+    /// How the identity came to be shown, when it was.
+    revealed: String,
+    may_reveal: bool,
+    reveal_reason: String,
     submitted: String,
     source: String,
     documents: Vec<DocRow>,
@@ -47,7 +55,7 @@ struct ApplicationPage {
     may_handle: bool,
     targets: Vec<(String, String, bool)>,
     templates: Vec<(String, String, bool)>,
-    errs: crate::view::Errors,
+    errs: Errors,
 }
 
 struct HistoryLine {
@@ -94,7 +102,24 @@ pub async fn show_application(
     staff: Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let seen = check_readable(&state, &staff, &ip, id).await?;
+    let page = application_page(&state, lang, &ip, &staff, id, Errors::default(), "").await?;
+    render(&page)
+}
+
+/// The application as this staff member may see it; `errs` and `reveal_reason` fill the reveal
+/// form again after a refusal.
+async fn application_page(
+    state: &AppState,
+    lang: talentflyt_domain::Lang,
+    ip: &str,
+    staff: &Staff,
+    id: i64,
+    errs: Errors,
+    reveal_reason: &str,
+) -> Result<ApplicationPage, AppError> {
+    let state = state.clone();
+    let ip = ip.to_owned();
+    let seen = check_readable(&state, staff, &ip, id).await?;
     let manages = seen.may_manage;
     let may_handle = staff.access.may_handle_candidates_in(&seen.unit.path);
     let posting = seen.posting;
@@ -103,10 +128,30 @@ pub async fn show_application(
         .read_application(&Reader::user(staff.user.id, &ip), id)
         .await?;
     let a = record.application;
+    // Blind screening: until the identity is shown, what names the candidate is hidden here
+    // and in every text they wrote.
+    let blind = state.store.blind_until(posting.id).await?;
+    let reveal = state.store.reveal_of(id).await?;
+    let hidden = blind.is_some() && reveal.is_none();
+    let who = identity(&a, record.details.as_ref());
+    let mark = t(lang, "blind.mark");
+    let hide = |text: &str| -> String {
+        if hidden {
+            redact(text, &who, mark)
+        } else {
+            text.to_owned()
+        }
+    };
     let details = record
         .details
         .as_ref()
-        .map(|d| crate::career::portal::detail_lines(lang, d))
+        .map(|d| {
+            if hidden {
+                crate::career::portal::detail_lines(lang, &blinded(d, &who, mark))
+            } else {
+                crate::career::portal::detail_lines(lang, d)
+            }
+        })
         .unwrap_or_default();
     let answers = record
         .answers
@@ -114,12 +159,12 @@ pub async fn show_application(
         .map(|x| match lang {
             talentflyt_domain::Lang::Nb => (
                 x.question_nb.clone(),
-                x.answer_nb.clone(),
+                hide(&x.answer_nb),
                 x.knocked_out != 0,
             ),
             talentflyt_domain::Lang::En => (
                 x.question_en.clone(),
-                x.answer_en.clone(),
+                hide(&x.answer_en),
                 x.knocked_out != 0,
             ),
         })
@@ -129,7 +174,7 @@ pub async fn show_application(
     let exemption = (record.exemption.exemption_requested != 0).then(|| {
         (
             if manages {
-                record.exemption.exemption_reason.clone()
+                hide(&record.exemption.exemption_reason)
             } else {
                 String::new()
             },
@@ -145,8 +190,13 @@ pub async fn show_application(
         .into_iter()
         .map(|d| DocRow {
             id: d.id,
+            // A file's name often holds the candidate's.
+            filename: if hidden {
+                t(lang, doc_kind_key(&d.kind)).to_owned()
+            } else {
+                d.filename
+            },
             kind: d.kind,
-            filename: d.filename,
             size: human_size(d.size_bytes),
         })
         .collect();
@@ -187,14 +237,35 @@ pub async fn show_application(
         .map(|m| {
             (
                 i18n::datetime(lang, m.created_at),
-                m.subject,
-                m.body,
+                hide(&m.subject),
+                hide(&m.body),
                 m.from_candidate != 0,
             )
         })
         .collect();
-    let name = format!("{} {}", a.given_name, a.family_name);
-    render(&ApplicationPage {
+    let name = if hidden {
+        pseudonym(lang, state.store.applicant_number(id).await? as usize)
+    } else {
+        format!("{} {}", a.given_name, a.family_name)
+    };
+    let revealed = reveal.map(|r| {
+        let when = i18n::datetime(lang, r.revealed_at);
+        let who = r.user_name.unwrap_or_default();
+        if r.reveal_reason.is_empty() {
+            i18n::tf(
+                lang,
+                "blind.revealed_by_stage",
+                &[("when", &when), ("who", &who)],
+            )
+        } else {
+            i18n::tf(
+                lang,
+                "blind.revealed_by_hand",
+                &[("when", &when), ("who", &who), ("reason", &r.reveal_reason)],
+            )
+        }
+    });
+    Ok(ApplicationPage {
         p: staff.page(
             &state,
             lang,
@@ -205,7 +276,11 @@ pub async fn show_application(
         posting_id: posting.id,
         posting_title: posting.title,
         name,
-        email: a.email,
+        email: if hidden { String::new() } else { a.email },
+        hidden,
+        revealed: revealed.unwrap_or_default(),
+        may_reveal: hidden && may_handle,
+        reveal_reason: reveal_reason.to_owned(),
         submitted: i18n::datetime(lang, a.submitted_at),
         source: a.source,
         documents,
@@ -218,8 +293,14 @@ pub async fn show_application(
         may_handle: may_handle && !a.phase.is_final(),
         targets: super::pipeline::targets(lang, &stages, ""),
         templates: super::pipeline::template_options(lang, ""),
-        errs: crate::view::Errors::default(),
+        errs,
     })
+}
+
+/// Is this applicant hidden by their posting's blind screening?
+async fn is_hidden(state: &AppState, posting_id: i64, id: i64) -> Result<bool, AppError> {
+    Ok(state.store.blind_until(posting_id).await?.is_some()
+        && state.store.reveal_of(id).await?.is_none())
 }
 
 pub async fn download_document(
@@ -228,12 +309,129 @@ pub async fn download_document(
     staff: Staff,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    check_readable(&state, &staff, &ip, id).await?;
+    let seen = check_readable(&state, &staff, &ip, id).await?;
+    // While hidden, the file itself (its photo, its name) is not handed out: its text is, redacted.
+    if is_hidden(&state, seen.posting.id, id).await? {
+        return Err(refuse(
+            &state,
+            &staff,
+            &ip,
+            SubjectKind::Application,
+            id,
+            AppError::Forbidden,
+        )
+        .await);
+    }
     let d = state
         .store
         .read_document(&Reader::user(staff.user.id, &ip), id, doc)
         .await?;
     Ok(download_response(d))
+}
+
+#[derive(Template)]
+#[template(path = "admin/document_text.html")]
+struct DocumentTextPage {
+    p: PageCtx,
+    application_id: i64,
+    name: String,
+    title: String,
+    hidden: bool,
+    /// `None`: not read yet; empty: nothing to read.
+    text: Option<String>,
+}
+
+/// `GET /admin/applications/{id}/documents/{doc}/text`: the text read from a document, with the
+/// candidate's identity taken out while the posting screens them blind.
+pub async fn document_text(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path((id, doc)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let seen = check_readable(&state, &staff, &ip, id).await?;
+    let reader = Reader::user(staff.user.id, &ip);
+    let hidden = is_hidden(&state, seen.posting.id, id).await?;
+    let d = state.store.read_document_text(&reader, id, doc).await?;
+    let record = state.store.read_application(&reader, id).await?;
+    let a = &record.application;
+    let who = identity(a, record.details.as_ref());
+    let (name, title) = if hidden {
+        (
+            pseudonym(lang, state.store.applicant_number(id).await? as usize),
+            t(lang, doc_kind_key(&d.kind)).to_owned(),
+        )
+    } else {
+        (format!("{} {}", a.given_name, a.family_name), d.filename)
+    };
+    let text = d.text.map(|x| {
+        if hidden {
+            redact(&x, &who, t(lang, "blind.mark"))
+        } else {
+            x
+        }
+    });
+    render(&DocumentTextPage {
+        p: staff.page(
+            &state,
+            lang,
+            format!("{title} – {name}"),
+            format!("/admin/applications/{id}/documents/{doc}/text"),
+        ),
+        application_id: id,
+        name,
+        title,
+        hidden,
+        text,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Longest reason for a reveal.
+const MAX_REASON: usize = 2000;
+
+/// `POST /admin/applications/{id}/reveal`: show a hidden applicant's identity before the
+/// reveal stage, with the reason written down (on the application and in the audit trail).
+pub async fn reveal(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(form)): Csrf<Form<RevealForm>>,
+) -> Result<Response, AppError> {
+    let seen = check_readable(&state, &staff, &ip, id).await?;
+    if !staff.access.may_handle_candidates_in(&seen.unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = form.reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON {
+        let key = if reason.is_empty() {
+            "blind.reason_required"
+        } else {
+            "blind.reason_long"
+        };
+        // The page again, with the message at the field and what was typed kept.
+        let mut errs = Errors::default();
+        errs.add_labelled(
+            "reason".into(),
+            t(lang, "blind.reason").to_owned(),
+            t(lang, key).to_owned(),
+        );
+        let page = application_page(&state, lang, &ip, &staff, id, errs, &form.reason).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    state
+        .store
+        .reveal_application(&Reader::user(staff.user.id, &ip), staff.user.id, id, reason)
+        .await?;
+    Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response())
 }
 
 /// A document as a download: its type, an ASCII and a UTF-8 file name, never cached.
@@ -269,4 +467,61 @@ pub(crate) fn download_response(d: talentflyt_store::Document) -> Response {
         HeaderValue::from_static("private, no-store"),
     );
     r
+}
+
+/// Who the candidate is, as the redaction looks for it.
+pub(crate) fn identity(
+    a: &talentflyt_store::ApplicationRow,
+    d: Option<&talentflyt_store::Details>,
+) -> Identity {
+    let mut who = Identity {
+        given_name: a.given_name.clone(),
+        family_name: a.family_name.clone(),
+        email: a.email.clone(),
+        ..Identity::default()
+    };
+    if let Some(d) = d {
+        who.phone = d.phone.clone();
+        who.birth_date = d.birth_date.clone();
+        who.municipality = d.municipality.clone();
+        who.hpr_number = d.hpr_number.clone();
+        who.referees = d
+            .referees
+            .iter()
+            .flat_map(|r| [r.name.clone(), r.phone.clone(), r.email.clone()])
+            .collect();
+    }
+    who
+}
+
+/// The form's details as an assessor sees them while the candidate is hidden: no phone, birth
+/// date, home municipality, authorisation number or referees, and the rest redacted.
+fn blinded(d: &talentflyt_store::Details, who: &Identity, mark: &str) -> talentflyt_store::Details {
+    let r = |s: &str| redact(s, who, mark);
+    let mut d = d.clone();
+    d.phone.clear();
+    d.birth_date.clear();
+    d.municipality.clear();
+    d.hpr_number.clear();
+    d.referees.clear();
+    d.current_title = r(&d.current_title);
+    d.current_employer = r(&d.current_employer);
+    d.cover_letter = r(&d.cover_letter);
+    for e in &mut d.education {
+        e.institution = r(&e.institution);
+        e.degree = r(&e.degree);
+    }
+    for w in &mut d.work {
+        w.employer = r(&w.employer);
+        w.title = r(&w.title);
+    }
+    d
+}
+
+/// The message key naming a kind of document.
+fn doc_kind_key(kind: &str) -> &'static str {
+    match kind {
+        "cv" => "blind.doc_cv",
+        _ => "blind.doc_attachment",
+    }
 }

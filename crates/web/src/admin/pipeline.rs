@@ -100,6 +100,8 @@ struct ApplicantsPage {
     stage_options: Vec<(String, String, bool)>,
     flag_options: Vec<(String, String, bool)>,
     sort_options: Vec<(String, String, bool)>,
+    /// Says the posting screens blind, and until which stage.
+    blind_note: String,
     errs: Errors,
     /// The stages with their counts, each a link to the list narrowed to it.
     counts: Vec<(String, usize, String)>,
@@ -119,6 +121,16 @@ pub(crate) fn stage_name(lang: Lang, stages: &[Stage], phase: Phase, stage: Opti
     match pipeline::stage_of(stages, phase, stage) {
         Some(s) => s.name(lang).to_owned(),
         None => t(lang, phase.label_key()).to_owned(),
+    }
+}
+
+/// The name an applicant goes by in the back office: their own, or "Søker 12" while the
+/// posting screens blind and their identity has not been shown.
+pub(crate) fn shown_name(lang: Lang, blind: Option<i64>, a: &Applicant) -> String {
+    if blind.is_some() && a.revealed_at.is_none() {
+        talentflyt_domain::blind::pseudonym(lang, a.number as usize)
+    } else {
+        format!("{} {}", a.given_name, a.family_name)
     }
 }
 
@@ -204,14 +216,38 @@ pub async fn list(
         return Err(AppError::Forbidden);
     }
     let may_handle = staff.access.may_handle_candidates_in(&seen.unit.path);
-    let stages = state.store.posting_stages(id).await?;
-    let answer_days = state.store.answer_days(id).await?;
-    let questions = state.store.questions(id).await?;
+    // Stages, answer time, questions, blind screening and applicants: one snapshot.
+    let view = state.store.applicant_view(id).await?;
+    let (stages, answer_days, questions, blind) = (
+        &view.stages,
+        view.answer_days,
+        &view.questions,
+        view.blind_until,
+    );
     let now = state.cfg.clock.now().timestamp();
-    let found = if talentflyt_store::search_words(&q.q).is_empty() {
+    let words = talentflyt_store::search_words(&q.q);
+    let found = if words.is_empty() {
         None
     } else {
-        Some(state.store.matching_in_posting(id, &q.q).await?)
+        let mut found = state.store.matching_in_posting(id, &q.q).await?;
+        if blind.is_some() {
+            // A hidden applicant is not found by the words that name them.
+            let hidden = state.store.hidden_identity_words(id, &found).await?;
+            found.retain(|a| {
+                hidden.get(a).is_none_or(|own| {
+                    !words
+                        .iter()
+                        .any(|w| own.iter().any(|o| o.starts_with(w.as_str())))
+                })
+            });
+        }
+        Some(found)
+    };
+    // Ordered by name, the order itself would tell who the hidden applicants are.
+    let sort = if blind.is_some() && q.sort == "name" {
+        ""
+    } else {
+        q.sort.as_str()
     };
     let page = q.page.unwrap_or(1).max(1);
     let offset = ((page - 1) as usize).saturating_mul(PAGE_SIZE);
@@ -219,10 +255,9 @@ pub async fn list(
         .store
         .list_applicants(
             &Reader::user(staff.user.id, &ip),
-            id,
-            &stages,
+            &view,
             keep(&q, found.as_deref(), now, answer_days),
-            order(&q.sort),
+            order(sort),
             offset,
             PAGE_SIZE,
         )
@@ -234,9 +269,9 @@ pub async fn list(
             let days = pipeline::days_waiting(a.stage_since, now);
             ApplicantLine {
                 id: a.id,
-                name: format!("{} {}", a.given_name, a.family_name),
+                name: shown_name(lang, blind, a),
                 submitted: i18n::datetime(lang, a.submitted_at),
-                stage: stage_name(lang, &stages, a.phase, a.stage),
+                stage: stage_name(lang, stages, a.phase, a.stage),
                 waiting: if a.phase.is_final() {
                     String::new()
                 } else {
@@ -306,15 +341,17 @@ pub async fn list(
         ),
         ("clear".into(), t(lang, "pipeline.flag_clear").to_owned()),
     ];
-    let sort_items = vec![
+    let mut sort_items = vec![
         (String::new(), t(lang, "pipeline.sort_submitted").to_owned()),
         ("newest".into(), t(lang, "pipeline.sort_newest").to_owned()),
-        ("name".into(), t(lang, "pipeline.sort_name").to_owned()),
         (
             "waiting".into(),
             t(lang, "pipeline.sort_waiting").to_owned(),
         ),
     ];
+    if blind.is_none() {
+        sort_items.insert(2, ("name".into(), t(lang, "pipeline.sort_name").to_owned()));
+    }
     let pages = page_count(listed.total as i64, PAGE_SIZE as i64);
     let done = match (q.moved, q.refused) {
         (Some(m), r) => {
@@ -343,7 +380,23 @@ pub async fn list(
         posting_title: seen.posting.title.clone(),
         stage_options: options(stage_items, &q.stage),
         flag_options: options(flag_items, &q.flag),
-        sort_options: options(sort_items, &q.sort),
+        sort_options: options(sort_items, sort),
+        blind_note: blind
+            .map(|n| {
+                tf(
+                    lang,
+                    "blind.list_note",
+                    &[(
+                        "stage",
+                        &stages
+                            .iter()
+                            .find(|s| s.position == n)
+                            .map(|s| s.name(lang).to_owned())
+                            .unwrap_or_default(),
+                    )],
+                )
+            })
+            .unwrap_or_default(),
         errs: Errors::default(),
         counts,
         count_text: i18n::count(
@@ -361,7 +414,7 @@ pub async fn list(
         rows,
         pager: Pager::new(lang, page.min(pages), pages, |n| q.href(id, n)),
         may_handle,
-        targets: targets(lang, &stages, ""),
+        targets: targets(lang, stages, ""),
         templates: template_options(lang, ""),
         done,
         q: q.q.clone(),
@@ -457,8 +510,9 @@ async fn move_page(
     errs: Errors,
 ) -> Result<MovePage, AppError> {
     let id = seen.posting.id;
-    let stages = state.store.posting_stages(id).await?;
-    let target = form.parsed_target(&stages).ok_or(AppError::BadRequest)?;
+    let view = state.store.applicant_view(id).await?;
+    let stages = &view.stages;
+    let target = form.parsed_target(stages).ok_or(AppError::BadRequest)?;
     let rejecting = target == Target::Reject;
     let target_name = match target {
         Target::Reject => t(lang, "pipeline.reject").to_owned(),
@@ -473,22 +527,22 @@ async fn move_page(
         .store
         .list_applicants(
             &Reader::user(staff.user.id, ip),
-            id,
-            &stages,
+            &view,
             |a| ids.contains(&a.id),
             order(""),
             0,
             MAX_MOVE,
         )
         .await?;
+    let blind = view.blind_until;
     let chosen = listed
         .page
         .iter()
         .map(|a| {
             (
                 a.id,
-                format!("{} {}", a.given_name, a.family_name),
-                stage_name(lang, &stages, a.phase, a.stage),
+                shown_name(lang, blind, a),
+                stage_name(lang, stages, a.phase, a.stage),
             )
         })
         .collect::<Vec<_>>();
@@ -704,6 +758,10 @@ struct StagesPage {
     rows: Vec<StageLine>,
     answer_days: String,
     may_manage: bool,
+    /// "Off" and the stages identity may be hidden until, the chosen one marked.
+    blind_options: Vec<(String, String, bool)>,
+    /// The setting in words.
+    blind_text: String,
 }
 
 struct StageLine {
@@ -797,7 +855,25 @@ async fn stages_page(
         Some(a) => a,
         None => state.store.answer_days(id).await?.to_string(),
     };
+    let blind = state.store.blind_until(id).await?;
+    let stages = state.store.posting_stages(id).await?;
+    let mut blind_items = vec![(String::new(), t(lang, "blind.off").to_owned())];
+    blind_items.extend(
+        stages
+            .iter()
+            .filter(|s| s.phase != Phase::Applied)
+            .map(|s| (s.position.to_string(), s.name(lang).to_owned())),
+    );
+    let blind_text = match blind.and_then(|n| stages.iter().find(|s| s.position == n)) {
+        Some(s) => tf(lang, "blind.list_note", &[("stage", s.name(lang))]),
+        None => t(lang, "blind.off_note").to_owned(),
+    };
     Ok(StagesPage {
+        blind_options: options(
+            blind_items,
+            &blind.map(|n| n.to_string()).unwrap_or_default(),
+        ),
+        blind_text,
         p: staff.page(
             state,
             lang,
@@ -1000,4 +1076,54 @@ pub async fn finish(
     let mut resp = posting_page(&state, &staff, lang, seen, errs).await?;
     *resp.status_mut() = StatusCode::CONFLICT;
     Ok(resp)
+}
+
+#[derive(serde::Deserialize)]
+pub struct BlindForm {
+    #[serde(default)]
+    blind_until: String,
+}
+
+/// `POST /admin/postings/{id}/blind`: screen the posting's applicants blind until a stage, or
+/// stop. Those already at or past the stage are shown at once; each reveal is audited.
+pub async fn save_blind(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(form)): Csrf<Form<BlindForm>>,
+) -> Result<Response, AppError> {
+    let seen = visible_posting(&state, &staff, &ip, id).await?;
+    if !seen.may_manage {
+        return Err(AppError::Forbidden);
+    }
+    let until = match form.blind_until.trim() {
+        "" => None,
+        n => Some(n.parse::<i64>().map_err(|_| AppError::BadRequest)?),
+    };
+    match state
+        .store
+        .set_blind(&Reader::user(staff.user.id, &ip), staff.user.id, id, until)
+        .await?
+    {
+        Ok(_) => {
+            tracing::info!(
+                user_id = staff.user.id,
+                posting_id = id,
+                "blind screening set"
+            );
+            Ok(Redirect::to(&format!("/admin/postings/{id}/stages")).into_response())
+        }
+        Err(key) => {
+            let mut errs = Errors::default();
+            errs.add_labelled(
+                "blind_until".into(),
+                t(lang, "blind.until").to_owned(),
+                t(lang, key).to_owned(),
+            );
+            let page = stages_page(&state, &staff, lang, seen, None, None, errs).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod ads;
 mod alerts;
 mod apply;
+mod blind;
 mod career;
 mod helpers;
 mod pipeline;

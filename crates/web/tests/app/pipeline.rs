@@ -18,10 +18,11 @@ async fn finish(c: &mut Client, id: i64, csrf: &str) -> Page {
         .await
 }
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// A Word document whose one paragraph is `text`.
-fn docx(text: &str) -> Vec<u8> {
+pub(crate) fn docx(text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut buf = std::io::Cursor::new(Vec::new());
     {
@@ -42,7 +43,7 @@ fn docx(text: &str) -> Vec<u8> {
     buf.into_inner()
 }
 
-fn receipt(to: &str) -> OutgoingEmail {
+pub(crate) fn receipt(to: &str) -> OutgoingEmail {
     OutgoingEmail {
         to: to.into(),
         subject: "Takk".into(),

@@ -1,0 +1,303 @@
+//! Blind screening (R7): a posting's setting, and the reveals — by hand with a reason, or by a
+//! move to the reveal stage — each written on the application and in the audit trail.
+//! Whether a hidden applicant is shown as hidden is the web layer's concern; the store keeps
+//! the facts ([`Store::blind_until`], `revealed_at`) and which documents' text may be read.
+
+use crate::{now, AuditAction, Reader, Result, Store, StoreError, SubjectKind, Tx};
+use sqlx::FromRow;
+use talentflyt_domain::blind::{check_reveal_stage, reaches};
+use talentflyt_domain::pipeline::Stage;
+use talentflyt_domain::posting::Phase;
+
+/// How an applicant's identity came to be shown.
+#[derive(Debug, Clone, FromRow)]
+pub struct Reveal {
+    pub revealed_at: i64,
+    /// Who revealed it, or moved the applicant to the reveal stage.
+    pub user_name: Option<String>,
+    /// Empty when the move to the reveal stage showed it.
+    pub reveal_reason: String,
+}
+
+/// An attachment's text, as read by the `index_documents` job.
+#[derive(Debug, Clone, FromRow)]
+pub struct DocumentText {
+    pub id: i64,
+    pub kind: String,
+    pub filename: String,
+    pub content_type: String,
+    /// `None` until the job has read it; empty when there was no text to read (an image).
+    pub text: Option<String>,
+}
+
+impl Store {
+    /// The stage from which the posting shows its applicants' identity; `None` when it does
+    /// not screen blind.
+    pub async fn blind_until(&self, posting_id: i64) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT blind_until FROM postings WHERE id = $1")
+                .bind(posting_id)
+                .fetch_optional(self.r())
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Screen the posting blind until `until` (a stage's number), or stop (`None`). Applicants
+    /// who already stand in that stage or after it are shown at once (they have been met), each
+    /// reveal audited. The change itself is audited on the posting. Gives how many were shown,
+    /// or the message key of the refusal.
+    pub async fn set_blind(
+        &self,
+        reader: &Reader<'_>,
+        user_id: i64,
+        posting_id: i64,
+        until: Option<i64>,
+    ) -> Result<std::result::Result<usize, &'static str>> {
+        let mut tx = self.begin().await?;
+        let stages = tx.stages_in(posting_id).await?;
+        if let Some(n) = until {
+            if let Err(key) = check_reveal_stage(&stages, n) {
+                return Ok(Err(key));
+            }
+        }
+        let changed = sqlx::query("UPDATE postings SET blind_until = $1 WHERE id = $2")
+            .bind(until)
+            .bind(posting_id)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let mut shown = 0;
+        if let Some(n) = until {
+            #[derive(FromRow)]
+            struct Row {
+                id: i64,
+                #[sqlx(try_from = "String")]
+                phase: Phase,
+                stage: Option<i64>,
+            }
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT id, phase, stage FROM applications WHERE posting_id = $1 AND revealed_at IS NULL",
+            )
+            .bind(posting_id)
+            .fetch_all(tx.conn())
+            .await?;
+            let ids: Vec<i64> = rows
+                .iter()
+                .filter(|r| reaches(&stages, n, r.phase, r.stage))
+                .map(|r| r.id)
+                .collect();
+            shown = tx.reveal_by_stage(reader, user_id, &ids, n).await?;
+        }
+        let detail = match until {
+            Some(n) => format!("blind screening until stage {n}"),
+            None => "blind screening off".to_owned(),
+        };
+        tx.audit(&[reader.event(
+            AuditAction::Update,
+            SubjectKind::Posting,
+            posting_id,
+            &detail,
+        )])
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(shown))
+    }
+
+    /// Show one applicant's identity before the reveal stage, with the reason written down.
+    /// `false` when it was shown already.
+    pub async fn reveal_application(
+        &self,
+        reader: &Reader<'_>,
+        user_id: i64,
+        application_id: i64,
+        reason: &str,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE applications SET revealed_at = $1, revealed_by = $2, reveal_reason = $3 WHERE id = $4 AND revealed_at IS NULL",
+        )
+        .bind(now())
+        .bind(user_id)
+        .bind(reason)
+        .bind(application_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            // The reason is on the application; the trail holds no free text.
+            tx.audit(&[reader.event(
+                AuditAction::Reveal,
+                SubjectKind::Application,
+                application_id,
+                "identity shown by hand",
+            )])
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed > 0)
+    }
+
+    /// How the applicant's identity came to be shown, if it has been.
+    pub async fn reveal_of(&self, application_id: i64) -> Result<Option<Reveal>> {
+        Ok(sqlx::query_as(
+            "SELECT a.revealed_at, u.display_name AS user_name, a.reveal_reason FROM applications a LEFT JOIN users u ON u.id = a.revealed_by WHERE a.id = $1 AND a.revealed_at IS NOT NULL",
+        )
+        .bind(application_id)
+        .fetch_optional(self.r())
+        .await?)
+    }
+
+    /// The applicant's number in the posting, in order of submission (1 for the first): the
+    /// name a hidden applicant goes by, the same in the list and on the application.
+    pub async fn applicant_number(&self, application_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM applications a JOIN applications me ON me.id = $1 WHERE a.posting_id = me.posting_id AND (a.submitted_at < me.submitted_at OR (a.submitted_at = me.submitted_at AND a.id <= me.id))",
+        )
+        .bind(application_id)
+        .fetch_one(self.r())
+        .await?)
+    }
+
+    /// For the word search of a posting that screens blind: which of these applications are
+    /// still hidden, each with the words that would name them (name, e-mail, phone, home
+    /// municipality), so a search by those words cannot pick them out.
+    pub async fn hidden_identity_words(
+        &self,
+        posting_id: i64,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        #[derive(FromRow)]
+        struct Row {
+            id: i64,
+            given_name: String,
+            family_name: String,
+            email: String,
+            municipality: Option<String>,
+            phone: Option<String>,
+        }
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        // The ids are numbers the search gave, never input.
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT a.id, c.given_name, c.family_name, c.email, d.municipality, d.phone FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN application_details d ON d.application_id = a.id WHERE a.posting_id = $1 AND a.revealed_at IS NULL AND a.id IN ({})",
+            list.join(",")
+        ))
+        .bind(posting_id)
+        .fetch_all(self.r())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let phone: String = r
+                    .phone
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect();
+                let all = format!(
+                    "{} {} {} {} {} {phone}",
+                    r.given_name,
+                    r.family_name,
+                    r.email,
+                    r.municipality.unwrap_or_default(),
+                    r.phone.unwrap_or_default()
+                );
+                let words = all
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                (r.id, words)
+            })
+            .collect())
+    }
+
+    /// The text read from one of the application's documents, audited as a read of the
+    /// application. The caller has checked the reader may see the application.
+    pub async fn read_document_text(
+        &self,
+        reader: &Reader<'_>,
+        application_id: i64,
+        document_id: i64,
+    ) -> Result<DocumentText> {
+        let mut tx = self.begin().await?;
+        let doc: DocumentText = sqlx::query_as(
+            "SELECT id, kind, filename, content_type, text FROM documents WHERE id = $1 AND application_id = $2",
+        )
+        .bind(document_id)
+        .bind(application_id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let detail = format!("document {document_id} text");
+        tx.audit(&[reader.event(
+            AuditAction::Read,
+            SubjectKind::Application,
+            application_id,
+            &detail,
+        )])
+        .await?;
+        tx.commit().await?;
+        Ok(doc)
+    }
+}
+
+impl Tx {
+    /// The posting's reveal stage, read inside this transaction.
+    pub(crate) async fn blind_until(&mut self, posting_id: i64) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT blind_until FROM postings WHERE id = $1")
+                .bind(posting_id)
+                .fetch_optional(self.conn())
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// Show these applicants, who have reached reveal stage `stage`: written on each (by the
+    /// user who moved them, no reason) and audited. Gives how many were still hidden.
+    pub(crate) async fn reveal_by_stage(
+        &mut self,
+        reader: &Reader<'_>,
+        user_id: i64,
+        ids: &[i64],
+        stage: i64,
+    ) -> Result<usize> {
+        let t = now();
+        let detail = format!("identity shown: reached stage {stage}");
+        let mut shown = vec![];
+        for &id in ids {
+            let n = sqlx::query(
+                "UPDATE applications SET revealed_at = $1, revealed_by = $2, reveal_reason = '' WHERE id = $3 AND revealed_at IS NULL",
+            )
+            .bind(t)
+            .bind(user_id)
+            .bind(id)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+            if n > 0 {
+                shown.push(reader.event(
+                    AuditAction::Reveal,
+                    SubjectKind::Application,
+                    id,
+                    &detail,
+                ));
+            }
+        }
+        self.audit(&shown).await?;
+        Ok(shown.len())
+    }
+}
+
+/// Does a move to `to` show the applicant, on a posting that screens blind until `until`?
+pub(crate) fn move_reveals(stages: &[Stage], until: Option<i64>, to: (Phase, Option<i64>)) -> bool {
+    until.is_some_and(|n| reaches(stages, n, to.0, to.1))
+}
