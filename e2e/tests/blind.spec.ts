@@ -59,14 +59,14 @@ function blindForm(page: Page) {
   const section = page.getByRole('region', { name: 'Anonym vurdering' });
   return {
     section,
-    select: section.getByLabel('Vis identiteten fra stadiet', { exact: true }),
+    select: section.getByLabel('Vis identiteten fra steget', { exact: true }),
     save: section.getByRole('button', { name: 'Lagre anonym vurdering' }),
   };
 }
 
 const OFF = 'Av (identiteten vises hele tiden)';
 const OFF_NOTE = 'Saken har ikke anonym vurdering.';
-const NOTE_UNTIL_INTERVIEW = 'Anonym vurdering: søkerne vises med nummer til de er kommet til stadiet «Intervju».';
+const NOTE_UNTIL_INTERVIEW = 'Anonym vurdering: søkerne vises med nummer til de er kommet til steget «Intervju».';
 const HIDDEN_NOTE = /^Anonym vurdering: navn, alder, kjønn, bilde, nasjonalitet, adresse og kontaktopplysninger er skjult\./;
 const DEFAULT_STAGES = ['Mottatt', 'Vurdering', 'Intervju', 'Referanser og verifisering', 'Innstilling', 'Tilbud', 'Ansatt'];
 
@@ -174,15 +174,15 @@ test('HR screens a posting blind until the interview, reads a CV without the nam
   await page.keyboard.press('Enter');
   expect((await saved).status(), 'blind screening until "Mottatt"').toBe(422);
   let summary = page.getByRole('alert');
-  await expect(summary).toContainText('Vis identiteten fra stadiet: Velg et stadium etter mottak av søknaden.');
+  await expect(summary).toContainText('Vis identiteten fra steget: Velg et steg som kommer etter at søknaden er mottatt.');
   await expect(summary).toBeFocused();
   await expect(blind.select).toHaveAttribute('aria-invalid', 'true');
-  await expect(blind.section.locator('#blind_until-error')).toHaveText('Velg et stadium etter mottak av søknaden.');
+  await expect(blind.section.locator('#blind_until-error')).toHaveText('Velg et steg som kommer etter at søknaden er mottatt.');
   await expect(blind.section.getByText(OFF_NOTE, { exact: true }), 'nothing saved').toBeVisible();
   await checkA11y(page, 'admin: stages, blind screening until "Mottatt" refused (422)');
 
   // The summary's link leads to the select; "Intervju" chosen with the arrow keys and saved.
-  await tabTo(page, summary.getByRole('link', { name: /^Vis identiteten fra stadiet: / }), 2);
+  await tabTo(page, summary.getByRole('link', { name: /^Vis identiteten fra steget: / }), 2);
   await page.keyboard.press('Enter');
   await expect(blind.select).toBeFocused();
   await chooseOptionByKeyboard(page, blind.select, 'Intervju');

@@ -71,7 +71,25 @@ const PERSONAL_LABELS: &[&str] = &[
     "e-mail",
     "email",
     "fødselsnummer",
+    "fødselsnr",
     "personnummer",
+    "personnr",
+    "fødested",
+    "place of birth",
+    "sivilstatus",
+    "fornavn",
+    "etternavn",
+    "first name",
+    "surname",
+    "last name",
+    "postnr",
+    "postnr.",
+    "poststed",
+    "mobiltelefon",
+    "telefonnummer",
+    "mobilnummer",
+    "hpr-nr",
+    "hpr-nr.",
     "national identity number",
     "hpr",
     "hpr-nummer",
@@ -82,15 +100,34 @@ const PERSONAL_LABELS: &[&str] = &[
 /// The text with the candidate's identity hidden: each hidden part becomes `mark` (such as
 /// "[skjult]").
 pub fn redact(text: &str, who: &Identity, mark: &str) -> String {
-    let words = identity_words(who);
+    let known = Known {
+        words: identity_words(who),
+        phones: phones(who),
+    };
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&redact_line(line, &words, mark));
+        out.push_str(&redact_line(line, &known, mark));
     }
     out
+}
+
+/// What the redaction looks for: the words that name the candidate, and the last eight digits
+/// of each phone number they gave (their own, their referees').
+struct Known {
+    words: Vec<String>,
+    phones: Vec<String>,
+}
+
+fn phones(who: &Identity) -> Vec<String> {
+    std::iter::once(&who.phone)
+        .chain(&who.referees)
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| d.len() >= 8)
+        .map(|d| d[d.len() - 8..].to_owned())
+        .collect()
 }
 
 /// The words that name the candidate: every part of their name, their e-mail address, and each
@@ -108,7 +145,7 @@ fn identity_words(who: &Identity) -> Vec<String> {
     add(&who.given_name, 2);
     add(&who.family_name, 2);
     add(&who.email, 3);
-    add(&who.municipality, 3);
+    add(&who.municipality, 2);
     add(&who.hpr_number, 4);
     for r in &who.referees {
         add(r, 3);
@@ -127,7 +164,8 @@ fn identity_words(who: &Identity) -> Vec<String> {
     words
 }
 
-fn redact_line(line: &str, words: &[String], mark: &str) -> String {
+fn redact_line(line: &str, known: &Known, mark: &str) -> String {
+    let words = &known.words;
     // A labelled personal line keeps its label.
     if let Some((label, value)) = line.split_once(':') {
         let l = label.trim().trim_start_matches(['-', '*', '•']).trim();
@@ -138,10 +176,11 @@ fn redact_line(line: &str, words: &[String], mark: &str) -> String {
     // Token by token: a token is a run of characters that are not white space.
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    // Phone and identity numbers are written in groups ("+47 912 34 567"): the neighbouring
-    // digit groups are joined, and a run of 8 digits or more is hidden. A year breaks a run,
-    // so "2015 2019" stays.
-    let mut run: Vec<(usize, usize)> = Vec::new(); // (where in `out`, digits)
+    // Phone and identity numbers are written in groups ("+47 912 34 567", "912-34-567"): the
+    // neighbouring digit groups are joined, and a run of 8 digits or more, or one that ends in
+    // a phone number the candidate gave, is hidden. A year ("2015") or a span of years
+    // ("2015-2019") breaks a run, so work periods stay.
+    let mut run: Vec<(usize, String)> = Vec::new(); // (where in `out`, its digits)
     while !rest.is_empty() {
         let ws_len = rest.len() - rest.trim_start().len();
         out.push_str(&rest[..ws_len]);
@@ -153,33 +192,44 @@ fn redact_line(line: &str, words: &[String], mark: &str) -> String {
         let token = &rest[..end];
         rest = &rest[end..];
         let core = token.trim_matches(|c: char| PUNCTUATION.contains(c));
-        let digits = core.chars().filter(|c| c.is_ascii_digit()).count();
-        let numeric = digits > 0
-            && core.chars().all(|c| c.is_ascii_digit() || c == '+')
+        let digits: String = core.chars().filter(char::is_ascii_digit).collect();
+        let numeric = !digits.is_empty()
+            && core
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
             && !words.iter().any(|w| w == core);
-        let year = digits == 4
-            && core.len() == 4
-            && core.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y));
-        if numeric && !year {
+        let is_year = |y: &str| {
+            y.len() == 4
+                && y.chars().all(|c| c.is_ascii_digit())
+                && y.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y))
+        };
+        let years = core.split('-').all(is_year);
+        if numeric && !years {
             run.push((out.len(), digits));
             out.push_str(token);
         } else {
-            hide_number_run(&mut out, &mut run, mark);
+            hide_number_run(&mut out, &mut run, &known.phones, mark);
             out.push_str(&redact_token(token, words, mark));
         }
     }
-    hide_number_run(&mut out, &mut run, mark);
+    hide_number_run(&mut out, &mut run, &known.phones, mark);
     out
 }
 
 /// Punctuation around a word that is not part of it.
 const PUNCTUATION: &str = ",;:.!?()[]\"'«»";
 
-/// If the digit groups at the end of `out` hold 8 digits or more, put `mark` in their place
-/// (what followed the last digit, such as a full stop, stays).
-fn hide_number_run(out: &mut String, run: &mut Vec<(usize, usize)>, mark: &str) {
-    let total: usize = run.iter().map(|(_, n)| n).sum();
-    if let (true, Some(&(from, _))) = (total >= 8, run.first()) {
+/// If the digit groups at the end of `out` hold 8 digits or more, or end in one of `phones`,
+/// put `mark` in their place (what followed the last digit, such as a full stop, stays).
+fn hide_number_run(
+    out: &mut String,
+    run: &mut Vec<(usize, String)>,
+    phones: &[String],
+    mark: &str,
+) {
+    let all: String = run.iter().map(|(_, d)| d.as_str()).collect();
+    let hide = all.len() >= 8 || (all.len() >= 5 && phones.iter().any(|p| p.ends_with(&all)));
+    if let (true, Some(&(from, _))) = (hide, run.first()) {
         let tail = out[from..]
             .rfind(|c: char| c.is_ascii_digit())
             .map(|i| from + i + 1)
@@ -210,7 +260,11 @@ fn redact_token(token: &str, words: &[String], mark: &str) -> String {
             return;
         }
         let w = word.to_lowercase();
-        if words.contains(&w) {
+        // "Karis", "Hansens": a name in the genitive.
+        let genitive = w
+            .strip_suffix('s')
+            .is_some_and(|b| b.chars().count() >= 2 && words.iter().any(|x| x == b));
+        if words.contains(&w) || genitive {
             out.push_str(mark);
         } else {
             out.push_str(word);
@@ -231,7 +285,8 @@ fn redact_token(token: &str, words: &[String], mark: &str) -> String {
 
 /// Does an applicant standing here reach the reveal stage (that stage or one after it)? The
 /// exits (rejected, withdrawn) never do: nobody needed to know who they were. A reveal stage
-/// no longer in the list is reached by everyone.
+/// no longer in the list (which the stages' rules do not let happen) is reached by everyone
+/// else.
 pub fn reaches(stages: &[Stage], reveal_stage: i64, phase: Phase, stage: Option<i64>) -> bool {
     let ord = |n: i64| stages.iter().position(|s| s.position == n);
     match (
@@ -239,17 +294,19 @@ pub fn reaches(stages: &[Stage], reveal_stage: i64, phase: Phase, stage: Option<
         ord(reveal_stage),
     ) {
         (Some(at), Some(from)) => at >= from,
-        (_, None) => true,
-        (None, Some(_)) => false,
+        (None, _) => false,
+        (Some(_), None) => true,
     }
 }
 
-/// May identity be hidden until this stage? It must be one of the posting's stages and come
-/// after the stages for received applications. Gives the message key of the refusal.
+/// May identity be hidden until this stage? It must be one of the posting's stages, after the
+/// stages for received applications and before the hire (a hire needs a name). Gives the
+/// message key of the refusal.
 pub fn check_reveal_stage(stages: &[Stage], reveal_stage: i64) -> Result<(), &'static str> {
     match stages.iter().find(|s| s.position == reveal_stage) {
         None => Err("blind.unknown_stage"),
         Some(s) if s.phase == Phase::Applied => Err("blind.too_early"),
+        Some(s) if s.phase == Phase::Hired => Err("blind.too_late"),
         Some(_) => Ok(()),
     }
 }
@@ -369,11 +426,46 @@ mod tests {
         assert!(!reaches(&stages, interview, Phase::Rejected, None));
         assert!(!reaches(&stages, interview, Phase::Withdrawn, None));
         assert!(reaches(&stages, 99, Phase::Applied, None));
+        assert!(!reaches(&stages, 99, Phase::Rejected, None));
         assert_eq!(check_reveal_stage(&stages, interview), Ok(()));
         assert_eq!(
             check_reveal_stage(&stages, at(Phase::Applied)),
             Err("blind.too_early")
         );
         assert_eq!(check_reveal_stage(&stages, 99), Err("blind.unknown_stage"));
+        assert_eq!(
+            check_reveal_stage(&stages, at(Phase::Hired)),
+            Err("blind.too_late")
+        );
+    }
+
+    #[test]
+    fn phone_numbers_with_dashes_or_only_the_candidates_own_are_found_and_year_spans_stay() {
+        let who = Identity {
+            phone: "+47 912 34 567".into(),
+            referees: vec!["Ola Nordmann".into(), "22 11 80 00".into()],
+            ..Identity::default()
+        };
+        let r = redact(
+            "Ring 912-34-567 eller 2211 8000, jobbet 2015-2019 og 2019–2023. Karis CV.",
+            &Identity {
+                given_name: "Kari".into(),
+                ..who
+            },
+            "#",
+        );
+        assert_eq!(r, "Ring # eller #, jobbet 2015-2019 og 2019–2023. # CV.");
+    }
+
+    #[test]
+    fn a_short_municipality_is_hidden_too() {
+        let who = Identity {
+            municipality: "Ål".into(),
+            ..Identity::default()
+        };
+        assert_eq!(
+            redact("Bor på Ål i Hallingdal.", &who, "#"),
+            "Bor på # i Hallingdal."
+        );
     }
 }

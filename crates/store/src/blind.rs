@@ -5,7 +5,8 @@
 
 use crate::{now, AuditAction, Reader, Result, Store, StoreError, SubjectKind, Tx};
 use sqlx::FromRow;
-use talentflyt_domain::blind::{check_reveal_stage, reaches};
+use std::collections::HashMap;
+use talentflyt_domain::blind::{check_reveal_stage, reaches, Identity};
 use talentflyt_domain::pipeline::Stage;
 use talentflyt_domain::posting::Phase;
 
@@ -13,9 +14,12 @@ use talentflyt_domain::posting::Phase;
 #[derive(Debug, Clone, FromRow)]
 pub struct Reveal {
     pub revealed_at: i64,
-    /// Who revealed it, or moved the applicant to the reveal stage.
+    /// Who revealed it, moved the applicant to the reveal stage, or turned blind screening on
+    /// or off.
     pub user_name: Option<String>,
-    /// Empty when the move to the reveal stage showed it.
+    /// `hand`, `stage`, `on` or `off` (see migration 0018).
+    pub reveal_kind: Option<String>,
+    /// Given by hand; empty otherwise.
     pub reveal_reason: String,
 }
 
@@ -44,9 +48,10 @@ impl Store {
     }
 
     /// Screen the posting blind until `until` (a stage's number), or stop (`None`). Applicants
-    /// who already stand in that stage or after it are shown at once (they have been met), each
-    /// reveal audited. The change itself is audited on the posting. Gives how many were shown,
-    /// or the message key of the refusal.
+    /// who already stand in that stage or after it are shown at once (they have been met); when
+    /// it stops, everyone still hidden is shown. Each reveal is written on the application and
+    /// audited, so turning it off and on again hides no one who was seen. The change itself is
+    /// audited on the posting. Gives how many were shown, or the message key of the refusal.
     pub async fn set_blind(
         &self,
         reader: &Reader<'_>,
@@ -70,28 +75,30 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
-        let mut shown = 0;
-        if let Some(n) = until {
-            #[derive(FromRow)]
-            struct Row {
-                id: i64,
-                #[sqlx(try_from = "String")]
-                phase: Phase,
-                stage: Option<i64>,
-            }
-            let rows: Vec<Row> = sqlx::query_as(
-                "SELECT id, phase, stage FROM applications WHERE posting_id = $1 AND revealed_at IS NULL",
-            )
-            .bind(posting_id)
-            .fetch_all(tx.conn())
-            .await?;
-            let ids: Vec<i64> = rows
-                .iter()
-                .filter(|r| reaches(&stages, n, r.phase, r.stage))
-                .map(|r| r.id)
-                .collect();
-            shown = tx.reveal_by_stage(reader, user_id, &ids, n).await?;
+        #[derive(FromRow)]
+        struct Row {
+            id: i64,
+            #[sqlx(try_from = "String")]
+            phase: Phase,
+            stage: Option<i64>,
         }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, phase, stage FROM applications WHERE posting_id = $1 AND revealed_at IS NULL",
+        )
+        .bind(posting_id)
+        .fetch_all(tx.conn())
+        .await?;
+        let (ids, kind): (Vec<i64>, RevealKind) = match until {
+            Some(n) => (
+                rows.iter()
+                    .filter(|r| reaches(&stages, n, r.phase, r.stage))
+                    .map(|r| r.id)
+                    .collect(),
+                RevealKind::On,
+            ),
+            None => (rows.iter().map(|r| r.id).collect(), RevealKind::Off),
+        };
+        let shown = tx.reveal(reader, user_id, &ids, kind).await?;
         let detail = match until {
             Some(n) => format!("blind screening until stage {n}"),
             None => "blind screening off".to_owned(),
@@ -118,7 +125,7 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let changed = sqlx::query(
-            "UPDATE applications SET revealed_at = $1, revealed_by = $2, reveal_reason = $3 WHERE id = $4 AND revealed_at IS NULL",
+            "UPDATE applications SET revealed_at = $1, revealed_by = $2, reveal_reason = $3, reveal_kind = 'hand' WHERE id = $4 AND revealed_at IS NULL",
         )
         .bind(now())
         .bind(user_id)
@@ -144,7 +151,7 @@ impl Store {
     /// How the applicant's identity came to be shown, if it has been.
     pub async fn reveal_of(&self, application_id: i64) -> Result<Option<Reveal>> {
         Ok(sqlx::query_as(
-            "SELECT a.revealed_at, u.display_name AS user_name, a.reveal_reason FROM applications a LEFT JOIN users u ON u.id = a.revealed_by WHERE a.id = $1 AND a.revealed_at IS NOT NULL",
+            "SELECT a.revealed_at, u.display_name AS user_name, a.reveal_kind, a.reveal_reason FROM applications a LEFT JOIN users u ON u.id = a.revealed_by WHERE a.id = $1 AND a.revealed_at IS NOT NULL",
         )
         .bind(application_id)
         .fetch_optional(self.r())
@@ -162,14 +169,13 @@ impl Store {
         .await?)
     }
 
-    /// For the word search of a posting that screens blind: which of these applications are
-    /// still hidden, each with the words that would name them (name, e-mail, phone, home
-    /// municipality), so a search by those words cannot pick them out.
-    pub async fn hidden_identity_words(
+    /// Which of these applications of the posting are still hidden, each with who the
+    /// candidate is (what the redaction looks for).
+    pub async fn hidden_identities(
         &self,
         posting_id: i64,
         ids: &[i64],
-    ) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    ) -> Result<HashMap<i64, Identity>> {
         if ids.is_empty() {
             return Ok(Default::default());
         }
@@ -179,13 +185,19 @@ impl Store {
             given_name: String,
             family_name: String,
             email: String,
-            municipality: Option<String>,
             phone: Option<String>,
+            birth_date: Option<String>,
+            municipality: Option<String>,
+            hpr_number: Option<String>,
+            referees: Option<String>,
         }
         let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-        // The ids are numbers the search gave, never input.
+        // The ids are numbers from the database, never input.
         let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT a.id, c.given_name, c.family_name, c.email, d.municipality, d.phone FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN application_details d ON d.application_id = a.id WHERE a.posting_id = $1 AND a.revealed_at IS NULL AND a.id IN ({})",
+            "SELECT a.id, c.given_name, c.family_name, c.email, d.phone, d.birth_date, d.municipality, d.hpr_number, d.referees
+             FROM applications a JOIN candidates c ON c.id = a.candidate_id
+             LEFT JOIN application_details d ON d.application_id = a.id
+             WHERE a.posting_id = $1 AND a.revealed_at IS NULL AND a.id IN ({})",
             list.join(",")
         ))
         .bind(posting_id)
@@ -194,28 +206,58 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let phone: String = r
-                    .phone
+                let referees: Vec<talentflyt_domain::application::Referee> = r
+                    .referees
                     .as_deref()
-                    .unwrap_or("")
-                    .chars()
-                    .filter(char::is_ascii_digit)
-                    .collect();
-                let all = format!(
-                    "{} {} {} {} {} {phone}",
-                    r.given_name,
-                    r.family_name,
-                    r.email,
-                    r.municipality.unwrap_or_default(),
-                    r.phone.unwrap_or_default()
-                );
-                let words = all
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
-                    .collect();
-                (r.id, words)
+                    .and_then(|j| serde_json::from_str(j).ok())
+                    .unwrap_or_default();
+                let who = Identity {
+                    given_name: r.given_name,
+                    family_name: r.family_name,
+                    email: r.email,
+                    phone: r.phone.unwrap_or_default(),
+                    birth_date: r.birth_date.unwrap_or_default(),
+                    municipality: r.municipality.unwrap_or_default(),
+                    hpr_number: r.hpr_number.unwrap_or_default(),
+                    referees: referees
+                        .into_iter()
+                        .flat_map(|x| [x.name, x.phone, x.email])
+                        .collect(),
+                };
+                (r.id, who)
             })
+            .collect())
+    }
+
+    /// For the word search of a posting that screens blind: the hidden ones among these hits,
+    /// each with who the candidate is and the text the search matched them in (name, e-mail,
+    /// the form, the documents), so the caller keeps a hit only where the words stand in that
+    /// text as the reader would see it, redacted.
+    pub async fn hidden_search_texts(
+        &self,
+        posting_id: i64,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (Identity, String)>> {
+        let mut who = self.hidden_identities(posting_id, ids).await?;
+        if who.is_empty() {
+            return Ok(Default::default());
+        }
+        let (key, list): (&str, Vec<String>) = (
+            match self.backend() {
+                crate::Backend::Sqlite => "rowid",
+                crate::Backend::Postgres => "application_id",
+            },
+            who.keys().map(|i| i.to_string()).collect(),
+        );
+        let bodies: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT {key}, body FROM application_search WHERE {key} IN ({})",
+            list.join(",")
+        ))
+        .fetch_all(self.r())
+        .await?;
+        Ok(bodies
+            .into_iter()
+            .filter_map(|(id, body)| who.remove(&id).map(|w| (id, (w, body))))
             .collect())
     }
 
@@ -261,24 +303,25 @@ impl Tx {
         )
     }
 
-    /// Show these applicants, who have reached reveal stage `stage`: written on each (by the
-    /// user who moved them, no reason) and audited. Gives how many were still hidden.
-    pub(crate) async fn reveal_by_stage(
+    /// Show these applicants by a rule of blind screening (`kind`): written on each (by the
+    /// user whose act showed them, no reason) and audited. Gives how many were still hidden.
+    pub(crate) async fn reveal(
         &mut self,
         reader: &Reader<'_>,
         user_id: i64,
         ids: &[i64],
-        stage: i64,
+        kind: RevealKind,
     ) -> Result<usize> {
         let t = now();
-        let detail = format!("identity shown: reached stage {stage}");
+        let detail = format!("identity shown: {}", kind.as_str());
         let mut shown = vec![];
         for &id in ids {
             let n = sqlx::query(
-                "UPDATE applications SET revealed_at = $1, revealed_by = $2, reveal_reason = '' WHERE id = $3 AND revealed_at IS NULL",
+                "UPDATE applications SET revealed_at = $1, revealed_by = $2, reveal_reason = '', reveal_kind = $3 WHERE id = $4 AND revealed_at IS NULL",
             )
             .bind(t)
             .bind(user_id)
+            .bind(kind.as_str())
             .bind(id)
             .execute(self.conn())
             .await?
@@ -294,6 +337,27 @@ impl Tx {
         }
         self.audit(&shown).await?;
         Ok(shown.len())
+    }
+}
+
+/// How blind screening's rules showed an applicant (a reveal by hand is `hand`, with a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RevealKind {
+    /// Moved to the reveal stage or after it.
+    Stage,
+    /// Already there when blind screening was turned on.
+    On,
+    /// Blind screening was turned off.
+    Off,
+}
+
+impl RevealKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RevealKind::Stage => "stage",
+            RevealKind::On => "on",
+            RevealKind::Off => "off",
+        }
     }
 }
 

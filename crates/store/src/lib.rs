@@ -180,7 +180,10 @@ impl Store {
             .after_connect(sqlite_writer_pragmas)
             .connect_with(opts.clone())
             .await?;
-        tokio::spawn(checkpoint_wal(opts.clone()));
+        tokio::spawn(checkpoint_wal(
+            sqlx::ConnectOptions::disable_statement_logging(opts.clone()),
+            write.clone(),
+        ));
         let read = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
@@ -356,8 +359,9 @@ fn sqlite_writer_pragmas(
 }
 
 /// Checkpoint the WAL four times a second on a connection of its own (PASSIVE: it never blocks
-/// the writer or a reader), for as long as the runtime that opened the store runs.
-async fn checkpoint_wal(opts: AnyConnectOptions) {
+/// the writer or a reader), until the store's writer is closed or the runtime that opened the
+/// store stops.
+async fn checkpoint_wal(opts: AnyConnectOptions, write: AnyPool) {
     use sqlx::ConnectOptions;
     let mut conn = match opts.connect().await {
         Ok(c) => c,
@@ -373,6 +377,10 @@ async fn checkpoint_wal(opts: AnyConnectOptions) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if write.is_closed() {
+            let _ = sqlx::Connection::close(conn).await;
+            return;
+        }
         if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE);").await {
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }

@@ -88,6 +88,7 @@ impl Store {
     /// table is dropped and the file is compacted.
     pub async fn reset_schema(&self) -> Result<()> {
         self.lists.clear();
+        self.applicants.clear();
         match self.backend() {
             Backend::Postgres => {
                 let schema: String = sqlx::query_scalar("SELECT current_schema()::text")

@@ -386,6 +386,15 @@ impl Store {
                 position: None,
             }));
         }
+        // The stage blind screening shows identity at stays, in a phase it may do so.
+        if let Some(n) = tx.blind_until(posting_id).await? {
+            if talentflyt_domain::blind::check_reveal_stage(&new, n).is_err() {
+                return Ok(Err(StagesRefused {
+                    key: "stages.blind_stage",
+                    position: Some(n),
+                }));
+            }
+        }
         // Applications keep their stage's meaning: a stage that holds one may not go away or
         // change phase.
         let held: Vec<(i64, String)> = sqlx::query_as(&format!(
@@ -417,8 +426,6 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// Every application of a posting with what the list needs, unaudited (the stage as stored),
-    /// flagged where an answer knocked out.
     /// A posting's applicant list as of now: its stages, answer time, blind screening,
     /// questions, applicants (each in the stage it stands in, see
     /// [`talentflyt_domain::pipeline::stage_of`]) and their screening answers. The snapshot in
@@ -658,9 +665,8 @@ impl Store {
             .map(|(id, d)| reader.event(AuditAction::Update, SubjectKind::Application, *id, d))
             .collect();
         tx.audit(&events).await?;
-        if let Some(n) = until {
-            tx.reveal_by_stage(reader, user_id, &reveal, n).await?;
-        }
+        tx.reveal(reader, user_id, &reveal, crate::blind::RevealKind::Stage)
+            .await?;
         tx.commit().await?;
         Ok(done)
     }
@@ -904,6 +910,11 @@ pub(crate) struct ApplicantCache {
 
 impl ApplicantCache {
     const MAX: usize = 128;
+
+    /// Forget every snapshot (the schema was emptied: counters start again from nothing).
+    pub(crate) fn clear(&self) {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 
     fn get(&self, posting_id: i64, seq: i64) -> Option<Arc<ApplicantView>> {
         let t = self.tick.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

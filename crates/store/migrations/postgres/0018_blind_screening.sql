@@ -2,12 +2,13 @@
 -- who assess them until the applicant reaches the stage `blind_until` names (a stage's number);
 -- NULL: the posting does not screen blind.
 ALTER TABLE postings ADD COLUMN blind_until BIGINT;
--- When an applicant's identity was shown, by whom and why: by hand with a reason, or by the
--- move that brought them to the reveal stage (reason empty, revealed_by the mover). A shown
--- identity stays shown.
+-- When an applicant's identity was shown, by whom, how and why. A shown identity stays shown.
 ALTER TABLE applications ADD COLUMN revealed_at BIGINT;
 ALTER TABLE applications ADD COLUMN revealed_by BIGINT REFERENCES users(id);
 ALTER TABLE applications ADD COLUMN reveal_reason TEXT NOT NULL DEFAULT '';
+-- How: 'hand' (with a reason), 'stage' (moved to the reveal stage or later), 'on' (already
+-- there when blind screening was turned on), 'off' (blind screening turned off).
+ALTER TABLE applications ADD COLUMN reveal_kind TEXT CHECK (reveal_kind IN ('hand','stage','on','off'));
 
 -- The applicant list's snapshot (0017) holds the setting: a change moves its counter.
 CREATE TRIGGER postings_snapshot_blind AFTER UPDATE OF blind_until ON postings

@@ -1125,16 +1125,17 @@ pub async fn generate(
 
 /// The committee's posting screens blind until the interview (R7): `nemnd` and `tillitsvalgt`
 /// see its applicants by number, and those already at the interview or later are shown, each
-/// reveal in the audit trail as HR's.
+/// reveal written down and audited as HR's.
 async fn blind_screening(store: &Store, posting: i64, hr: i64) -> anyhow::Result<()> {
     let stages = store.posting_stages(posting).await?;
     if let Some(interview) = stages.iter().find(|s| s.phase == Phase::Interview) {
-        let system = talentflyt_store::Reader {
-            actor: talentflyt_store::Actor::System,
-            ip: "demo",
-        };
         store
-            .set_blind(&system, hr, posting, Some(interview.position))
+            .set_blind(
+                &talentflyt_store::Reader::user(hr, "demo"),
+                hr,
+                posting,
+                Some(interview.position),
+            )
             .await?
             .map_err(|key| anyhow::anyhow!("blind screening refused: {key}"))?;
     }

@@ -225,8 +225,8 @@ async fn application_page(
             },
             from: super::pipeline::stage_name(lang, &stages, x.from_phase, x.from_stage),
             to: super::pipeline::stage_name(lang, &stages, x.to_phase, x.to_stage),
-            reason: x.reason,
-            message: x.message_subject.unwrap_or_default(),
+            reason: hide(&x.reason),
+            message: hide(&x.message_subject.unwrap_or_default()),
         })
         .collect();
     let messages = state
@@ -251,19 +251,17 @@ async fn application_page(
     let revealed = reveal.map(|r| {
         let when = i18n::datetime(lang, r.revealed_at);
         let who = r.user_name.unwrap_or_default();
-        if r.reveal_reason.is_empty() {
-            i18n::tf(
-                lang,
-                "blind.revealed_by_stage",
-                &[("when", &when), ("who", &who)],
-            )
-        } else {
-            i18n::tf(
-                lang,
-                "blind.revealed_by_hand",
-                &[("when", &when), ("who", &who), ("reason", &r.reveal_reason)],
-            )
-        }
+        let key = match r.reveal_kind.as_deref() {
+            Some("hand") => "blind.revealed_by_hand",
+            Some("on") => "blind.revealed_on",
+            Some("off") => "blind.revealed_off",
+            _ => "blind.revealed_by_stage",
+        };
+        i18n::tf(
+            lang,
+            key,
+            &[("when", &when), ("who", &who), ("reason", &r.reveal_reason)],
+        )
     });
     Ok(ApplicationPage {
         p: staff.page(
@@ -411,9 +409,12 @@ pub async fn reveal(
         return Err(AppError::Forbidden);
     }
     let reason = form.reason.trim();
-    if reason.is_empty() || reason.chars().count() > MAX_REASON {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\r' && c != '\t';
+    if reason.is_empty() || reason.chars().count() > MAX_REASON || reason.chars().any(bad) {
         let key = if reason.is_empty() {
             "blind.reason_required"
+        } else if reason.chars().any(bad) {
+            "blind.reason_characters"
         } else {
             "blind.reason_long"
         };

@@ -16,6 +16,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::cmp::Ordering;
+use talentflyt_domain::blind::redact;
 use talentflyt_domain::pipeline::{
     self, message_templates, Message, MessageTemplate, Purpose, Stage, StageDef, Target,
     MAX_ANSWER_DAYS, MIN_ANSWER_DAYS, STAGE_PHASES,
@@ -134,6 +135,18 @@ pub(crate) fn shown_name(lang: Lang, blind: Option<i64>, a: &Applicant) -> Strin
     }
 }
 
+/// Does `text` hold every word, each as the start of one of its words (as the search matches)?
+fn has_words(text: &str, words: &[String]) -> bool {
+    let tokens: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words
+        .iter()
+        .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
+}
+
 /// Does an applicant pass the list's filters? `found` is what the search words matched (name,
 /// e-mail, the form and the documents' text), `None` without words.
 fn keep<'a>(
@@ -231,14 +244,13 @@ pub async fn list(
     } else {
         let mut found = state.store.matching_in_posting(id, &q.q).await?;
         if blind.is_some() {
-            // A hidden applicant is not found by the words that name them.
-            let hidden = state.store.hidden_identity_words(id, &found).await?;
+            // A hidden applicant is found only by words in what the reader may see of them:
+            // the text redacted, so no word that names them (or part of one) tells who they are.
+            let hidden = state.store.hidden_search_texts(id, &found).await?;
             found.retain(|a| {
-                hidden.get(a).is_none_or(|own| {
-                    !words
-                        .iter()
-                        .any(|w| own.iter().any(|o| o.starts_with(w.as_str())))
-                })
+                hidden
+                    .get(a)
+                    .is_none_or(|(who, body)| has_words(&redact(body, who, " "), &words))
             });
         }
         Some(found)
@@ -262,6 +274,15 @@ pub async fn list(
             PAGE_SIZE,
         )
         .await?;
+    // What hidden applicants wrote in answer is shown redacted, like on their page.
+    let hidden_ids: Vec<i64> = listed
+        .page
+        .iter()
+        .filter(|a| blind.is_some() && a.revealed_at.is_none())
+        .map(|a| a.id)
+        .collect();
+    let who = state.store.hidden_identities(id, &hidden_ids).await?;
+    let mark = t(lang, "blind.mark");
     let rows = listed
         .page
         .iter()
@@ -286,9 +307,15 @@ pub async fn list(
                             .answers
                             .iter()
                             .find(|x| x.application_id == a.id && x.question_id == Some(qu.id))
-                            .map(|x| match lang {
-                                Lang::Nb => x.answer_nb.clone(),
-                                Lang::En => x.answer_en.clone(),
+                            .map(|x| {
+                                let text = match lang {
+                                    Lang::Nb => &x.answer_nb,
+                                    Lang::En => &x.answer_en,
+                                };
+                                match who.get(&a.id) {
+                                    Some(w) => redact(text, w, mark),
+                                    None => text.clone(),
+                                }
                             })
                             .unwrap_or_default()
                     })
@@ -861,7 +888,7 @@ async fn stages_page(
     blind_items.extend(
         stages
             .iter()
-            .filter(|s| s.phase != Phase::Applied)
+            .filter(|s| s.phase != Phase::Applied && s.phase != Phase::Hired)
             .map(|s| (s.position.to_string(), s.name(lang).to_owned())),
     );
     let blind_text = match blind.and_then(|n| stages.iter().find(|s| s.position == n)) {

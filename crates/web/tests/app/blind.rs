@@ -19,7 +19,11 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
     let mut hr = app.signed_in("hr").await;
     let id = publish_posting(&app, &mut hr, "Intensivsykepleier", app.icu.id).await;
     let mut ids = vec![];
-    for (given, mail) in [("Kari", "kari@example.no"), ("Per", "per@example.no")] {
+    for (given, mail) in [
+        ("Kari", "kari@example.no"),
+        ("Per", "per@example.no"),
+        ("Ola", "ola@example.no"),
+    ] {
         let cv = docx(&format!(
             "{given} Nordmann, {mail}, telefon 912 34 567. Erfaring med ECMO og intensivmedisin."
         ));
@@ -46,7 +50,7 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
         };
         ids.push(s.submit_application(&a, &receipt(mail)).await.unwrap());
     }
-    let (kari, per) = (ids[0], ids[1]);
+    let (kari, per, ola) = (ids[0], ids[1], ids[2]);
     app.worker.drain().await.unwrap();
     let stages = s.posting_stages(id).await.unwrap();
     let at = |p: Phase| stages.iter().find(|x| x.phase == p).unwrap().position;
@@ -63,7 +67,7 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused
         .text()
-        .contains("Velg et stadium etter mottak av søknaden."));
+        .contains("Velg et steg som kommer etter at søknaden er mottatt."));
     let junk = hr
         .post_form(&blind_url, &[("csrf", &csrf), ("blind_until", "tre")])
         .await;
@@ -76,7 +80,7 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
         .get(&stages_url)
         .await
         .text()
-        .contains("søkerne vises med nummer til de er kommet til stadiet «Intervju»"));
+        .contains("søkerne vises med nummer til de er kommet til steget «Intervju»"));
 
     // The manager's list: numbers, not names; a search by a name or an address finds no one
     // hidden, a search by what they can do does.
@@ -89,15 +93,29 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
     );
     assert!(!list.contains("Nordmann") && !list.contains("Kari "));
     assert!(list.contains("Anonym vurdering"));
-    for probe in ["kari", "nordmann", "per%40example.no"] {
+    // Nor by the start of such a word together with a word they all have: which hidden
+    // applicants fall away must not tell whose name starts so.
+    for probe in [
+        "kari",
+        "nordmann",
+        "per%40example.no",
+        "ka",
+        "ecmo+nord",
+        "912",
+    ] {
         let found = leder.get(&format!("{list_url}?q={probe}")).await.text();
         assert!(
-            !found.contains("Søker 1</a>"),
+            !found.contains("Søker "),
             "{probe} found a hidden applicant"
         );
     }
-    let by_skill = leder.get(&format!("{list_url}?q=ecmo")).await.text();
-    assert!(by_skill.contains("Søker 1") && by_skill.contains("Søker 2"));
+    let by_skill = leder
+        .get(&format!("{list_url}?q=ecmo+intensiv"))
+        .await
+        .text();
+    for n in 1..=3 {
+        assert!(by_skill.contains(&format!("Søker {n}</a>")), "{by_skill}");
+    }
     // Ordered by name, the order would tell: the list keeps the order of submission.
     let by_name = leder.get(&format!("{list_url}?sort=name")).await.text();
     assert!(by_name.find("Søker 1").unwrap() < by_name.find("Søker 2").unwrap());
@@ -197,9 +215,10 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
         .filter(|e| e.action == AuditAction::Reveal)
         .count();
     assert_eq!(reveals, 1);
-    // The other stays hidden, and the file of the one shown can be had.
+    // The others stay hidden, and the file of the one shown can be had.
     let list = leder.get(&list_url).await.text();
     assert!(list.contains("Kari Nordmann") && list.contains("Søker 2"));
+    assert!(list.contains("Søker 3"));
     assert!(!list.contains("Per Nordmann"));
     assert_eq!(
         leder
@@ -248,7 +267,8 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
     let across = leder.get("/admin/search?q=ecmo").await.text();
     assert!(across.contains("Kari Nordmann") && across.contains("Per Nordmann"));
 
-    // Turned off, and the setting's change is audited on the posting.
+    // Turned off: the one still hidden is shown, written down as such and audited, and turning
+    // it on again hides no one who was seen.
     let csrf = hr.get(&stages_url).await.csrf();
     let off = hr
         .post_form(&blind_url, &[("csrf", &csrf), ("blind_until", "")])
@@ -259,6 +279,49 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
         .await
         .text()
         .contains("Saken har ikke anonym vurdering."));
+    let page = leder
+        .get(&format!("/admin/applications/{ola}"))
+        .await
+        .text();
+    assert!(page.contains("<h1>Ola Nordmann</h1>"));
+    assert!(
+        page.contains("da Hanne Haugen slo av anonym vurdering"),
+        "{page}"
+    );
+    assert!(s
+        .audit_trail(SubjectKind::Application, ola)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == AuditAction::Reveal));
+    let csrf = hr.get(&stages_url).await.csrf();
+    let again = hr
+        .post_form(&blind_url, &[("csrf", &csrf), ("blind_until", &interview)])
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let list = leder.get(&list_url).await.text();
+    assert!(list.contains("Ola Nordmann") && !list.contains("Søker 3"));
+    // A reveal stage may not be removed while it is one: the stages page refuses.
+    let without_interview: Vec<_> = stages
+        .iter()
+        .filter(|x| x.phase != Phase::Interview)
+        .map(|x| {
+            (
+                Some(x.position),
+                talentflyt_domain::pipeline::StageDef {
+                    name_nb: x.name_nb.clone(),
+                    name_en: x.name_en.clone(),
+                    phase: x.phase,
+                },
+            )
+        })
+        .collect();
+    let refused = s
+        .save_stages(id, &without_interview, 14, 1)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.key, "stages.blind_stage");
     let changes = s
         .audit_trail(SubjectKind::Posting, id)
         .await
@@ -266,5 +329,5 @@ async fn a_blind_posting_hides_who_applied_until_the_chosen_stage_or_a_reasoned_
         .into_iter()
         .filter(|e| e.detail.starts_with("blind screening"))
         .count();
-    assert_eq!(changes, 2);
+    assert_eq!(changes, 3);
 }
