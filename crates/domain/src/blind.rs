@@ -150,6 +150,14 @@ fn identity_words(who: &Identity) -> Vec<String> {
     for r in &who.referees {
         add(r, 3);
     }
+    // The address's own part, piece by piece ("kari.hansen85"), where it stands alone.
+    if let Some((local, _)) = who.email.split_once('@') {
+        for part in local.split(|c: char| !c.is_alphanumeric()) {
+            if part.chars().count() >= 2 {
+                words.push(part.to_lowercase());
+            }
+        }
+    }
     // The birth date in the ways a CV writes it: 1985-03-12, 12.03.1985, 12.3.1985.
     if let Some((y, rest)) = who.birth_date.split_once('-') {
         if let Some((m, d)) = rest.split_once('-') {
@@ -455,6 +463,18 @@ mod tests {
             "#",
         );
         assert_eq!(r, "Ring # eller #, jobbet 2015-2019 og 2019–2023. # CV.");
+    }
+
+    #[test]
+    fn the_pieces_of_the_address_are_hidden_where_they_stand_alone() {
+        let who = Identity {
+            email: "minh.ottesen34@example.no".into(),
+            ..Identity::default()
+        };
+        assert_eq!(
+            redact("minh ottesen34 example no, se profilen", &who, "#"),
+            "# # example no, se profilen"
+        );
     }
 
     #[test]

@@ -237,8 +237,9 @@ impl Store {
         &self,
         posting_id: i64,
         ids: &[i64],
-    ) -> Result<HashMap<i64, (Identity, String)>> {
+    ) -> Result<HashMap<i64, (Identity, Option<String>)>> {
         let mut who = self.hidden_identities(posting_id, ids).await?;
+        // (`who` holds every hidden hit; `bodies` those with a search row.)
         if who.is_empty() {
             return Ok(Default::default());
         }
@@ -255,9 +256,14 @@ impl Store {
         ))
         .fetch_all(self.r())
         .await?;
-        Ok(bodies
-            .into_iter()
-            .filter_map(|(id, body)| who.remove(&id).map(|w| (id, (w, body))))
+        let mut bodies: HashMap<i64, String> = bodies.into_iter().collect();
+        // A hidden hit without a search row is still hidden (`None`): the caller drops it.
+        Ok(who
+            .drain()
+            .map(|(id, w)| {
+                let body = bodies.remove(&id);
+                (id, (w, body))
+            })
             .collect())
     }
 

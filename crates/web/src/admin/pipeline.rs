@@ -247,10 +247,12 @@ pub async fn list(
             // A hidden applicant is found only by words in what the reader may see of them:
             // the text redacted, so no word that names them (or part of one) tells who they are.
             let hidden = state.store.hidden_search_texts(id, &found).await?;
-            found.retain(|a| {
-                hidden
-                    .get(a)
-                    .is_none_or(|(who, body)| has_words(&redact(body, who, " "), &words))
+            found.retain(|a| match hidden.get(a) {
+                // Not hidden.
+                None => true,
+                Some((who, body)) => body
+                    .as_deref()
+                    .is_some_and(|b| has_words(&redact(b, who, " "), &words)),
             });
         }
         Some(found)
