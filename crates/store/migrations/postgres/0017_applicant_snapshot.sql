@@ -1,8 +1,11 @@
 -- The applicant list is served from a snapshot in memory per posting (store/src/pipeline.rs).
 -- Every change to a posting's applications, their screening answers, an applicant's name, the
--- posting's stages, questions, answer time or blind screening moves the posting's counter here, so a reader learns with one small query whether its
--- snapshot still holds. Triggers keep it (one per statement, so a bulk load pays once per
--- statement, not per row), so no write path can forget.
+-- posting's stages, questions, answer time or blind screening moves the posting's counter
+-- here, so a reader learns with one small query whether its snapshot still holds. Triggers keep
+-- it, so no write path can forget: most once per statement, so a bulk change pays once. A new
+-- application and its answers move it at commit (deferred row triggers): the counter's row is
+-- then locked only for the commit, not for the whole submission with its files, so the
+-- submissions of a deadline day to one posting do not wait for each other.
 CREATE TABLE posting_applicants_seq (
     posting_id BIGINT PRIMARY KEY,
     seq        BIGINT NOT NULL
@@ -15,11 +18,6 @@ CREATE FUNCTION bump_applicants_seq(ids BIGINT[]) RETURNS void LANGUAGE sql AS $
         ON CONFLICT (posting_id) DO UPDATE SET seq = posting_applicants_seq.seq + 1;
 $$;
 
-CREATE FUNCTION applications_snapshot_new() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM bump_applicants_seq(ARRAY(SELECT posting_id FROM new_rows));
-    RETURN NULL;
-END $$;
 CREATE FUNCTION applications_snapshot_old() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM bump_applicants_seq(ARRAY(SELECT posting_id FROM old_rows));
@@ -31,9 +29,14 @@ BEGIN
         SELECT posting_id FROM new_rows UNION SELECT posting_id FROM old_rows));
     RETURN NULL;
 END $$;
-CREATE TRIGGER applications_snapshot_insert AFTER INSERT ON applications
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION applications_snapshot_new();
+CREATE FUNCTION applications_snapshot_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM bump_applicants_seq(ARRAY[NEW.posting_id]);
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER applications_snapshot_insert AFTER INSERT ON applications
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION applications_snapshot_row();
 CREATE TRIGGER applications_snapshot_update AFTER UPDATE ON applications
     REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION applications_snapshot_both();
@@ -53,9 +56,15 @@ BEGIN
         SELECT a.posting_id FROM applications a JOIN old_rows o ON o.application_id = a.id));
     RETURN NULL;
 END $$;
-CREATE TRIGGER answers_snapshot_insert AFTER INSERT ON application_answers
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION answers_snapshot_new();
+CREATE FUNCTION answers_snapshot_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM bump_applicants_seq(ARRAY(
+        SELECT posting_id FROM applications WHERE id = NEW.application_id));
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER answers_snapshot_insert AFTER INSERT ON application_answers
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION answers_snapshot_row();
 CREATE TRIGGER answers_snapshot_update AFTER UPDATE ON application_answers
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION answers_snapshot_new();
