@@ -60,6 +60,7 @@ impl Store {
         until: Option<i64>,
     ) -> Result<std::result::Result<usize, &'static str>> {
         let mut tx = self.begin().await?;
+        tx.lock_posting(posting_id).await?;
         let stages = tx.stages_in(posting_id).await?;
         if let Some(n) = until {
             if let Err(key) = check_reveal_stage(&stages, n) {
@@ -298,6 +299,20 @@ impl Store {
 }
 
 impl Tx {
+    /// Hold the posting's row until this transaction ends, so a move and a change of blind
+    /// screening on one posting come one after the other (PostgreSQL; SQLite has one writer).
+    /// Otherwise a move committed while blind screening is turned on could leave its applicant
+    /// in the reveal stage and still hidden.
+    pub(crate) async fn lock_posting(&mut self, posting_id: i64) -> Result<()> {
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT id FROM postings WHERE id = $1 FOR UPDATE")
+                .bind(posting_id)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The posting's reveal stage, read inside this transaction.
     pub(crate) async fn blind_until(&mut self, posting_id: i64) -> Result<Option<i64>> {
         Ok(

@@ -327,6 +327,7 @@ impl Store {
             }));
         }
         let mut tx = self.begin().await?;
+        tx.lock_posting(posting_id).await?;
         let old = tx.stages_in(posting_id).await?;
         // Applications never moved stand in the first stage of their phase; write that down
         // before the stages change, so none moves by itself and the check below sees them.
@@ -553,6 +554,7 @@ impl Store {
         write: Option<&(dyn Fn(&Recipient) -> Written + Sync)>,
     ) -> Result<Moved> {
         let mut tx = self.begin().await?;
+        tx.lock_posting(req.posting_id).await?;
         let stages = tx.stages_in(req.posting_id).await?;
         let to = match req.target {
             Target::Reject => (Phase::Rejected, None),
