@@ -170,8 +170,9 @@ impl Store {
         .await?)
     }
 
-    /// Which of these applications of the posting are still hidden, each with who the
-    /// candidate is (what the redaction looks for).
+    /// Which of these applications of the posting are hidden by its blind screening (it
+    /// screens blind, and they have not been shown), each with who the candidate is (what the
+    /// redaction looks for). None when the posting does not screen blind.
     pub async fn hidden_identities(
         &self,
         posting_id: i64,
@@ -197,8 +198,10 @@ impl Store {
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT a.id, c.given_name, c.family_name, c.email, d.phone, d.birth_date, d.municipality, d.hpr_number, d.referees
              FROM applications a JOIN candidates c ON c.id = a.candidate_id
+             JOIN postings p ON p.id = a.posting_id
              LEFT JOIN application_details d ON d.application_id = a.id
-             WHERE a.posting_id = $1 AND a.revealed_at IS NULL AND a.id IN ({})",
+             WHERE a.posting_id = $1 AND p.blind_until IS NOT NULL AND a.revealed_at IS NULL
+               AND a.id IN ({})",
             list.join(",")
         ))
         .bind(posting_id)

@@ -130,27 +130,22 @@ async fn application_page(
     let a = record.application;
     // Blind screening: until the identity is shown, what names the candidate is hidden here
     // and in every text they wrote.
-    let blind = state.store.blind_until(posting.id).await?;
+    let who = hidden_who(&state, posting.id, id).await?;
+    let hidden = who.is_some();
     let reveal = state.store.reveal_of(id).await?;
-    let hidden = blind.is_some() && reveal.is_none();
-    let who = identity(&a, record.details.as_ref());
     let mark = t(lang, "blind.mark");
     let hide = |text: &str| -> String {
-        if hidden {
-            redact(text, &who, mark)
-        } else {
-            text.to_owned()
+        match &who {
+            Some(w) => redact(text, w, mark),
+            None => text.to_owned(),
         }
     };
     let details = record
         .details
         .as_ref()
-        .map(|d| {
-            if hidden {
-                crate::career::portal::detail_lines(lang, &blinded(d, &who, mark))
-            } else {
-                crate::career::portal::detail_lines(lang, d)
-            }
+        .map(|d| match &who {
+            Some(w) => crate::career::portal::detail_lines(lang, &blinded(d, w, mark)),
+            None => crate::career::portal::detail_lines(lang, d),
         })
         .unwrap_or_default();
     let answers = record
@@ -295,10 +290,17 @@ async fn application_page(
     })
 }
 
-/// Is this applicant hidden by their posting's blind screening?
-async fn is_hidden(state: &AppState, posting_id: i64, id: i64) -> Result<bool, AppError> {
-    Ok(state.store.blind_until(posting_id).await?.is_some()
-        && state.store.reveal_of(id).await?.is_none())
+/// Who the applicant is, when their posting's blind screening hides them (`None`: shown).
+async fn hidden_who(
+    state: &AppState,
+    posting_id: i64,
+    id: i64,
+) -> Result<Option<Identity>, AppError> {
+    Ok(state
+        .store
+        .hidden_identities(posting_id, &[id])
+        .await?
+        .remove(&id))
 }
 
 pub async fn download_document(
@@ -309,7 +311,7 @@ pub async fn download_document(
 ) -> Result<Response, AppError> {
     let seen = check_readable(&state, &staff, &ip, id).await?;
     // While hidden, the file itself (its photo, its name) is not handed out: its text is, redacted.
-    if is_hidden(&state, seen.posting.id, id).await? {
+    if hidden_who(&state, seen.posting.id, id).await?.is_some() {
         return Err(refuse(
             &state,
             &staff,
@@ -350,25 +352,23 @@ pub async fn document_text(
 ) -> Result<Response, AppError> {
     let seen = check_readable(&state, &staff, &ip, id).await?;
     let reader = Reader::user(staff.user.id, &ip);
-    let hidden = is_hidden(&state, seen.posting.id, id).await?;
+    let who = hidden_who(&state, seen.posting.id, id).await?;
+    let hidden = who.is_some();
     let d = state.store.read_document_text(&reader, id, doc).await?;
-    let record = state.store.read_application(&reader, id).await?;
-    let a = &record.application;
-    let who = identity(a, record.details.as_ref());
-    let (name, title) = if hidden {
-        (
+    let (name, title) = match &who {
+        Some(_) => (
             pseudonym(lang, state.store.applicant_number(id).await? as usize),
             t(lang, doc_kind_key(&d.kind)).to_owned(),
-        )
-    } else {
-        (format!("{} {}", a.given_name, a.family_name), d.filename)
-    };
-    let text = d.text.map(|x| {
-        if hidden {
-            redact(&x, &who, t(lang, "blind.mark"))
-        } else {
-            x
+        ),
+        // The name heads the page: a read of the application, audited as such.
+        None => {
+            let a = state.store.read_application(&reader, id).await?.application;
+            (format!("{} {}", a.given_name, a.family_name), d.filename)
         }
+    };
+    let text = d.text.map(|x| match &who {
+        Some(w) => redact(&x, w, t(lang, "blind.mark")),
+        None => x,
     });
     render(&DocumentTextPage {
         p: staff.page(
@@ -468,31 +468,6 @@ pub(crate) fn download_response(d: talentflyt_store::Document) -> Response {
         HeaderValue::from_static("private, no-store"),
     );
     r
-}
-
-/// Who the candidate is, as the redaction looks for it.
-pub(crate) fn identity(
-    a: &talentflyt_store::ApplicationRow,
-    d: Option<&talentflyt_store::Details>,
-) -> Identity {
-    let mut who = Identity {
-        given_name: a.given_name.clone(),
-        family_name: a.family_name.clone(),
-        email: a.email.clone(),
-        ..Identity::default()
-    };
-    if let Some(d) = d {
-        who.phone = d.phone.clone();
-        who.birth_date = d.birth_date.clone();
-        who.municipality = d.municipality.clone();
-        who.hpr_number = d.hpr_number.clone();
-        who.referees = d
-            .referees
-            .iter()
-            .flat_map(|r| [r.name.clone(), r.phone.clone(), r.email.clone()])
-            .collect();
-    }
-    who
 }
 
 /// The form's details as an assessor sees them while the candidate is hidden: no phone, birth
