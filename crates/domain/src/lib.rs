@@ -19,6 +19,7 @@ pub mod posting;
 pub mod preference;
 pub mod profession;
 pub mod requisition;
+pub mod scorecard;
 pub mod security;
 pub mod upload;
 

@@ -902,6 +902,14 @@ pub struct ApplicantView {
     answers: HashMap<i64, Vec<ListedAnswer>>,
 }
 
+impl ApplicantView {
+    /// One applicant of the posting, as the snapshot holds them (no audit: the caller shows
+    /// what it takes and audits that).
+    pub fn applicant(&self, id: i64) -> Option<&Applicant> {
+        self.applicants.iter().find(|a| a.id == id)
+    }
+}
+
 /// Snapshots of the postings whose lists were read lately, at most [`ApplicantCache::MAX`]:
 /// the one read longest ago goes first.
 #[derive(Default)]

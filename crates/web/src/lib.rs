@@ -275,6 +275,18 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         post(admin::applications::reveal),
     )
     .route(
+        "/admin/applications/{id}/scorecard",
+        get(admin::scorecards::show).post(admin::scorecards::save),
+    )
+    .route(
+        "/admin/applications/{id}/scorecard/abstain",
+        post(admin::scorecards::abstain),
+    )
+    .route(
+        "/admin/postings/{id}/scores",
+        get(admin::scorecards::posting_scores),
+    )
+    .route(
         "/admin/applications/{id}/documents/{doc}",
         get(admin::applications::download_document),
     )

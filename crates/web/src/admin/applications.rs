@@ -69,7 +69,7 @@ struct HistoryLine {
 
 /// May this person read the application? Hidden ones answer exactly like missing ones (404),
 /// and the attempt is in the audit trail. Returns the posting as they see it.
-async fn check_readable(
+pub(crate) async fn check_readable(
     state: &AppState,
     staff: &Staff,
     ip: &str,

@@ -10,6 +10,7 @@ pub mod preferences;
 pub mod publishing;
 pub mod questions;
 pub mod requisitions;
+pub mod scorecards;
 pub mod search;
 pub mod talent_pool;
 pub mod templates;

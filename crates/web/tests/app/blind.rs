@@ -4,7 +4,7 @@
 //! them when they reach the chosen stage or when someone who handles them reveals one with a
 //! reason, each reveal audited.
 
-use crate::pipeline::{docx, receipt, DOCX};
+use crate::pipeline::{docx, DOCX};
 use crate::*;
 use axum::http::StatusCode;
 use talentflyt_domain::org::Role;

@@ -375,29 +375,37 @@ pub fn in_days(n: u64) -> String {
 
 /// HR writes and publishes a posting through the back office; returns its id.
 pub async fn publish_posting(app: &TestApp, hr: &mut Client, title: &str, unit_id: i64) -> i64 {
+    publish_posting_with(app, hr, title, unit_id, &[]).await
+}
+
+/// As [`publish_posting`], with more fields for the form (e.g. a second requirement).
+pub async fn publish_posting_with(
+    app: &TestApp,
+    hr: &mut Client,
+    title: &str,
+    unit_id: i64,
+    more: &[(&str, &str)],
+) -> i64 {
     let csrf = hr.get("/admin/postings/new").await.csrf();
     let unit = unit_id.to_string();
     let deadline = in_days(14);
-    let r = hr
-        .post_form(
-            "/admin/postings",
-            &[
-                ("csrf", &csrf),
-                ("title", title),
-                ("intro_nb", "Vi søker en engasjert intensivsykepleier."),
-                ("duties_nb", "- Pleie av intensivpasienter"),
-                ("req_nb_0", "Norsk autorisasjon som sykepleier"),
-                ("req_kind_0", "required"),
-                ("req_weight_0", "5"),
-                ("unit_id", &unit),
-                ("profession", "specialist_nurse_intensive"),
-                ("engagement", "permanent"),
-                ("extent_percent", "100"),
-                ("positions", "2"),
-                ("deadline", &deadline),
-            ],
-        )
-        .await;
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("title", title),
+        ("intro_nb", "Vi søker en engasjert intensivsykepleier."),
+        ("duties_nb", "- Pleie av intensivpasienter"),
+        ("req_nb_0", "Norsk autorisasjon som sykepleier"),
+        ("req_kind_0", "required"),
+        ("req_weight_0", "5"),
+        ("unit_id", &unit),
+        ("profession", "specialist_nurse_intensive"),
+        ("engagement", "permanent"),
+        ("extent_percent", "100"),
+        ("positions", "2"),
+        ("deadline", &deadline),
+    ];
+    fields.extend_from_slice(more);
+    let r = hr.post_form("/admin/postings", &fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let loc = r.location.unwrap();
     let id: i64 = loc.rsplit('/').next().unwrap().parse().unwrap();
@@ -426,4 +434,52 @@ pub async fn app_on(today: &str) -> (TestApp, talentflyt_domain::clock::Clock) {
     cfg.clock = clock.clone();
     cfg.public_cache_ttl = std::time::Duration::ZERO;
     (spawn_app_with(cfg).await, clock)
+}
+
+/// A candidate applies to the posting with a PDF CV, through the store as the form does.
+pub async fn apply_to(
+    app: &TestApp,
+    posting_id: i64,
+    given: &str,
+    family: &str,
+    email: &str,
+) -> i64 {
+    let cv = pdf();
+    let a = talentflyt_store::NewApplication {
+        posting_id,
+        given_name: given,
+        family_name: family,
+        email,
+        source: "career_site",
+        files: vec![talentflyt_store::NewFile {
+            kind: "cv",
+            filename: "cv.pdf",
+            content_type: "application/pdf",
+            bytes: &cv,
+        }],
+        ip: "127.0.0.1",
+        submission_key: None,
+        lang: "nb",
+        form: None,
+        answers: &[],
+        equality: None,
+        talent_pool_until: None,
+    };
+    app.db
+        .store
+        .submit_application(&a, &receipt(email))
+        .await
+        .unwrap()
+}
+
+/// The receipt e-mail a submission queues (its text does not matter to these tests).
+pub fn receipt(to: &str) -> talentflyt_store::OutgoingEmail {
+    talentflyt_store::OutgoingEmail {
+        to: to.into(),
+        subject: "Takk".into(),
+        text: "t".into(),
+        html: "<p>t</p>".into(),
+        template: "application_received".into(),
+        list_unsubscribe: None,
+    }
 }

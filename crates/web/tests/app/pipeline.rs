@@ -8,9 +8,7 @@ use crate::*;
 use axum::http::StatusCode;
 use talentflyt_domain::application::{Answer, QuestionDraft};
 use talentflyt_domain::org::Role;
-use talentflyt_store::{
-    testing, AuditAction, NewApplication, NewFile, NewUser, OutgoingEmail, SubjectKind,
-};
+use talentflyt_store::{testing, AuditAction, NewApplication, NewFile, NewUser, SubjectKind};
 use talentflyt_web::{hash_password, WebConfig};
 
 async fn finish(c: &mut Client, id: i64, csrf: &str) -> Page {
@@ -41,17 +39,6 @@ pub(crate) fn docx(text: &str) -> Vec<u8> {
         z.finish().unwrap();
     }
     buf.into_inner()
-}
-
-pub(crate) fn receipt(to: &str) -> OutgoingEmail {
-    OutgoingEmail {
-        to: to.into(),
-        subject: "Takk".into(),
-        text: "t".into(),
-        html: "<p>t</p>".into(),
-        template: "application_received".into(),
-        list_unsubscribe: None,
-    }
 }
 
 #[tokio::test]
