@@ -15,7 +15,8 @@
 #
 # The tests get E2E_BASE_URL, E2E_OIDC_ISSUER, E2E_OUTBOX_DIR, E2E_HR_USERNAME/PASSWORD,
 # DATABASE_URL and E2E_BIN (to run `talentflyt close-postings` against the same database), and
-# E2E_EMPLOYEE_NUMBER (a demo employee without a preferential right).
+# E2E_EMPLOYEE_NUMBER (a demo employee without a preferential right), and E2E_ASSESSOR_USERNAME
+# (a second staff user, a manager over the trust, with the HR password).
 set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -160,6 +161,10 @@ tail -n 20 "$TMP/demo.log" >&2
 "$BIN" user create --username kari --email kari@ous.example --name 'Kari Leder' \
   --role manager --unit OUS >>"$TMP/users.log" 2>&1 \
   || { cat "$TMP/users.log" >&2; fail "could not create user kari"; }
+# A second assessor with a password, for the scorecards (R8): a manager over the whole trust.
+"$BIN" user create --username e2e-leder --password "$HR_PASSWORD" --name 'Lars Leder' \
+  --email e2e-leder@ous.example --role manager --unit OUS >>"$TMP/users.log" 2>&1 \
+  || { cat "$TMP/users.log" >&2; fail "could not create user e2e-leder"; }
 
 # A demo employee who holds no preferential right, for the spec that registers one by hand.
 EMPLOYEE_SQL="SELECT employee_number FROM employees WHERE id NOT IN (SELECT employee_id FROM preference_rights) ORDER BY id LIMIT 1"
@@ -195,6 +200,7 @@ E2E_BASE_URL="$APP_URL" \
   E2E_OUTBOX_DIR="$TMP/outbox" \
   E2E_HR_USERNAME="$HR_USERNAME" \
   E2E_HR_PASSWORD="$HR_PASSWORD" \
+  E2E_ASSESSOR_USERNAME=e2e-leder \
   E2E_JSON_REPORT="$TMP/report.json" \
   E2E_BIN="$BIN" \
   E2E_EMPLOYEE_NUMBER="$EMPLOYEE_NUMBER" \

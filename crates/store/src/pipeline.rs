@@ -908,6 +908,11 @@ impl ApplicantView {
     pub fn applicant(&self, id: i64) -> Option<&Applicant> {
         self.applicants.iter().find(|a| a.id == id)
     }
+
+    /// Every applicant, in order of submission.
+    pub fn applicants(&self) -> &[Applicant] {
+        &self.applicants
+    }
 }
 
 /// Snapshots of the postings whose lists were read lately, at most [`ApplicantCache::MAX`]:

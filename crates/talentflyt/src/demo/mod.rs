@@ -1078,6 +1078,7 @@ pub async fn generate(
     ];
     let mut logins = vec![];
     let mut hr_id = None;
+    let mut user_ids: Vec<(&str, i64)> = vec![];
     for (username, name, email, role, unit, posting, scope) in plan {
         let u = store
             .create_user(NewUser {
@@ -1091,12 +1092,14 @@ pub async fn generate(
             hr_id = Some(u.id);
         }
         store.grant(u.id, role, unit, posting).await?;
+        user_ids.push((username, u.id));
         logins.push((username.to_owned(), role.as_str().to_owned(), scope));
     }
     store.sync_id_sequences().await?;
     if let Some(hr) = hr_id {
         blind_screening(store, committee_posting, hr).await?;
     }
+    scorecards(store, &mut rng, committee_posting, &user_ids).await?;
     requisitions(store, busiest.id, committee_posting, today).await?;
     career_site(store, &mut rng, today).await?;
     portal_candidate(store, today).await?;
@@ -1138,6 +1141,122 @@ async fn blind_screening(store: &Store, posting: i64, hr: i64) -> anyhow::Result
             )
             .await?
             .map_err(|key| anyhow::anyhow!("blind screening refused: {key}"))?;
+    }
+    Ok(())
+}
+
+/// Scorecards on the committee's posting (R8): four applicants under consideration are called
+/// to interview, and everyone met at the interview or later is scored by `leder` and `tillitsvalgt`, and by `nemnd` but for the last one, whom `nemnd` is
+/// left to score (so the committee member sees both a panel and an open card). The scores
+/// scatter around each applicant's own level, so some panels disagree.
+async fn scorecards(
+    store: &Store,
+    rng: &mut StdRng,
+    posting: i64,
+    users: &[(&str, i64)],
+) -> anyhow::Result<()> {
+    use talentflyt_domain::scorecard::{check, criteria, weighted, RawCard};
+    const NOTES: [&str; 6] = [
+        "Godt forberedt, og svarte konkret med eksempler fra egen praksis.",
+        "Faglig sterk, men lite erfaring med å veilede andre.",
+        "Trygg i samtalen om prioritering i en travel vakt.",
+        "Har relevant erfaring, men svarene var noe generelle.",
+        "Viste god forståelse for pasientsikkerhet og samarbeid.",
+        "Usikker på flere av de faglige spørsmålene.",
+    ];
+    let crit = criteria(&store.posting(posting).await?.content().requirements);
+    // The manager has called the first four under consideration to interview (which shows
+    // them, as the posting screens blind until then).
+    let leder = users.iter().find(|(u, _)| *u == "leder").map(|x| x.1);
+    let interview = store
+        .posting_stages(posting)
+        .await?
+        .into_iter()
+        .find(|s| s.phase == Phase::Interview);
+    if let (Some(uid), Some(stage)) = (leder, interview) {
+        let view = store.applicant_view(posting).await?;
+        let called: Vec<i64> = view
+            .applicants()
+            .iter()
+            .filter(|a| a.phase == Phase::Screening)
+            .take(4)
+            .map(|a| a.id)
+            .collect();
+        store
+            .move_applications(
+                &talentflyt_store::Reader::user(uid, "demo"),
+                uid,
+                &talentflyt_store::MoveRequest {
+                    posting_id: posting,
+                    application_ids: &called,
+                    target: talentflyt_domain::pipeline::Target::Stage(stage.position),
+                    reason: "Innkalt til intervju",
+                },
+                None,
+            )
+            .await?;
+    }
+    let view = store.applicant_view(posting).await?;
+    let met: Vec<i64> = view
+        .applicants()
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.phase,
+                Phase::Interview
+                    | Phase::References
+                    | Phase::Recommendation
+                    | Phase::Offer
+                    | Phase::Hired
+            )
+        })
+        .map(|a| a.id)
+        .collect();
+    for (n, app) in met.iter().enumerate() {
+        let level: i32 = rng.gen_range(2..=5);
+        for (who, uid) in users {
+            let last = n + 1 == met.len();
+            if !matches!(*who, "leder" | "tillitsvalgt" | "nemnd") || (*who == "nemnd" && last) {
+                continue;
+            }
+            let scores: Vec<(u32, u8)> = crit
+                .iter()
+                .map(|c| (c.item, (level + rng.gen_range(-1..=1)).clamp(1, 5) as u8))
+                .collect();
+            let w = weighted(
+                crit.iter()
+                    .zip(&scores)
+                    .map(|(c, (_, s))| (c.weight, Some(*s))),
+            )
+            .unwrap_or(f64::from(level));
+            let recommendation = match w {
+                x if x >= 4.3 => "strong_yes",
+                x if x >= 3.0 => "yes",
+                x if x >= 2.0 => "no",
+                _ => "strong_no",
+            };
+            let raw = RawCard {
+                scores: scores
+                    .iter()
+                    .map(|(item, s)| (*item, s.to_string(), String::new()))
+                    .collect(),
+                recommendation: recommendation.into(),
+                note: NOTES.choose(rng).copied().unwrap_or_default().into(),
+            };
+            let card = check(&crit, &raw, true)
+                .map_err(|e| anyhow::anyhow!("demo scorecard refused: {e:?}"))?;
+            store
+                .save_scorecard(
+                    &talentflyt_store::Reader::user(*uid, "demo"),
+                    *app,
+                    *uid,
+                    &crit,
+                    &card,
+                    true,
+                )
+                .await?
+                .map_err(|key| anyhow::anyhow!("demo scorecard refused: {key}"))?;
+        }
     }
     Ok(())
 }
