@@ -408,6 +408,10 @@ pub async fn reveal(
     if !staff.access.may_handle_candidates_in(&seen.unit.path) {
         return Err(AppError::Forbidden);
     }
+    // Nothing to show: the posting does not screen blind, or the applicant is shown already.
+    if hidden_who(&state, seen.posting.id, id).await?.is_none() {
+        return Ok(Redirect::to(&format!("/admin/applications/{id}")).into_response());
+    }
     let reason = form.reason.trim();
     let bad = |c: char| c.is_control() && c != '\n' && c != '\r' && c != '\t';
     if reason.is_empty() || reason.chars().count() > MAX_REASON || reason.chars().any(bad) {

@@ -407,7 +407,7 @@ async fn errors_keep_every_field_and_file_and_adding_a_row_or_a_draft_keeps_all(
 }
 
 /// Ask for a sign-in link in this browser and return the link's path.
-async fn sign_in_link(app: &TestApp, c: &mut Client, email: &str) -> String {
+pub(crate) async fn sign_in_link(app: &TestApp, c: &mut Client, email: &str) -> String {
     let csrf = c.get("/portal").await.csrf();
     let r = c
         .post_form("/portal/link", &[("csrf", &csrf), ("email", email)])

@@ -9,6 +9,7 @@ mod career;
 mod helpers;
 mod pipeline;
 mod requisitions;
+mod roles;
 mod scorecards;
 mod security;
 mod site;
