@@ -9,6 +9,7 @@ pub mod alert;
 pub mod application;
 pub mod blind;
 pub mod clock;
+pub mod ical;
 pub mod lang;
 pub mod language;
 pub mod nav;
