@@ -631,3 +631,44 @@ export async function applicantRows(page: Page): Promise<ApplicantRow[]> {
     }),
   );
 }
+
+// ---------------------------------------------------------------------------
+// A second assessor, and radio groups by keyboard (the scorecards, R8).
+
+/** The second staff user run.sh creates: a manager over the whole trust, with the HR password. */
+export const ASSESSOR = {
+  username: process.env.E2E_ASSESSOR_USERNAME || 'e2e-leder',
+  password: process.env.E2E_ASSESSOR_PASSWORD || process.env.E2E_HR_PASSWORD || 'E2e-passord-123',
+  name: process.env.E2E_ASSESSOR_NAME || 'Lars Leder',
+};
+
+/**
+ * Presses Tab until the focus is on a radio button inside `group` (a fieldset: Tab stops once
+ * per group, on its checked radio or, with none checked, on the first), at most `maxTabs` times.
+ */
+export async function tabIntoRadioGroup(page: Page, group: Locator, maxTabs = 10): Promise<void> {
+  const inside = () => group.evaluate((el) => el.contains(document.activeElement) && (document.activeElement as HTMLInputElement).type === 'radio');
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await inside()) return;
+  }
+  expect(await inside(), `Tab ${maxTabs} times should reach a radio button in the group`).toBe(true);
+}
+
+/**
+ * With the focus on a radio button of `group`, checks the one labelled `label` with the arrow keys
+ * (Arrow Down moves and checks; Space checks the first when none is); returns when it is checked.
+ */
+export async function chooseRadioByKeyboard(page: Page, group: Locator, label: string): Promise<void> {
+  const target = group.getByRole('radio', { name: label, exact: true });
+  const n = await group.getByRole('radio').count();
+  for (let i = 0; i <= n; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) {
+      if (!(await target.isChecked())) await page.keyboard.press('Space');
+      await expect(target).toBeChecked();
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`no radio button "${label}" reached with the arrow keys`);
+}

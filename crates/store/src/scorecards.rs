@@ -345,7 +345,8 @@ impl Store {
         for c in cards {
             if open(c.application_id) {
                 panel.cards.push(c);
-            } else {
+            } else if c.status == CardStatus::Submitted {
+                // Only cards sent in count; one who stepped aside scored nothing.
                 match panel.closed.last_mut() {
                     Some((a, n)) if *a == c.application_id => *n += 1,
                     _ => panel.closed.push((c.application_id, 1)),

@@ -380,6 +380,7 @@ async fn scorecard_page(
             };
             let (error, note_error) = (err("score"), err("note"));
             if !error.is_empty() {
+                // The summary's link goes to the group: the next Tab enters it.
                 errs.add_labelled(
                     format!("score-{}", c.item),
                     c.text(lang).to_owned(),
@@ -625,6 +626,10 @@ pub async fn posting_scores(
             .iter()
             .filter(|c| c.status == CardStatus::Submitted)
             .collect();
+        // Only those who stepped aside: nobody has scored the applicant.
+        if sent.is_empty() {
+            continue;
+        }
         let spread = Spread::of(sent.iter().filter_map(|c| c.weighted()));
         let recs: Vec<Recommendation> = sent.iter().filter_map(|c| c.recommendation).collect();
         let yes = recs.iter().filter(|r| r.is_yes()).count();

@@ -210,6 +210,18 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
         )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
+    // Stepping aside from Per scores nothing: Per is still not on the posting's panel.
+    let r = committee
+        .post_form(
+            &format!("/admin/applications/{per}/scorecard/abstain"),
+            &[("csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for c in [&mut hr, &mut committee] {
+        let text = c.get(&format!("/admin/postings/{id}/scores")).await.text();
+        assert!(!text.contains("Per Pedersen"), "{text}");
+    }
 
     // Every change of a card and every look at the panel is audited on the application.
     let trail = s.audit_trail(SubjectKind::Application, kari).await.unwrap();
