@@ -41,12 +41,12 @@ import {
 // weighted mean and range, "1 ja, 1 nei" and "Uenighet". axe-core (WCAG 2.1 A/AA) runs on every
 // page visited, the refused card included.
 
-const SCORES = ['1 – oppfyller ikke', '2 – svakt', '3 – godt nok', '4 – godt', '5 – svært godt', 'Ikke vurdert'];
+const SCORES = ['1 – oppfyller ikke', '2 – oppfyller i liten grad', '3 – oppfyller', '4 – oppfyller godt', '5 – oppfyller svært godt', 'Ikke vurdert'];
 const RECOMMENDATIONS = ['Klart ja', 'Ja', 'Nei', 'Klart nei'];
 const REQUIRED_MISSING = 'Dette er et krav og må vurderes før du sender inn.';
 const RECOMMENDATION_MISSING = 'Velg en samlet anbefaling før du sender inn.';
-const HIDDEN_UNTIL_YOURS = 'Vises når du har sendt inn din vurdering';
-const PANEL_CAPTION = 'Poeng per krav og vurderer (1–5)';
+const HIDDEN_UNTIL_YOURS = 'Vises når du har sendt inn din vurdering eller valgt å ikke vurdere';
+const PANEL_CAPTION = 'Poeng per kriterium og vurderer (1–5)';
 const SCORES_CAPTION = 'Søkere med innsendte vurderinger';
 
 /** One item of the ad's requirement profile, as the card shows it. */
@@ -173,14 +173,14 @@ test('two assessors score an applicant against the requirement profile, each bli
   const desired = criteria.filter((c) => !c.required);
 
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(listPath)}$`));
-  await expect(page.getByRole('main').getByRole('link', { name: 'Alle vurderinger i saken', exact: true })).toHaveAttribute('href', scoresPath);
+  await expect(page.getByRole('main').getByRole('link', { name: 'Alle vurderinger for stillingen', exact: true })).toHaveAttribute('href', scoresPath);
   await checkA11y(page, 'admin: applicants with the link to the scores');
   await activate(page, page.getByRole('main').getByRole('link', { name: applicant.name, exact: true }));
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(appPath)}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(applicant.name);
   const section = page.getByRole('region', { name: 'Strukturert vurdering' });
   await expect(section.getByRole('heading', { level: 2, name: 'Strukturert vurdering' })).toBeVisible();
-  await expect(section.getByRole('link', { name: 'Alle vurderinger i saken', exact: true })).toHaveAttribute('href', scoresPath);
+  await expect(section.getByRole('link', { name: 'Alle vurderinger for stillingen', exact: true })).toHaveAttribute('href', scoresPath);
   await checkA11y(page, 'admin: an application with the section "Strukturert vurdering"');
   await activate(page, section.getByRole('link', { name: 'Vurder søkeren', exact: true }));
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(cardPath)}$`));
@@ -215,7 +215,7 @@ test('two assessors score an applicant against the requirement profile, each bli
   // --- 2. sent in half-filled: refused, everything kept ----------------------------------------------
   await skipToMain(page);
   await tabIntoRadioGroup(page, criterionGroup(page, first), 10);
-  await chooseRadioByKeyboard(page, criterionGroup(page, first), '2 – svakt');
+  await chooseRadioByKeyboard(page, criterionGroup(page, first), '2 – oppfyller i liten grad');
   await page.keyboard.press('Tab');
   await expect(criterionNote(page, first)).toBeFocused();
   await page.keyboard.type(hrItemNote);
@@ -239,7 +239,7 @@ test('two assessors score an applicant against the requirement profile, each bli
   await expect(criterionGroup(page, first).locator('.field-error')).toHaveCount(0);
   for (const c of desired) await expect(criterionGroup(page, c).locator('.field-error'), 'a desired item may be left out').toHaveCount(0);
   await expect(recommendation.locator('.field-error')).toHaveText(RECOMMENDATION_MISSING);
-  expect((await radios(criterionGroup(page, first))).checked, 'the score given is kept').toEqual(['2 – svakt']);
+  expect((await radios(criterionGroup(page, first))).checked, 'the score given is kept').toEqual(['2 – oppfyller i liten grad']);
   await expect(criterionNote(page, first)).toHaveValue(hrItemNote);
   await expect(note).toHaveValue(hrNote);
   expect((await radios(recommendation)).checked).toEqual([]);
@@ -251,11 +251,11 @@ test('two assessors score an applicant against the requirement profile, each bli
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`#score-${second.item}$`));
   await tabIntoRadioGroup(page, criterionGroup(page, second), 1);
-  await chooseRadioByKeyboard(page, criterionGroup(page, second), '3 – godt nok');
+  await chooseRadioByKeyboard(page, criterionGroup(page, second), '3 – oppfyller');
   // Any further required item, 3 as well (the demo's profiles have two or three).
   for (const c of required.slice(2)) {
     await tabIntoRadioGroup(page, criterionGroup(page, c), 6);
-    await chooseRadioByKeyboard(page, criterionGroup(page, c), '3 – godt nok');
+    await chooseRadioByKeyboard(page, criterionGroup(page, c), '3 – oppfyller');
   }
 
   // --- 3. a draft, kept -------------------------------------------------------------------------------
@@ -294,13 +294,13 @@ test('two assessors score an applicant against the requirement profile, each bli
   await expect(page.getByRole('button', { name: 'Send inn vurderingen' })).toHaveCount(0);
   await expect(page.getByRole('heading', { level: 2, name: 'Panelets vurderinger' })).toBeVisible();
   const grid = page.getByRole('table', { name: PANEL_CAPTION });
-  expect(await tableText(grid, 'thead'), 'HR alone, so far').toEqual([['Krav og ønsker', HR.name, 'Snitt', 'Spenn']]);
+  expect(await tableText(grid, 'thead'), 'HR alone, so far').toEqual([['Kriterium', HR.name, 'Snitt', 'Spenn']]);
   await expect(grid.locator('tbody tr').last()).toHaveText(/^Samlet anbefaling\s*Nei\s*$/);
   await expect(page.getByRole('region', { name: HR.name })).toContainText(hrNote);
   await expect(page.getByRole('main')).not.toContainText(ASSESSOR.name);
   await checkA11y(page, 'admin: a scorecard sent in (HR alone)');
 
-  await activate(page, page.getByRole('main').getByRole('link', { name: 'Alle vurderinger i saken', exact: true }));
+  await activate(page, page.getByRole('main').getByRole('link', { name: 'Alle vurderinger for stillingen', exact: true }));
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(scoresPath)}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vurderinger');
   const scoresRow = (p: Page) => p.getByRole('table', { name: SCORES_CAPTION }).locator('tbody tr').filter({ has: p.locator(`a[href="${cardPath}"]`) });
@@ -322,10 +322,10 @@ test('two assessors score an applicant against the requirement profile, each bli
     await lars.goto(appPath);
     await expect(lars.getByRole('heading', { level: 1 })).toHaveText(applicant.name);
     await checkA11y(lars, 'admin: the application, as the second assessor');
-    await activate(lars, lars.getByRole('region', { name: 'Strukturert vurdering' }).getByRole('link', { name: 'Alle vurderinger i saken', exact: true }));
+    await activate(lars, lars.getByRole('region', { name: 'Strukturert vurdering' }).getByRole('link', { name: 'Alle vurderinger for stillingen', exact: true }));
     await expect(lars).toHaveURL(new RegExp(`${escapeRegExp(scoresPath)}$`));
     const closed = (await tableText(lars.getByRole('table', { name: SCORES_CAPTION }), 'tbody')).find((r) => r[0] === applicant.name);
-    expect(closed, 'one card in, its scores hidden').toEqual([applicant.name, '1', 'Ikke begynt', HIDDEN_UNTIL_YOURS]);
+    expect(closed, 'one card in, its scores hidden').toEqual([applicant.name, '1', 'Ikke påbegynt', HIDDEN_UNTIL_YOURS]);
     for (const hidden of [HR.name, '0 ja, 1 nei', hrNote]) await expect(lars.getByRole('main')).not.toContainText(hidden);
     await checkA11y(lars, 'admin: the posting\'s scores, hidden until the second assessor\'s own card');
 
@@ -366,7 +366,7 @@ test('two assessors score an applicant against the requirement profile, each bli
 
     // The panel: both columns, the spread and where they disagree.
     const panel = lars.getByRole('table', { name: PANEL_CAPTION });
-    expect(await tableText(panel, 'thead')).toEqual([['Krav og ønsker', HR.name, ASSESSOR.name, 'Snitt', 'Spenn']]);
+    expect(await tableText(panel, 'thead')).toEqual([['Kriterium', HR.name, ASSESSOR.name, 'Snitt', 'Spenn']]);
     const body = await tableText(panel, 'tbody');
     const label = (c: Criterion) => `${c.text} (${c.required ? 'Krav' : 'Ønskelig'}, vekt ${c.weight})`;
     expect(body.find((r) => r[0] === label(first)), 'the first required item: 2 and 5, far apart').toEqual([label(first), '2', '5', '3,5', '2,0–5,0 Uenighet']);
@@ -384,7 +384,7 @@ test('two assessors score an applicant against the requirement profile, each bli
     near(hi, larsWeighted, 'the weighted range to');
     expect(w![4].endsWith('Uenighet'), 'the weighted scores flagged when 2 or more apart').toBe(larsWeighted - hrWeighted >= 2 - 1e-9);
     expect(body[body.length - 1]).toEqual(['Samlet anbefaling', 'Nei', 'Klart ja', 'Delt anbefaling']);
-    await expect(lars.getByRole('main')).toContainText('«Uenighet» betyr at vurdererne står 2 poeng eller mer fra hverandre');
+    await expect(lars.getByRole('main')).toContainText('«Uenighet» betyr at vurderingene ligger 2 poeng eller mer fra hverandre');
 
     await expect(lars.getByRole('heading', { level: 2, name: 'Begrunnelser' })).toBeVisible();
     const hrWritten = lars.getByRole('region', { name: HR.name, exact: true });
@@ -399,7 +399,7 @@ test('two assessors score an applicant against the requirement profile, each bli
     await checkReflow(lars, 'admin: the panel of two');
 
     // His "Vurderinger": the scores open now.
-    await activate(lars, lars.getByRole('main').getByRole('link', { name: 'Alle vurderinger i saken', exact: true }));
+    await activate(lars, lars.getByRole('main').getByRole('link', { name: 'Alle vurderinger for stillingen', exact: true }));
     await expect(lars).toHaveURL(new RegExp(`${escapeRegExp(scoresPath)}$`));
     const open = (await tableText(lars.getByRole('table', { name: SCORES_CAPTION }), 'tbody')).find((r) => r[0] === applicant.name);
     expect(open?.slice(0, 3)).toEqual([applicant.name, '2', 'Sendt inn']);
@@ -421,7 +421,7 @@ test('two assessors score an applicant against the requirement profile, each bli
   await checkA11y(page, 'admin: the posting\'s scores with two cards');
   await activate(page, scoresRow(page).getByRole('link', { name: applicant.name, exact: true }));
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(cardPath)}$`));
-  expect(await tableText(page.getByRole('table', { name: PANEL_CAPTION }), 'thead')).toEqual([['Krav og ønsker', HR.name, ASSESSOR.name, 'Snitt', 'Spenn']]);
+  expect(await tableText(page.getByRole('table', { name: PANEL_CAPTION }), 'thead')).toEqual([['Kriterium', HR.name, ASSESSOR.name, 'Snitt', 'Spenn']]);
   await expect(page.getByRole('region', { name: ASSESSOR.name, exact: true })).toContainText(larsNote);
   await checkA11y(page, 'admin: the panel of two, as HR');
 });

@@ -40,7 +40,8 @@ pub struct Person {
 pub struct Event {
     /// The same for the interview's whole life, e.g. `interview-42@talentflyt.example`.
     pub uid: String,
-    /// 0 at the invitation; one more at each change.
+    /// 0 at the invitation; one more at each change, the cancellation included (a calendar
+    /// ignores a message whose sequence is lower than the one it holds; RFC 5546 §2.1.4).
     pub sequence: u32,
     /// Local time in Oslo.
     pub start: NaiveDateTime,
@@ -119,6 +120,14 @@ fn line(out: &mut String, content: &str) {
     out.push_str("\r\n");
 }
 
+/// An address after `mailto:`, with nothing that could end the line or the value.
+fn mailto(email: &str) -> String {
+    email
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace() && !matches!(c, ';' | ':' | '"'))
+        .collect()
+}
+
 fn local(t: NaiveDateTime) -> String {
     t.format("%Y%m%dT%H%M%S").to_string()
 }
@@ -160,7 +169,7 @@ pub fn calendar(method: Method, event: &Event) -> String {
         &format!(
             "ORGANIZER;CN={}:mailto:{}",
             param(&event.organizer.name),
-            event.organizer.email
+            mailto(&event.organizer.email)
         ),
     );
     line(
@@ -168,7 +177,7 @@ pub fn calendar(method: Method, event: &Event) -> String {
         &format!(
             "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{}",
             param(&event.attendee.name),
-            event.attendee.email
+            mailto(&event.attendee.email)
         ),
     );
     line(
@@ -293,5 +302,12 @@ mod tests {
     #[test]
     fn text_is_escaped_and_control_characters_dropped() {
         assert_eq!(escape("a\\b;c,d\r\ne\nf\u{7}"), "a\\\\b\\;c\\,d\\ne\\nf");
+        let mut e = event();
+        e.attendee.email = "kari@example.no\r\nATTENDEE:mailto:x@evil.example".into();
+        let lines = unfold(&calendar(Method::Request, &e));
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("ATTENDEE")).count(),
+            1
+        );
     }
 }

@@ -178,6 +178,22 @@ impl Store {
         Ok(card)
     }
 
+    /// Where the assessor's card on the application stands, if begun (no audit: no content).
+    pub async fn scorecard_status(
+        &self,
+        application_id: i64,
+        assessor_id: i64,
+    ) -> Result<Option<CardStatus>> {
+        let s: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM scorecards WHERE application_id = $1 AND assessor_id = $2",
+        )
+        .bind(application_id)
+        .bind(assessor_id)
+        .fetch_optional(self.r())
+        .await?;
+        Ok(s.as_deref().map(CardStatus::parse))
+    }
+
     /// Keep the assessor's card as a draft, or send it in (`submit`), never to change again.
     /// Refused with `scorecard.locked` once sent in or stepped aside, and with
     /// `scorecard.withdrawn` when the candidate has withdrawn.
@@ -230,7 +246,7 @@ impl Store {
             Err(key) => return Ok(Err(key)),
         };
         let t = now();
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE scorecards SET status = $1, recommendation = $2, note = $3, updated_at = $4, submitted_at = $5 WHERE id = $6 AND status = 'draft'",
         )
         .bind(status)
@@ -240,7 +256,11 @@ impl Store {
         .bind((status != "draft").then_some(t))
         .bind(id)
         .execute(tx.conn())
-        .await?;
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Ok(Err("scorecard.locked"));
+        }
         sqlx::query("DELETE FROM scorecard_ratings WHERE scorecard_id = $1")
             .bind(id)
             .execute(tx.conn())
@@ -286,9 +306,10 @@ impl Store {
         application_id: i64,
         assessor_id: i64,
     ) -> Result<std::result::Result<Vec<Scorecard>, Refusal>> {
+        // Drafts are never read here: what is not sent in stays the assessor's own.
         let cards = self
             .cards_where(
-                "s.application_id = $1",
+                "s.application_id = $1 AND s.status <> 'draft'",
                 &[application_id],
                 "s.submitted_at, s.id",
             )
@@ -306,10 +327,7 @@ impl Store {
             "scorecard panel",
         ))
         .await?;
-        Ok(Ok(cards
-            .into_iter()
-            .filter(|c| c.status.is_done())
-            .collect()))
+        Ok(Ok(cards))
     }
 
     /// The posting's panel for one assessor: every card sent in (and who stepped aside) on

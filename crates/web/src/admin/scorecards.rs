@@ -4,7 +4,7 @@
 
 use super::applications::check_readable;
 use super::pipeline::shown_name;
-use super::{visible_posting, Empty};
+use super::{refuse, visible_posting, Empty};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t, tf};
@@ -20,7 +20,7 @@ use talentflyt_domain::scorecard::{
     DISAGREEMENT_SPREAD, MAX_SCORE, MIN_SCORE,
 };
 use talentflyt_domain::Lang;
-use talentflyt_store::{CardStatus, Reader, Scorecard};
+use talentflyt_store::{CardStatus, Reader, Scorecard, SubjectKind};
 
 /// One criterion on the form.
 struct Line {
@@ -87,6 +87,8 @@ struct ScorecardPage {
     panel: Option<Panel>,
     /// What counts as disagreement.
     disagree_note: String,
+    /// The ad's version the form was made from: a card is refused if the ad changed since.
+    version: i64,
 }
 
 fn disagree_note(lang: Lang) -> String {
@@ -344,9 +346,15 @@ async fn scorecard_page(
             None => own
                 .as_ref()
                 .map(|c| RawCard {
+                    // A rating counts only where its criterion still reads the same (the ad
+                    // may have been edited since the draft was kept).
                     scores: c
                         .ratings
                         .iter()
+                        .filter(|r| {
+                            crit.iter()
+                                .any(|x| i64::from(x.item) == r.item && x.nb == r.criterion_nb)
+                        })
                         .map(|r| {
                             (
                                 r.item as u32,
@@ -465,6 +473,7 @@ async fn scorecard_page(
         saved,
         own: own_text,
         panel: the_panel,
+        version: seen.posting.version,
         disagree_note: disagree_note(lang),
     })
 }
@@ -488,6 +497,19 @@ pub async fn save(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
+    // A card sent in (or stepped aside from) is refused before its input is looked at.
+    if state
+        .store
+        .scorecard_status(id, staff.user.id)
+        .await?
+        .is_some_and(|c| c.is_done())
+    {
+        return refused(&state, lang, &ip, &staff, id, "scorecard.locked").await;
+    }
+    // The form was made from another version of the ad: its items may stand elsewhere now.
+    if get("version") != seen.posting.version.to_string() {
+        return refused(&state, lang, &ip, &staff, id, "scorecard.profile_changed").await;
+    }
     let crit = criteria(&seen.posting.content().requirements);
     let raw = RawCard {
         scores: crit
@@ -598,7 +620,15 @@ pub async fn posting_scores(
 ) -> Result<Response, AppError> {
     let seen = visible_posting(&state, &staff, &ip, id).await?;
     if !seen.may_read {
-        return Err(AppError::Forbidden);
+        return Err(refuse(
+            &state,
+            &staff,
+            &ip,
+            SubjectKind::Posting,
+            id,
+            AppError::NotFound,
+        )
+        .await);
     }
     let panel = state
         .store

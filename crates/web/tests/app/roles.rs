@@ -48,6 +48,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     let a = format!("/admin/applications/{kari}");
     let p = format!("/admin/postings/{id}");
     let kari_s = kari.to_string();
+    let version = s.posting(id).await.unwrap().version.to_string();
     let routes: Vec<Route> = vec![
         (format!("{p}/applicants"), false, vec![]),
         (format!("{p}/scores"), false, vec![]),
@@ -64,8 +65,9 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         (
             format!("{a}/scorecard"),
             true,
-            vec![("score-1", "3"), ("action", "save")],
+            vec![("score-1", "3"), ("version", &version), ("action", "save")],
         ),
+        (format!("{a}/scorecard/abstain"), true, vec![]),
         (
             format!("{a}/reveal"),
             true,
@@ -95,21 +97,23 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     const NO: S = S::FORBIDDEN;
     const BAD: S = S::UNPROCESSABLE_ENTITY;
     const LATE: S = S::CONFLICT;
-    let readers_only = [OK, OK, OK, NO, OK, OK, OK, OK, GO, NO, NO, NO, NO, NO];
-    let table: Vec<(&str, [S; 14])> = vec![
+    let readers_only = [OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO];
+    let table: Vec<(&str, [S; 15])> = vec![
         (
             "hr",
-            [OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, BAD, GO, LATE],
+            [
+                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE,
+            ],
         ),
         (
             "leder",
-            [OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, NO, NO, GO, NO],
+            [OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO],
         ),
         ("tv", readers_only),
         ("utvalg", readers_only),
-        ("annen", [S::NOT_FOUND; 14]),
-        ("utvalg-annen", [S::NOT_FOUND; 14]),
-        ("ansatt", [S::NOT_FOUND; 14]),
+        ("annen", [S::NOT_FOUND; 15]),
+        ("utvalg-annen", [S::NOT_FOUND; 15]),
+        ("ansatt", [S::NOT_FOUND; 15]),
     ];
     let before = |kind, id| async move {
         s.audit_trail(kind, id)
@@ -148,7 +152,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     }
     // Every 404 is in the audit trail as denied: three roles, on the application and the
     // posting.
-    assert!(before(SubjectKind::Application, kari).await >= denied_app + 3 * 6);
+    assert!(before(SubjectKind::Application, kari).await >= denied_app + 3 * 7);
     assert!(before(SubjectKind::Posting, id).await >= denied_posting + 3 * 8);
 
     // Candidates: Kari sees her own application and nothing of Per's, whatever the route.

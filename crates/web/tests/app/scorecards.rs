@@ -27,6 +27,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
         ],
     )
     .await;
+    let version = s.posting(id).await.unwrap().version.to_string();
     let kari = apply_to(&app, id, "Kari", "Nordmann", "kari@example.no").await;
     let per = apply_to(&app, id, "Per", "Pedersen", "per@example.no").await;
     let url = format!("/admin/applications/{kari}/scorecard");
@@ -49,6 +50,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
                 ("csrf", &csrf),
                 ("score-2", "4"),
                 ("note-2", "Tre år på intensiv"),
+                ("version", &version),
                 ("action", "submit"),
             ],
         )
@@ -65,11 +67,30 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
     let r = leder
         .post_form(
             &url,
-            &[("csrf", &csrf), ("score-1", "9"), ("action", "save")],
+            &[
+                ("csrf", &csrf),
+                ("score-1", "9"),
+                ("version", &version),
+                ("action", "save"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("Velg et tall fra 1 til 5"));
+    // A form made from an earlier version of the ad is refused: its items may stand elsewhere.
+    let stale = leder
+        .post_form(
+            &url,
+            &[
+                ("csrf", &csrf),
+                ("score-1", "4"),
+                ("version", "-1"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.text().contains("Kravene i annonsen er endret"));
     let lise = s.user_by_username("leder").await.unwrap().unwrap().id;
     let me = Reader::user(lise, "test");
     assert!(s.own_scorecard(&me, kari, lise).await.unwrap().is_none());
@@ -82,6 +103,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
                 ("csrf", &csrf),
                 ("score-1", "5"),
                 ("note", "Sterk kandidat"),
+                ("version", &version),
                 ("action", "save"),
             ],
         )
@@ -103,6 +125,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
                 ("score-2", "4"),
                 ("recommendation", "no"),
                 ("note", "Mangler erfaring med barn"),
+                ("version", &version),
                 ("action", "submit"),
             ],
         )
@@ -137,6 +160,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
                 ("score-2", "4"),
                 ("recommendation", "strong_yes"),
                 ("note", "Sterk kandidat"),
+                ("version", &version),
                 ("action", "submit"),
             ],
         )
@@ -158,6 +182,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
                 ("csrf", &csrf),
                 ("score-1", "1"),
                 ("recommendation", "strong_no"),
+                ("version", &version),
                 ("action", "submit"),
             ],
         )
@@ -205,6 +230,7 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
                 ("csrf", &page.csrf()),
                 ("score-1", "3"),
                 ("recommendation", "yes"),
+                ("version", &version),
                 ("action", "submit"),
             ],
         )
@@ -241,7 +267,12 @@ async fn assessors_score_against_the_profile_and_see_the_panel_only_after_sendin
         other
             .post_form(
                 &url,
-                &[("csrf", &csrf_other), ("score-1", "1"), ("action", "save")],
+                &[
+                    ("csrf", &csrf_other),
+                    ("score-1", "1"),
+                    ("version", &version),
+                    ("action", "save"),
+                ],
             )
             .await,
         other
