@@ -100,6 +100,7 @@ impl Notice {
             html: NoticeHtml { c: &c, n: self }.render()?,
             template: format!("{template}.{}", lang.code()),
             list_unsubscribe,
+            calendar: None,
         })
     }
 }

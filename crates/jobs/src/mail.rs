@@ -95,21 +95,44 @@ impl Mailer {
                 .header(ListUnsubscribe(url.clone()))
                 .header(ListUnsubscribePost);
         }
-        let msg = builder
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(m.body_text.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(m.body_html.clone()),
-                    ),
+        let mut alternative = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(m.body_text.clone()),
             )
-            .map_err(|e| MailError::Build(e.to_string()))?;
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(m.body_html.clone()),
+            );
+        let msg = match &m.calendar {
+            None => builder.multipart(alternative),
+            // An invitation: the calendar object as the third alternative (what Outlook and
+            // Google Calendar read to offer "add to calendar") and as an .ics attachment (what
+            // other mail programs open).
+            Some(ics) => {
+                let method = if ics.contains("\r\nMETHOD:CANCEL\r\n") {
+                    "CANCEL"
+                } else {
+                    "REQUEST"
+                };
+                let calendar =
+                    ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                        .map_err(|e| MailError::Build(e.to_string()))?;
+                alternative = alternative
+                    .singlepart(SinglePart::builder().header(calendar).body(ics.clone()));
+                let ics_type = ContentType::parse("application/ics")
+                    .map_err(|e| MailError::Build(e.to_string()))?;
+                builder.multipart(
+                    MultiPart::mixed().multipart(alternative).singlepart(
+                        lettre::message::Attachment::new("invitasjon.ics".into())
+                            .body(ics.clone(), ics_type),
+                    ),
+                )
+            }
+        }
+        .map_err(|e| MailError::Build(e.to_string()))?;
         match self {
             Mailer::Smtp(t) => t.send(msg).await.map(|_| ()).map_err(|e| {
                 let msg = redact(&e.to_string());
@@ -257,6 +280,7 @@ impl ApplicationReceived<'_> {
             html,
             template: format!("application_received.{}", lang.code()),
             list_unsubscribe: None,
+            calendar: None,
         })
     }
 }
@@ -328,6 +352,7 @@ impl RequisitionDecided<'_> {
             html,
             template: format!("requisition_decided.{}", lang.code()),
             list_unsubscribe: None,
+            calendar: None,
         })
     }
 }

@@ -61,6 +61,7 @@ pub fn reminder(site: &AlertSite, w: &Waiting, to: &str, name: &str) -> Outgoing
             html: String::new(),
             template: "waiting_reminder.nb".into(),
             list_unsubscribe: None,
+            calendar: None,
         })
 }
 

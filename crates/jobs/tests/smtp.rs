@@ -152,3 +152,90 @@ async fn a_recipient_the_server_refuses_fails_at_once_instead_of_retrying_for_ho
     assert_eq!(db.store.outbox_message(id).await.unwrap().status, "failed");
     assert!(inbox.messages().is_empty());
 }
+
+#[tokio::test]
+async fn an_invitation_goes_out_with_its_calendar_object_for_the_calendar_and_as_a_file() {
+    use talentflyt_domain::ical::{calendar, Event, Method, Person};
+    let db = TestDb::new().await;
+    let (port, inbox) = SmtpInbox::start();
+    let worker = worker(&db, Some(port), "unused".into(), "noreply@ous.example");
+    let event = Event {
+        uid: "interview-7@talentflyt.example".into(),
+        sequence: 0,
+        start: chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(9, 30, 0)
+            .unwrap(),
+        minutes: 45,
+        summary: "Intervju: Jordmor".into(),
+        location: "Ulleval, bygg 3".into(),
+        description: String::new(),
+        organizer: Person {
+            name: "Lise Leder".into(),
+            email: "leder@ous.example".into(),
+        },
+        attendee: Person {
+            name: "Kari Nordmann".into(),
+            email: "kari@example.no".into(),
+        },
+        stamp: chrono::Utc::now(),
+    };
+    for (method, word) in [(Method::Request, "REQUEST"), (Method::Cancel, "CANCEL")] {
+        let mut mail = ApplicationReceived {
+            to: "kari@example.no",
+            given_name: "Kari",
+            posting_title: "Jordmor",
+            reference: "2026-17",
+            deadline: "1. desember 2026",
+            receipt: &[],
+            portal_url: "https://jobb.example/portal",
+        }
+        .render(Lang::Nb, &brand())
+        .unwrap();
+        mail.calendar = Some(calendar(method, &event));
+        db.store.enqueue_email(&mail).await.unwrap();
+        worker.drain().await.unwrap();
+        // The headers as sent; the parts may be quoted-printable ('=' is "=3D"): read decoded.
+        let raw = inbox.messages().last().unwrap().raw.clone();
+        let body = quoted_printable(&raw);
+        assert!(raw.contains("multipart/mixed"), "{raw}");
+        assert!(
+            raw.contains(&format!(
+                "Content-Type: text/calendar; charset=utf-8; method={word}"
+            )),
+            "{raw}"
+        );
+        assert!(raw.contains("filename=\"invitasjon.ics\""), "{raw}");
+        assert!(body.contains(&format!("METHOD:{word}")), "{body}");
+        assert!(body.contains("UID:interview-7@talentflyt.example"));
+        assert!(body.contains("DTSTART;TZID=Europe/Oslo:20261203T093000"));
+        // The text and HTML are still there for the reader.
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+    }
+    assert_eq!(inbox.messages().len(), 2);
+}
+
+/// Quoted-printable decoded (RFC 2045 §6.7): soft line breaks joined, "=XX" bytes restored.
+fn quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\r\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'=', Some(x)) => {
+                out.push(x);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -21,6 +21,9 @@ pub struct OutgoingEmail {
     /// The one-click unsubscribe address (RFC 8058) for mail the reader asked for.
     #[serde(default)]
     pub list_unsubscribe: Option<String>,
+    /// An iCalendar object to send with it (see `talentflyt_domain::ical`).
+    #[serde(default)]
+    pub calendar: Option<String>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -34,6 +37,7 @@ pub struct OutboxMessage {
     pub status: String,
     pub list_unsubscribe: Option<String>,
     pub created_at: i64,
+    pub calendar: Option<String>,
 }
 
 /// What a job does, with what it needs. Stored as JSON in `jobs.payload`, tagged by `kind`; the
@@ -136,7 +140,7 @@ impl Tx {
     pub(crate) async fn enqueue_email(&mut self, m: &OutgoingEmail) -> Result<i64> {
         let t = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at, list_unsubscribe) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) RETURNING id",
+            "INSERT INTO outbox (to_addr, subject, body_text, body_html, template, status, created_at, list_unsubscribe, calendar) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8) RETURNING id",
         )
         .bind(&m.to)
         .bind(&m.subject)
@@ -145,6 +149,7 @@ impl Tx {
         .bind(&m.template)
         .bind(t)
         .bind(&m.list_unsubscribe)
+        .bind(&m.calendar)
         .fetch_one(self.conn())
         .await?;
         insert_job(
@@ -272,7 +277,7 @@ impl Store {
     }
 
     pub async fn outbox_message(&self, id: i64) -> Result<OutboxMessage> {
-        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status, list_unsubscribe, created_at FROM outbox WHERE id = $1")
+        sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, status, list_unsubscribe, created_at, calendar FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_optional(self.r())
             .await?

@@ -77,6 +77,7 @@ fn email(to: &str) -> OutgoingEmail {
         html: "<p>h</p>".into(),
         template: "application_received".into(),
         list_unsubscribe: None,
+        calendar: None,
     }
 }
 

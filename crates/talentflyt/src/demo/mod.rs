@@ -1309,6 +1309,7 @@ async fn portal_candidate(store: &Store, today: NaiveDate) -> anyhow::Result<()>
             html: format!("<p>Takk for søknaden din på stillingen «{}».</p>", p.title),
             template: "application_received.nb".into(),
             list_unsubscribe: None,
+            calendar: None,
         };
         let id = store
             .submit_application(

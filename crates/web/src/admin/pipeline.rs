@@ -773,6 +773,7 @@ fn candidate_message(
             html: String::new(),
             template: format!("candidate_message.{}", lang.code()),
             list_unsubscribe: None,
+            calendar: None,
         })
 }
 

@@ -481,5 +481,6 @@ pub fn receipt(to: &str) -> talentflyt_store::OutgoingEmail {
         html: "<p>t</p>".into(),
         template: "application_received".into(),
         list_unsubscribe: None,
+        calendar: None,
     }
 }
