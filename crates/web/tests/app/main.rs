@@ -13,6 +13,5 @@ mod roles;
 mod scorecards;
 mod security;
 mod site;
-mod skeleton;
 
 pub use helpers::*;
