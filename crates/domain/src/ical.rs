@@ -26,6 +26,16 @@ impl Method {
             Method::Cancel => "CANCEL",
         }
     }
+
+    /// The method a calendar object made by [`calendar`] was made with (the mail part that
+    /// carries it names it too).
+    pub fn of(ics: &str) -> Method {
+        if ics.contains("\r\nMETHOD:CANCEL\r\n") {
+            Method::Cancel
+        } else {
+            Method::Request
+        }
+    }
 }
 
 /// A person on the invitation.
@@ -294,6 +304,8 @@ mod tests {
         let ics = calendar(Method::Cancel, &e);
         let lines = unfold(&ics);
         assert!(lines.contains(&"METHOD:CANCEL".into()));
+        assert_eq!(Method::of(&ics), Method::Cancel);
+        assert_eq!(Method::of(&calendar(Method::Request, &e)), Method::Request);
         assert!(lines.contains(&"STATUS:CANCELLED".into()));
         assert!(lines.contains(&"SEQUENCE:2".into()));
         assert!(!lines.contains(&"BEGIN:VALARM".into()));

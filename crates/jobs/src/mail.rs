@@ -112,11 +112,7 @@ impl Mailer {
             // Google Calendar read to offer "add to calendar") and as an .ics attachment (what
             // other mail programs open).
             Some(ics) => {
-                let method = if ics.contains("\r\nMETHOD:CANCEL\r\n") {
-                    "CANCEL"
-                } else {
-                    "REQUEST"
-                };
+                let method = talentflyt_domain::ical::Method::of(ics).as_str();
                 let calendar =
                     ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
                         .map_err(|e| MailError::Build(e.to_string()))?;

@@ -33,9 +33,8 @@ impl CardStatus {
 }
 
 /// One criterion on a kept card, as it read when scored.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct RatingRow {
-    pub scorecard_id: i64,
     pub item: i64,
     pub criterion_nb: String,
     pub criterion_en: String,
@@ -109,46 +108,61 @@ pub type Refusal = &'static str;
 
 impl Store {
     /// The cards that match `cond` (on `s`, the scorecard, and `a`, its application), with
-    /// their ratings, in the order of `order`.
+    /// their ratings, in the order of `order` (which ends with `s.id`, so a card's rows stand
+    /// together). One statement, so a card and its ratings are read at the same moment.
     async fn cards_where(&self, cond: &str, binds: &[i64], order: &str) -> Result<Vec<Scorecard>> {
+        #[derive(FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            card: CardRow,
+            item: Option<i64>,
+            criterion_nb: Option<String>,
+            criterion_en: Option<String>,
+            required: Option<i64>,
+            weight: Option<i64>,
+            score: Option<i64>,
+            rating_note: Option<String>,
+        }
         let sql = format!(
-            "SELECT {CARD_COLS} FROM scorecards s JOIN users u ON u.id = s.assessor_id JOIN applications a ON a.id = s.application_id WHERE {cond} ORDER BY {order}"
+            "SELECT {CARD_COLS}, r.item, r.criterion_nb, r.criterion_en, r.required, r.weight, r.score, r.note AS rating_note
+             FROM scorecards s JOIN users u ON u.id = s.assessor_id JOIN applications a ON a.id = s.application_id
+             LEFT JOIN scorecard_ratings r ON r.scorecard_id = s.id
+             WHERE {cond} ORDER BY {order}, r.item"
         );
-        let mut q = sqlx::query_as::<_, CardRow>(&sql);
+        let mut q = sqlx::query_as::<_, Row>(&sql);
         for b in binds {
             q = q.bind(*b);
         }
-        let rows = q.fetch_all(self.r()).await?;
-        if rows.is_empty() {
-            return Ok(vec![]);
+        let mut cards: Vec<Scorecard> = vec![];
+        for row in q.fetch_all(self.r()).await? {
+            let r = row.card;
+            if cards.last().is_none_or(|c| c.id != r.id) {
+                cards.push(Scorecard {
+                    ratings: vec![],
+                    id: r.id,
+                    application_id: r.application_id,
+                    assessor_id: r.assessor_id,
+                    assessor_name: r.assessor_name,
+                    status: CardStatus::parse(&r.status),
+                    recommendation: r.recommendation.as_deref().and_then(Recommendation::parse),
+                    note: r.note,
+                    updated_at: r.updated_at,
+                    submitted_at: r.submitted_at,
+                });
+            }
+            if let (Some(item), Some(card)) = (row.item, cards.last_mut()) {
+                card.ratings.push(RatingRow {
+                    item,
+                    criterion_nb: row.criterion_nb.unwrap_or_default(),
+                    criterion_en: row.criterion_en.unwrap_or_default(),
+                    required: row.required.unwrap_or_default(),
+                    weight: row.weight.unwrap_or(1),
+                    score: row.score,
+                    note: row.rating_note.unwrap_or_default(),
+                });
+            }
         }
-        // The ids come from the database, never from input.
-        let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-        let ratings: Vec<RatingRow> = sqlx::query_as(&format!(
-            "SELECT scorecard_id, item, criterion_nb, criterion_en, required, weight, score, note FROM scorecard_ratings WHERE scorecard_id IN ({}) ORDER BY scorecard_id, item",
-            ids.join(",")
-        ))
-        .fetch_all(self.r())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Scorecard {
-                ratings: ratings
-                    .iter()
-                    .filter(|x| x.scorecard_id == r.id)
-                    .cloned()
-                    .collect(),
-                id: r.id,
-                application_id: r.application_id,
-                assessor_id: r.assessor_id,
-                assessor_name: r.assessor_name,
-                status: CardStatus::parse(&r.status),
-                recommendation: r.recommendation.as_deref().and_then(Recommendation::parse),
-                note: r.note,
-                updated_at: r.updated_at,
-                submitted_at: r.submitted_at,
-            })
-            .collect())
+        Ok(cards)
     }
 
     /// This assessor's own card on the application, if they have begun one. Audited as a read

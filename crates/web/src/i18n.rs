@@ -51,6 +51,15 @@ pub fn date_str(lang: Lang, s: &str) -> String {
 }
 
 /// A Unix time in Norwegian time: `1. desember 2026 kl. 14.05` / `1 December 2026, 14:05`.
+/// A number with one decimal, with the reader's decimal mark ("3,5" in bokmål, "3.5" in English).
+pub fn decimal(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.1}");
+    match lang {
+        Lang::Nb => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
 pub fn datetime(lang: Lang, unix: i64) -> String {
     let Some(utc) = chrono::DateTime::from_timestamp(unix, 0) else {
         return String::new();

@@ -8,19 +8,20 @@ use super::{refuse, visible_posting, Empty};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t, tf};
+use crate::view::options::Options;
 use crate::view::{render, render_status, Errors, PageCtx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use talentflyt_domain::scorecard::{
     check, criteria, split, Criterion, Problem, RawCard, Recommendation, Spread,
     DISAGREEMENT_SPREAD, MAX_SCORE, MIN_SCORE,
 };
 use talentflyt_domain::Lang;
-use talentflyt_store::{CardStatus, Reader, Scorecard, SubjectKind};
+use talentflyt_store::{Applicant, CardStatus, Reader, Scorecard, SubjectKind};
 
 /// One criterion on the form.
 struct Line {
@@ -29,7 +30,7 @@ struct Line {
     /// "Krav, vekt 5".
     kind: String,
     /// (value, label, checked): 1–5 and "not assessed" ("").
-    options: Vec<(String, String, bool)>,
+    options: Options,
     note: String,
     error: String,
     note_error: String,
@@ -76,7 +77,7 @@ struct ScorecardPage {
     /// The form is open (the card is a draft or not begun).
     open: bool,
     lines: Vec<Line>,
-    recommendations: Vec<(String, String, bool)>,
+    recommendations: Options,
     note: String,
     errs: Errors,
     /// "Utkastet er lagret …", after a save.
@@ -99,14 +100,6 @@ fn disagree_note(lang: Lang) -> String {
     )
 }
 
-fn decimal(lang: Lang, x: f64) -> String {
-    let s = format!("{x:.1}");
-    match lang {
-        Lang::Nb => s.replace('.', ","),
-        Lang::En => s,
-    }
-}
-
 fn criterion_kind(lang: Lang, c: &Criterion) -> String {
     format!(
         "{}, {}",
@@ -126,8 +119,8 @@ fn criterion_kind(lang: Lang, c: &Criterion) -> String {
     )
 }
 
-fn score_options(lang: Lang, chosen: &str) -> Vec<(String, String, bool)> {
-    let mut v: Vec<(String, String, bool)> = (MIN_SCORE..=MAX_SCORE)
+fn score_options(lang: Lang, chosen: &str) -> Options {
+    let mut v: Options = (MIN_SCORE..=MAX_SCORE)
         .map(|n| {
             let key = match n {
                 1 => "scorecard.score_1",
@@ -151,7 +144,7 @@ fn score_options(lang: Lang, chosen: &str) -> Vec<(String, String, bool)> {
     v
 }
 
-fn recommendation_options(lang: Lang, chosen: &str) -> Vec<(String, String, bool)> {
+fn recommendation_options(lang: Lang, chosen: &str) -> Options {
     Recommendation::ALL
         .into_iter()
         .map(|r| {
@@ -171,36 +164,9 @@ fn panel(lang: Lang, cards: &[Scorecard]) -> Panel {
         .iter()
         .filter(|c| c.status == CardStatus::Submitted)
         .collect();
-    // Criteria by item and text: an edit of the ad between two cards shows as two rows.
-    let mut keys: BTreeMap<(i64, String), Criterion> = BTreeMap::new();
-    for c in &sent {
-        for r in &c.ratings {
-            keys.entry((r.item, r.criterion_nb.clone()))
-                .or_insert_with(|| r.criterion());
-        }
-    }
+    let grid = criterion_grid(&sent);
     let dash = t(lang, "scorecard.not_assessed_short");
-    let rows = keys
-        .iter()
-        .map(|((item, nb), crit)| {
-            let scores: Vec<Option<u8>> = sent
-                .iter()
-                .map(|c| {
-                    c.ratings
-                        .iter()
-                        .find(|r| r.item == *item && r.criterion_nb == *nb)
-                        .and_then(|r| r.score())
-                })
-                .collect();
-            grid_row(
-                lang,
-                format!("{} ({})", crit.text(lang), criterion_kind(lang, crit)),
-                scores.iter().map(|s| s.map(f64::from)).collect(),
-                dash,
-            )
-        })
-        .collect();
-    let weighted = (!keys.is_empty()).then(|| {
+    let weighted = (!grid.is_empty()).then(|| {
         grid_row(
             lang,
             t(lang, "scorecard.weighted").to_owned(),
@@ -208,6 +174,17 @@ fn panel(lang: Lang, cards: &[Scorecard]) -> Panel {
             dash,
         )
     });
+    let rows = grid
+        .into_iter()
+        .map(|(crit, scores)| {
+            grid_row(
+                lang,
+                format!("{} ({})", crit.text(lang), criterion_kind(lang, &crit)),
+                scores.into_iter().map(|s| s.map(f64::from)).collect(),
+                dash,
+            )
+        })
+        .collect();
     let recs: Vec<Recommendation> = sent.iter().filter_map(|c| c.recommendation).collect();
     let written = sent
         .iter()
@@ -261,25 +238,58 @@ fn panel(lang: Lang, cards: &[Scorecard]) -> Panel {
     }
 }
 
+/// A criterion and each card's score on it.
+type GridLine = (Criterion, Vec<Option<u8>>);
+
+/// The cards sent in, criterion by criterion as each read when scored (an edit of the ad
+/// between two cards shows as two rows), with each card's score in the order of `sent`.
+fn criterion_grid(sent: &[&Scorecard]) -> Vec<GridLine> {
+    let mut grid: BTreeMap<(i64, &str), GridLine> = BTreeMap::new();
+    for (i, c) in sent.iter().enumerate() {
+        for r in &c.ratings {
+            grid.entry((r.item, r.criterion_nb.as_str()))
+                .or_insert_with(|| (r.criterion(), vec![None; sent.len()]))
+                .1[i] = r.score();
+        }
+    }
+    grid.into_values().collect()
+}
+
+/// Mean and range as the panel shows them ("3,5" and "2,0–5,0"); a dash for none, and for the
+/// range of a single score.
+fn mean_and_range(lang: Lang, spread: Option<Spread>, dash: &str) -> (String, String) {
+    (
+        spread
+            .map(|s| i18n::decimal(lang, s.mean))
+            .unwrap_or_else(|| dash.to_owned()),
+        spread
+            .filter(|s| s.n > 1)
+            .map(|s| {
+                format!(
+                    "{}–{}",
+                    i18n::decimal(lang, s.min),
+                    i18n::decimal(lang, s.max)
+                )
+            })
+            .unwrap_or_else(|| dash.to_owned()),
+    )
+}
+
 fn grid_row(lang: Lang, label: String, scores: Vec<Option<f64>>, dash: &str) -> GridRow {
     let spread = Spread::of(scores.iter().flatten().copied());
+    let (mean, range) = mean_and_range(lang, spread, dash);
     GridRow {
         label,
         cells: scores
             .iter()
             .map(|s| match s {
                 Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
-                Some(x) => decimal(lang, *x),
+                Some(x) => i18n::decimal(lang, *x),
                 None => dash.to_owned(),
             })
             .collect(),
-        mean: spread
-            .map(|s| decimal(lang, s.mean))
-            .unwrap_or_else(|| dash.to_owned()),
-        range: spread
-            .filter(|s| s.n > 1)
-            .map(|s| format!("{}–{}", decimal(lang, s.min), decimal(lang, s.max)))
-            .unwrap_or_else(|| dash.to_owned()),
+        mean,
+        range,
         disagrees: spread.is_some_and(|s| s.disagrees()),
     }
 }
@@ -635,17 +645,22 @@ pub async fn posting_scores(
         .posting_panel(&Reader::user(staff.user.id, &ip), id, staff.user.id)
         .await?;
     let view = state.store.applicant_view(id).await?;
-    let yours = |app: i64| match panel.own.iter().find(|(a, _)| *a == app).map(|x| x.1) {
+    let applicants: HashMap<i64, &Applicant> =
+        view.applicants().iter().map(|a| (a.id, a)).collect();
+    let own: HashMap<i64, CardStatus> = panel.own.iter().copied().collect();
+    let yours = |app: i64| match own.get(&app) {
         Some(CardStatus::Submitted) => "scorecard.yours_submitted",
         Some(CardStatus::Abstained) => "scorecard.yours_abstained",
         Some(CardStatus::Draft) => "scorecard.yours_draft",
         None => "scorecard.yours_none",
     };
     let name = |app: i64| {
-        view.applicant(app)
+        applicants
+            .get(&app)
             .map(|a| shown_name(lang, view.blind_until, a))
             .unwrap_or_default()
     };
+    let dash = t(lang, "scorecard.not_assessed_short");
     let mut rows = vec![];
     let mut by_app: BTreeMap<i64, Vec<Scorecard>> = BTreeMap::new();
     for c in panel.cards {
@@ -661,25 +676,22 @@ pub async fn posting_scores(
             continue;
         }
         let spread = Spread::of(sent.iter().filter_map(|c| c.weighted()));
+        let (weighted, range) = mean_and_range(lang, spread, dash);
         let recs: Vec<Recommendation> = sent.iter().filter_map(|c| c.recommendation).collect();
         let yes = recs.iter().filter(|r| r.is_yes()).count();
         // A criterion the assessors are far apart on counts as disagreement too.
-        let criterion_apart = {
-            let grid = panel_grid_disagrees(&sent);
-            grid || spread.is_some_and(|s| s.disagrees())
-        };
+        let apart = spread.is_some_and(|s| s.disagrees())
+            || criterion_grid(&sent).iter().any(|(_, scores)| {
+                Spread::of(scores.iter().flatten().map(|s| f64::from(*s)))
+                    .is_some_and(|s| s.disagrees())
+            });
         rows.push(PanelLine {
             id: app,
             name: name(app),
             cards: sent.len(),
             yours: yours(app),
-            weighted: spread
-                .map(|s| decimal(lang, s.mean))
-                .unwrap_or_else(|| t(lang, "scorecard.not_assessed_short").to_owned()),
-            range: spread
-                .filter(|s| s.n > 1)
-                .map(|s| format!("{}–{}", decimal(lang, s.min), decimal(lang, s.max)))
-                .unwrap_or_else(|| t(lang, "scorecard.not_assessed_short").to_owned()),
+            weighted,
+            range,
             recommendations: tf(
                 lang,
                 "scorecard.recs_count",
@@ -688,7 +700,7 @@ pub async fn posting_scores(
                     ("no", &(recs.len() - yes).to_string()),
                 ],
             ),
-            disagrees: criterion_apart || split(&recs),
+            disagrees: apart || split(&recs),
             open: true,
             mean: spread.map(|s| s.mean).unwrap_or(0.0),
         });
@@ -720,20 +732,4 @@ pub async fn posting_scores(
         rows,
         disagree_note: disagree_note(lang),
     })
-}
-
-/// Are the cards sent in far apart on any one criterion?
-fn panel_grid_disagrees(sent: &[&Scorecard]) -> bool {
-    let mut by: BTreeMap<(i64, &str), Vec<f64>> = BTreeMap::new();
-    for c in sent {
-        for r in &c.ratings {
-            if let Some(s) = r.score() {
-                by.entry((r.item, r.criterion_nb.as_str()))
-                    .or_default()
-                    .push(f64::from(s));
-            }
-        }
-    }
-    by.into_values()
-        .any(|v| Spread::of(v).is_some_and(|s| s.disagrees()))
 }

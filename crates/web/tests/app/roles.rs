@@ -115,7 +115,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         ("utvalg-annen", [S::NOT_FOUND; 15]),
         ("ansatt", [S::NOT_FOUND; 15]),
     ];
-    let before = |kind, id| async move {
+    let denied = |kind, id| async move {
         s.audit_trail(kind, id)
             .await
             .unwrap()
@@ -124,8 +124,8 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
             .count()
     };
     let (denied_app, denied_posting) = (
-        before(SubjectKind::Application, kari).await,
-        before(SubjectKind::Posting, id).await,
+        denied(SubjectKind::Application, kari).await,
+        denied(SubjectKind::Posting, id).await,
     );
     for (user, want) in &table {
         let mut c = app.signed_in(user).await;
@@ -152,8 +152,8 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     }
     // Every 404 is in the audit trail as denied: three roles, on the application and the
     // posting.
-    assert!(before(SubjectKind::Application, kari).await >= denied_app + 3 * 7);
-    assert!(before(SubjectKind::Posting, id).await >= denied_posting + 3 * 8);
+    assert!(denied(SubjectKind::Application, kari).await >= denied_app + 3 * 7);
+    assert!(denied(SubjectKind::Posting, id).await >= denied_posting + 3 * 8);
 
     // Candidates: Kari sees her own application and nothing of Per's, whatever the route.
     let mut me = app.client();
