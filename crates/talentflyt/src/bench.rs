@@ -250,6 +250,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                     if let Some((busiest, n)) = store.busiest_open_posting(&today).await? {
                         println!("applicant list: posting {busiest} with {n} applicants");
                         loads.push(applicant_list_load(busiest, load.cookie.clone()));
+                        let scored = seed_scorecards(&store, busiest).await?;
+                        loads.extend(scorecard_loads(busiest, &scored, load.cookie.clone()));
                     }
                     loads.push(application_search_load(load.cookie.clone()));
                     loads.push(load);
@@ -709,6 +711,85 @@ fn applicant_list_load(posting: i64, cookie: Option<String>) -> Load {
         })),
         cookie,
     )
+}
+
+/// How many applicants of the busiest posting the bench gives scorecards: an interview
+/// shortlist, generously.
+const SCORED: usize = 40;
+
+/// Scorecards sent in by `hr`, `radgiver` and `leder` on the first [`SCORED`] applicants of the
+/// posting, so the panels below have something to show (HR's own card is in on each, so HR
+/// sees every card). Prints what it did; gives the applications scored.
+async fn seed_scorecards(
+    store: &talentflyt_store::Store,
+    posting: i64,
+) -> anyhow::Result<Vec<i64>> {
+    use rand::SeedableRng;
+    let started = Instant::now();
+    let crit = talentflyt_domain::scorecard::criteria(
+        &store.posting(posting).await?.content().requirements,
+    );
+    let mut assessors = vec![];
+    for name in ["hr", "radgiver", "leder"] {
+        assessors.push(
+            store
+                .user_by_username(name)
+                .await?
+                .context("a demo user")?
+                .id,
+        );
+    }
+    let apps: Vec<i64> = store
+        .applicant_view(posting)
+        .await?
+        .applicants()
+        .iter()
+        .take(SCORED)
+        .map(|a| a.id)
+        .collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    for (n, app) in apps.iter().enumerate() {
+        for uid in &assessors {
+            demo::send_in_card(store, &mut rng, &crit, *app, *uid, 2 + (n % 4) as u8).await?;
+        }
+    }
+    println!(
+        "scorecards: {} sent in on {} applicants of posting {posting} in {:.2} s",
+        apps.len() * assessors.len(),
+        apps.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(apps)
+}
+
+/// The posting's panel (every applicant scored, ranked, with the disagreement), and one
+/// applicant's panel after another (the grid of criteria by assessor): neither is cached, and
+/// each writes its audit entries.
+fn scorecard_loads(posting: i64, scored: &[i64], cookie: Option<String>) -> Vec<Load> {
+    if scored.is_empty() {
+        return vec![];
+    }
+    let apps: Arc<Vec<i64>> = Arc::new(scored.to_vec());
+    vec![
+        Load::new(
+            &format!(
+                "/admin/postings/{{id}}/scores (staff, {} scored)",
+                scored.len()
+            ),
+            Target::Fixed(format!("/admin/postings/{posting}/scores")),
+            cookie.clone(),
+        ),
+        Load::new(
+            "/admin/applications/{id}/scorecard (staff, panel)",
+            Target::Each(Arc::new(move |n| {
+                format!(
+                    "/admin/applications/{}/scorecard",
+                    apps[n as usize % apps.len()]
+                )
+            })),
+            cookie,
+        ),
+    ]
 }
 
 /// Search across every application HR may see (ten years of them), a different word or pair

@@ -1155,16 +1155,9 @@ async fn scorecards(
     posting: i64,
     users: &[(&str, i64)],
 ) -> anyhow::Result<()> {
-    use talentflyt_domain::scorecard::{check, criteria, weighted, RawCard};
-    const NOTES: [&str; 6] = [
-        "Godt forberedt, og svarte konkret med eksempler fra egen praksis.",
-        "Faglig sterk, men lite erfaring med å veilede andre.",
-        "Trygg i samtalen om prioritering i en travel vakt.",
-        "Har relevant erfaring, men svarene var noe generelle.",
-        "Viste god forståelse for pasientsikkerhet og samarbeid.",
-        "Usikker på flere av de faglige spørsmålene.",
-    ];
-    let crit = criteria(&store.posting(posting).await?.content().requirements);
+    let crit = talentflyt_domain::scorecard::criteria(
+        &store.posting(posting).await?.content().requirements,
+    );
     // The manager has called the first four under consideration to interview (which shows
     // them, as the posting screens blind until then).
     let leder = users.iter().find(|(u, _)| *u == "leder").map(|x| x.1);
@@ -1212,52 +1205,86 @@ async fn scorecards(
         })
         .map(|a| a.id)
         .collect();
+    let assessor = |name: &str| users.iter().find(|(u, _)| *u == name).map(|x| x.1);
+    let panel: Vec<i64> = ["leder", "tillitsvalgt", "nemnd"]
+        .into_iter()
+        .filter_map(assessor)
+        .collect();
     for (n, app) in met.iter().enumerate() {
-        let level: i32 = rng.gen_range(2..=5);
-        for (who, uid) in users {
-            let last = n + 1 == met.len();
-            if !matches!(*who, "leder" | "tillitsvalgt" | "nemnd") || (*who == "nemnd" && last) {
-                continue;
-            }
-            let scores: Vec<(u32, u8)> = crit
-                .iter()
-                .map(|c| (c.item, (level + rng.gen_range(-1..=1)).clamp(1, 5) as u8))
-                .collect();
-            let w = weighted(
-                crit.iter()
-                    .zip(&scores)
-                    .map(|(c, (_, s))| (c.weight, Some(*s))),
-            )
-            .unwrap_or(f64::from(level));
-            let recommendation = match w {
-                x if x >= 4.3 => "strong_yes",
-                x if x >= 3.0 => "yes",
-                x if x >= 2.0 => "no",
-                _ => "strong_no",
-            };
-            let raw = RawCard {
-                scores: scores
-                    .iter()
-                    .map(|(item, s)| (*item, s.to_string(), String::new()))
-                    .collect(),
-                recommendation: recommendation.into(),
-                note: NOTES.choose(rng).copied().unwrap_or_default().into(),
-            };
-            let card = check(&crit, &raw, true)
-                .map_err(|e| anyhow::anyhow!("demo scorecard refused: {e:?}"))?;
-            store
-                .save_scorecard(
-                    &talentflyt_store::Reader::user(*uid, "demo"),
-                    *app,
-                    *uid,
-                    &crit,
-                    &card,
-                    true,
-                )
-                .await?
-                .map_err(|key| anyhow::anyhow!("demo scorecard refused: {key}"))?;
+        let level: u8 = rng.gen_range(2..=5);
+        // `nemnd` (last in the panel) has the last one left to score.
+        let last = n + 1 == met.len();
+        let who = if last {
+            &panel[..panel.len().saturating_sub(1)]
+        } else {
+            &panel[..]
+        };
+        for uid in who {
+            send_in_card(store, rng, &crit, *app, *uid, level).await?;
         }
     }
+    Ok(())
+}
+
+/// One assessor's card on `app`, sent in: each criterion scored around `level` (1–5), the
+/// recommendation that follows from the weighted score, and a reason from a short list.
+pub async fn send_in_card(
+    store: &Store,
+    rng: &mut StdRng,
+    crit: &[talentflyt_domain::scorecard::Criterion],
+    app: i64,
+    uid: i64,
+    level: u8,
+) -> anyhow::Result<()> {
+    use talentflyt_domain::scorecard::{check, weighted, RawCard};
+    const NOTES: [&str; 6] = [
+        "Godt forberedt, og svarte konkret med eksempler fra egen praksis.",
+        "Faglig sterk, men lite erfaring med å veilede andre.",
+        "Trygg i samtalen om prioritering i en travel vakt.",
+        "Har relevant erfaring, men svarene var noe generelle.",
+        "Viste god forståelse for pasientsikkerhet og samarbeid.",
+        "Usikker på flere av de faglige spørsmålene.",
+    ];
+    let scores: Vec<(u32, u8)> = crit
+        .iter()
+        .map(|c| {
+            let s = i16::from(level) + rng.gen_range(-1..=1);
+            (c.item, s.clamp(1, 5) as u8)
+        })
+        .collect();
+    let w = weighted(
+        crit.iter()
+            .zip(&scores)
+            .map(|(c, (_, s))| (c.weight, Some(*s))),
+    )
+    .unwrap_or(f64::from(level));
+    let recommendation = match w {
+        x if x >= 4.3 => "strong_yes",
+        x if x >= 3.0 => "yes",
+        x if x >= 2.0 => "no",
+        _ => "strong_no",
+    };
+    let raw = RawCard {
+        scores: scores
+            .iter()
+            .map(|(item, s)| (*item, s.to_string(), String::new()))
+            .collect(),
+        recommendation: recommendation.into(),
+        note: NOTES.choose(rng).copied().unwrap_or_default().into(),
+    };
+    let card =
+        check(crit, &raw, true).map_err(|e| anyhow::anyhow!("demo scorecard refused: {e:?}"))?;
+    store
+        .save_scorecard(
+            &talentflyt_store::Reader::user(uid, "demo"),
+            app,
+            uid,
+            crit,
+            &card,
+            true,
+        )
+        .await?
+        .map_err(|key| anyhow::anyhow!("demo scorecard refused: {key}"))?;
     Ok(())
 }
 
