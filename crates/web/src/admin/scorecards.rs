@@ -340,10 +340,11 @@ async fn scorecard_page(
     let seen = check_readable(state, staff, ip, id).await?;
     let reader = Reader::user(staff.user.id, ip);
     let (name, hidden) = applicant_name(state, lang, seen.posting.id, id).await?;
-    let own = state
+    let view = state
         .store
-        .own_scorecard(&reader, id, staff.user.id)
+        .scorecard_view(&reader, id, staff.user.id)
         .await?;
+    let own = view.own;
     let crit = criteria(&seen.posting.content().requirements);
     let mut errs = Errors::default();
     let (mut lines, mut recommendations, mut note) = (vec![], vec![], String::new());
@@ -451,9 +452,7 @@ async fn scorecard_page(
                 )],
             ),
         };
-        if let Ok(cards) = state.store.panel(&reader, id, staff.user.id).await? {
-            the_panel = Some(panel(lang, &cards));
-        }
+        the_panel = view.panel.as_deref().map(|cards| panel(lang, cards));
     }
     let saved = match (&own, saved && open) {
         (Some(c), true) => tf(
