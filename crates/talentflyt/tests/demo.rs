@@ -296,6 +296,16 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         .iter()
         .any(|a| a.exemption_decision.as_deref() == Some("refused")));
 
+    // The committee's posting: applicants called to interview and scored (R8); `nemnd` sees
+    // the panel on those they scored and has one left to score.
+    let nemnd = store.user_by_username("nemnd").await.unwrap().unwrap().id;
+    let committee = store.access(nemnd).await.unwrap().grants[0]
+        .posting_id
+        .unwrap();
+    let panel = store.posting_panel(&reader, committee, nemnd).await.unwrap();
+    assert!(panel.cards.len() >= 6, "{panel:?}");
+    assert_eq!(panel.closed.len(), 1, "one left for nemnd: {panel:?}");
+
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;
     assert!(!again.ok, "a second run without --reset must fail");

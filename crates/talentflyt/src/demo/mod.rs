@@ -1158,8 +1158,8 @@ async fn scorecards(
     let crit = talentflyt_domain::scorecard::criteria(
         &store.posting(posting).await?.content().requirements,
     );
-    // The manager has called the first four under consideration to interview (which shows
-    // them, as the posting screens blind until then).
+    // The manager has called the first four still waiting to interview (which shows them, as
+    // the posting screens blind until then).
     let leder = users.iter().find(|(u, _)| *u == "leder").map(|x| x.1);
     let interview = store
         .posting_stages(posting)
@@ -1171,7 +1171,7 @@ async fn scorecards(
         let called: Vec<i64> = view
             .applicants()
             .iter()
-            .filter(|a| a.phase == Phase::Screening)
+            .filter(|a| matches!(a.phase, Phase::Applied | Phase::Screening))
             .take(4)
             .map(|a| a.id)
             .collect();
