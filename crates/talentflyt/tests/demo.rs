@@ -302,7 +302,10 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     let committee = store.access(nemnd).await.unwrap().grants[0]
         .posting_id
         .unwrap();
-    let panel = store.posting_panel(&reader, committee, nemnd).await.unwrap();
+    let panel = store
+        .posting_panel(&reader, committee, nemnd)
+        .await
+        .unwrap();
     assert!(panel.cards.len() >= 6, "{panel:?}");
     assert_eq!(panel.closed.len(), 1, "one left for nemnd: {panel:?}");
 
