@@ -81,6 +81,11 @@ pub fn norwegian_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Oslo).date_naive()
 }
 
+/// The wall-clock time in Oslo at an instant (what a time on an interview slot is written in).
+pub fn oslo_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&Oslo).naive_local()
+}
+
 fn oslo_noon(day: NaiveDate) -> DateTime<Utc> {
     Oslo.from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()))
         .single()

@@ -10,6 +10,7 @@ pub mod application;
 pub mod blind;
 pub mod clock;
 pub mod ical;
+pub mod interview;
 pub mod lang;
 pub mod language;
 pub mod nav;

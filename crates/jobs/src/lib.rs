@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod documents;
+pub mod interviews;
 pub mod mail;
 pub mod nav;
 pub mod reminders;

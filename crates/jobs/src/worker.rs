@@ -203,6 +203,36 @@ impl Worker {
                 tracing::info!(job_id = job.id, sent, "waiting reminders queued");
                 Ok(())
             }
+            JobKind::InterviewCalendar { application_id } => {
+                let Some(site) = &self.alerts else {
+                    tracing::warn!(
+                        job_id = job.id,
+                        "no site configured: interview calendars are not sent"
+                    );
+                    return Ok(());
+                };
+                let sent =
+                    crate::interviews::sync(&self.store, site, &self.from, application_id).await?;
+                tracing::info!(
+                    job_id = job.id,
+                    sent,
+                    "interview calendar brought up to date"
+                );
+                Ok(())
+            }
+            JobKind::RemindInterviews => {
+                let Some(site) = &self.alerts else {
+                    return Ok(());
+                };
+                let sent = crate::interviews::remind(
+                    &self.store,
+                    site,
+                    talentflyt_domain::clock::oslo_local(self.clock.now()),
+                )
+                .await?;
+                tracing::info!(job_id = job.id, sent, "interview reminders queued");
+                Ok(())
+            }
             JobKind::SyncNav => {
                 let Some(nav) = &self.nav else {
                     // No NAV channel configured here: nothing to do.

@@ -57,6 +57,11 @@ pub enum JobKind {
     RemindWaiting,
     /// Read the text of documents not read yet, for search and the redacted view.
     IndexDocuments,
+    /// Bring a candidate's calendar up to date with their interview: the invitation, a change
+    /// or the cancellation.
+    InterviewCalendar { application_id: i64 },
+    /// Remind candidates of interviews due within a day.
+    RemindInterviews,
 }
 
 impl JobKind {
@@ -69,6 +74,8 @@ impl JobKind {
             JobKind::SendAlerts => "send_alerts",
             JobKind::RemindWaiting => "remind_waiting",
             JobKind::IndexDocuments => "index_documents",
+            JobKind::InterviewCalendar { .. } => "interview_calendar",
+            JobKind::RemindInterviews => "remind_interviews",
         }
     }
 }

@@ -614,6 +614,9 @@ impl Store {
                 done.refused.push((id, MoveRefused::Changed));
                 continue;
             }
+            if to.0.is_final() {
+                tx.release_on_exit(id).await?;
+            }
             if crate::blind::move_reveals(&stages, until, to) {
                 reveal.push(id);
             }

@@ -447,6 +447,7 @@ impl Store {
             None,
         )
         .await?;
+        tx.release_on_exit(app_id).await?;
         tx.enqueue_email(mail).await?;
         tx.audit(&[candidate_event(
             candidate_id,

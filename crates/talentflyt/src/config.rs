@@ -267,6 +267,7 @@ impl ServeArgs {
             (None, false) => MetricsAccess::Closed,
         };
         Ok(WebConfig {
+            mail_from: self.mail_from.clone(),
             base_url: self.base_url.trim_end_matches('/').to_owned(),
             brand: Brand {
                 org_name: self.org_name.clone(),

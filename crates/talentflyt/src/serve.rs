@@ -188,6 +188,17 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 {
                     tracing::warn!(error = %e, "queueing waiting reminders failed");
                 }
+                // Remind candidates of interviews within a day.
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::RemindInterviews,
+                        talentflyt_store::now(),
+                        3,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing interview reminders failed");
+                }
                 // Then bring NAV up to date: ads closed above, ads whose internal period ended.
                 if nav {
                     if let Err(e) = store

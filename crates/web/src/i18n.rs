@@ -152,6 +152,9 @@ mod tests {
         for key in talentflyt_domain::posting::Phase::ALL.map(|p| p.label_key()) {
             assert!(NB.contains_key(key), "missing key {key}");
         }
+        for key in talentflyt_store::BookRefused::ALL.map(|r| r.key()) {
+            assert!(NB.contains_key(key), "missing key {key}");
+        }
     }
 
     /// The domain returns message keys (`Invalid::key`, labels of typed values); every one of
@@ -183,6 +186,7 @@ mod tests {
             "\"phase.",
             "\"language.",
             "\"lix.",
+            "\"interview.",
         ];
         let mut checked = 0;
         for path in paths {

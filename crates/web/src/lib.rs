@@ -118,6 +118,14 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         get(career::portal::application),
     )
     .route(
+        "/portal/applications/{id}/interview",
+        post(career::portal::choose_interview),
+    )
+    .route(
+        "/portal/applications/{id}/interview.ics",
+        get(career::portal::interview_ics),
+    )
+    .route(
         "/portal/applications/{id}/withdraw",
         post(career::portal::withdraw),
     )
@@ -252,6 +260,30 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route(
         "/admin/postings/{id}/stages",
         get(admin::pipeline::stages).post(admin::pipeline::save_stages),
+    )
+    .route(
+        "/admin/postings/{id}/interviews",
+        get(admin::interviews::show),
+    )
+    .route(
+        "/admin/postings/{id}/interviews/slots",
+        post(admin::interviews::add_slots),
+    )
+    .route(
+        "/admin/postings/{id}/interviews/slots/{slot}/delete",
+        post(admin::interviews::delete_slot),
+    )
+    .route(
+        "/admin/postings/{id}/interviews/book",
+        post(admin::interviews::book),
+    )
+    .route(
+        "/admin/postings/{id}/interviews/cancel",
+        post(admin::interviews::cancel),
+    )
+    .route(
+        "/admin/postings/{id}/interviews/invite",
+        post(admin::interviews::invite),
     )
     .route("/admin/postings/{id}/finish", post(admin::pipeline::finish))
     .route(

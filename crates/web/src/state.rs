@@ -57,6 +57,9 @@ pub struct WebConfig {
     pub max_concurrent_requests: usize,
     /// "Now" and "today in Norway": the system clock, or a fixed one in tests.
     pub clock: talentflyt_domain::clock::Clock,
+    /// The sender of e-mails (`Name <address>`); a calendar file made on a page names its
+    /// address as organiser when the ad has no contact with one.
+    pub mail_from: String,
 }
 
 impl WebConfig {
@@ -74,6 +77,7 @@ impl WebConfig {
 
     pub fn for_tests() -> WebConfig {
         WebConfig {
+            mail_from: "Talentflyt <noreply@localhost>".into(),
             base_url: "http://localhost".into(),
             brand: Brand::default(),
             cookie_secure: false,

@@ -4,6 +4,7 @@
 
 pub mod applications;
 pub mod clinics;
+pub mod interviews;
 pub mod pipeline;
 pub mod postings;
 pub mod preferences;

@@ -743,7 +743,7 @@ pub async fn move_submit(
 
 /// The e-mail that carries a message from the staff to a candidate: the text as written, and a
 /// link to Min side where it is kept.
-fn candidate_message(
+pub(crate) fn candidate_message(
     to: &str,
     lang: Lang,
     m: &Message,

@@ -20,6 +20,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::io::Write;
 use talentflyt_domain::application::{ApplicationInput, Checked, NorwegianLevel, MAX_ATTACHMENTS};
+use talentflyt_domain::clock::oslo_local;
+use talentflyt_domain::interview;
 use talentflyt_domain::posting::Phase;
 use talentflyt_domain::upload::{sniff_cv, stored_filename};
 use talentflyt_domain::Lang;
@@ -613,6 +615,20 @@ struct ApplicationPage {
     documents: Vec<(i64, String, String, String, bool)>,
     messages: Vec<(String, String, String, bool)>,
     upload_hint: String,
+    interview: Option<PortalInterview>,
+}
+
+/// The candidate's interview as the portal shows it.
+struct PortalInterview {
+    /// "tirsdag 1. desember 2026 kl. 10.00–10.45", empty without a time.
+    when: String,
+    location: String,
+    /// Asked to choose: the free times a day or more ahead (value, label, chosen).
+    free: Vec<(String, String, bool)>,
+    /// Asked to choose, and may still choose or change.
+    may_choose: bool,
+    /// Asked to choose, with no time yet and none free.
+    none_free: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -658,6 +674,44 @@ async fn application_page(
         _ => t(lang, "portal.exemption_refused").to_owned(),
     };
     let open = !a.phase.is_final();
+    let interview = state
+        .store
+        .candidate_interview(cid, id, oslo_local(state.cfg.clock.now()))
+        .await?
+        .map(|i| {
+            let (when, location) = i
+                .booked
+                .as_ref()
+                .map(|b| {
+                    (
+                        interview::when(lang, b.start(), b.minutes()),
+                        b.location.clone(),
+                    )
+                })
+                .unwrap_or_default();
+            let may_choose = i.self_booking && (i.booked.is_none() || i.may_change);
+            PortalInterview {
+                none_free: may_choose && i.booked.is_none() && i.free.is_empty(),
+                free: i
+                    .free
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.id.to_string(),
+                            format!(
+                                "{} – {}",
+                                interview::when(lang, s.start(), s.minutes()),
+                                s.location
+                            ),
+                            false,
+                        )
+                    })
+                    .collect(),
+                may_choose,
+                when,
+                location,
+            }
+        });
     Ok(ApplicationPage {
         p,
         errs,
@@ -718,6 +772,7 @@ async fn application_page(
             "apply.cv_hint",
             &[("mb", &mb(state.cfg.max_upload_bytes))],
         ),
+        interview,
     })
 }
 
@@ -810,6 +865,7 @@ pub async fn application(
         Some("uploaded") => t(lang, "portal.done_uploaded"),
         Some("removed") => t(lang, "portal.done_removed"),
         Some("updated") => t(lang, "portal.done_updated"),
+        Some("interview") => t(lang, "portal.done_interview"),
         _ => "",
     };
     render(
@@ -853,6 +909,103 @@ pub async fn withdraw(
         state.wake_jobs();
     }
     Ok(Redirect::to(&format!("/portal/applications/{id}?done=withdrawn")).into_response())
+}
+
+/// `POST /portal/applications/{id}/interview`: the candidate chooses a time (or changes to
+/// another) when asked to. A time someone else took meanwhile gives the page again (409) with
+/// the times still free.
+pub async fn choose_interview(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    FormToken(token): FormToken,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    let rec = state.store.candidate_application(cid, id, &ip).await?;
+    let slot = pairs
+        .iter()
+        .find(|(k, _)| k == "slot")
+        .and_then(|(_, v)| v.trim().parse::<i64>().ok());
+    let refusal = match slot {
+        None => Some("interview.choose_slot"),
+        Some(slot) => {
+            let reader = talentflyt_store::Reader {
+                actor: talentflyt_store::Actor::Candidate(cid),
+                ip: &ip,
+            };
+            match state
+                .store
+                .book_interview(
+                    &reader,
+                    talentflyt_store::Booker::Candidate(cid),
+                    rec.application.posting_id,
+                    id,
+                    slot,
+                    oslo_local(state.cfg.clock.now()),
+                )
+                .await?
+            {
+                Ok(_) => None,
+                Err(why) => Some(why.key()),
+            }
+        }
+    };
+    let Some(key) = refusal else {
+        state.wake_jobs();
+        return Ok(
+            Redirect::to(&format!("/portal/applications/{id}?done=interview")).into_response(),
+        );
+    };
+    let mut errs = Errors::default();
+    errs.add_labelled("interview".into(), String::new(), t(lang, key).to_owned());
+    let page = application_page(&state, lang, &token, cid, id, &ip, errs, "").await?;
+    let status = if key == "interview.choose_slot" {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CONFLICT
+    };
+    render_status(status, &page)
+}
+
+/// `GET /portal/applications/{id}/interview.ics`: the interview as a calendar file, for those
+/// who did not keep the e-mail.
+pub async fn interview_ics(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    // Reads (and audits) the application as the candidate's own, or 404.
+    state.store.candidate_application(cid, id, &ip).await?;
+    let notice = state
+        .store
+        .interview_notice(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let site = state.cfg.alert_site();
+    let ics = talentflyt_domain::ical::calendar(
+        talentflyt_domain::ical::Method::Request,
+        &talentflyt_jobs::interviews::event(&site, &state.cfg.mail_from, &notice),
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8; method=REQUEST",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"intervju.ics\"",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        ics,
+    )
+        .into_response())
 }
 
 /// `POST /portal/applications/{id}/listing`: a refused exemption; stay on the public list.

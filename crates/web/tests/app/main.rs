@@ -7,6 +7,7 @@ mod apply;
 mod blind;
 mod career;
 mod helpers;
+mod interviews;
 mod pipeline;
 mod requisitions;
 mod roles;

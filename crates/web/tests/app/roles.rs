@@ -90,6 +90,13 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         ),
         // Refused while Kari waits for an answer (409) for those who may finish.
         (format!("{p}/finish"), true, vec![]),
+        (format!("{p}/interviews"), false, vec![]),
+        // Kari stands in no interview stage: refused (409) for those who may book.
+        (
+            format!("{p}/interviews/book"),
+            true,
+            vec![("application", kari_s.as_str()), ("slot", "1")],
+        ),
     ];
     use StatusCode as S;
     const OK: S = S::OK;
@@ -97,23 +104,27 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     const NO: S = S::FORBIDDEN;
     const BAD: S = S::UNPROCESSABLE_ENTITY;
     const LATE: S = S::CONFLICT;
-    let readers_only = [OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO];
-    let table: Vec<(&str, [S; 15])> = vec![
+    let readers_only = [
+        OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO,
+    ];
+    let table: Vec<(&str, [S; 17])> = vec![
         (
             "hr",
             [
-                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE,
+                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE,
             ],
         ),
         (
             "leder",
-            [OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO],
+            [
+                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE,
+            ],
         ),
         ("tv", readers_only),
         ("utvalg", readers_only),
-        ("annen", [S::NOT_FOUND; 15]),
-        ("utvalg-annen", [S::NOT_FOUND; 15]),
-        ("ansatt", [S::NOT_FOUND; 15]),
+        ("annen", [S::NOT_FOUND; 17]),
+        ("utvalg-annen", [S::NOT_FOUND; 17]),
+        ("ansatt", [S::NOT_FOUND; 17]),
     ];
     let denied = |kind, id| async move {
         s.audit_trail(kind, id)
@@ -153,7 +164,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     // Every 404 is in the audit trail as denied: three roles, on the application and the
     // posting.
     assert!(denied(SubjectKind::Application, kari).await >= denied_app + 3 * 7);
-    assert!(denied(SubjectKind::Posting, id).await >= denied_posting + 3 * 8);
+    assert!(denied(SubjectKind::Posting, id).await >= denied_posting + 3 * 10);
 
     // Candidates: Kari sees her own application and nothing of Per's, whatever the route.
     let mut me = app.client();
@@ -171,6 +182,8 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         (format!("{per_p}/withdraw"), true),
         (format!("{per_p}/listing"), true),
         (format!("{per_p}/documents/{per_doc}/delete"), true),
+        (format!("{per_p}/interview"), true),
+        (format!("{per_p}/interview.ics"), false),
     ] {
         let r = if post {
             me.post_form(&route, &[("csrf", &csrf), ("choice", "withdraw")])

@@ -168,6 +168,7 @@ async fn every_state_changing_route_refuses_a_request_without_a_valid_token() {
             .replace("{id}", &id.to_string())
             .replace("{doc}", "1")
             .replace("{qid}", "1")
+            .replace("{slot}", "1")
             .replace("{code}", "en");
         for method in ["POST", "PUT", "PATCH", "DELETE"] {
             for token in ["", "1999999999.00"] {

@@ -1,0 +1,590 @@
+//! Interviews (R9), the staff's side: a posting's interview times by day, booked or free; adding
+//! a row of times; booking, moving and cancelling an applicant's time; and asking applicants to
+//! choose their own time in the portal. Each change sends the candidate's calendar what it
+//! needs (see `talentflyt_store::interviews`).
+
+use super::pipeline::shown_name;
+use super::{refuse, visible_posting, Seen};
+use crate::error::AppError;
+use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
+use crate::i18n::{t, tf};
+use crate::view::options::Options;
+use crate::view::{render, render_status, Errors, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::HashMap;
+use talentflyt_domain::clock::oslo_local;
+use talentflyt_domain::interview::{day, hours, plan, RawSlots, MAX_SLOTS};
+use talentflyt_domain::pipeline::Message;
+use talentflyt_domain::posting::Phase;
+use talentflyt_domain::Lang;
+use talentflyt_store::{AuditAction, Booked, Booker, Reader, Recipient, SubjectKind, Written};
+
+/// The applicant holding a time.
+struct Who {
+    id: i64,
+    name: String,
+    /// The candidate chose it in the portal.
+    by_candidate: bool,
+}
+
+/// One time in the plan.
+struct SlotLine {
+    id: i64,
+    hours: String,
+    location: String,
+    who: Option<Who>,
+    past: bool,
+}
+
+struct Day {
+    heading: String,
+    slots: Vec<SlotLine>,
+}
+
+/// An applicant in an interview stage, with or without a time.
+struct Waiting {
+    id: i64,
+    name: String,
+    /// "tirsdag 1. desember 2026 kl. 10.00–10.45", or empty.
+    booked: String,
+    /// "Bedt om å velge tid …", or empty.
+    invited: String,
+    /// The free times ahead, to book or move to.
+    options: Options,
+}
+
+#[derive(Template)]
+#[template(path = "admin/interviews.html")]
+struct InterviewsPage {
+    p: PageCtx,
+    posting_id: i64,
+    posting_title: String,
+    may_handle: bool,
+    done: String,
+    errs: Errors,
+    form: RawSlots,
+    days: Vec<Day>,
+    applicants: Vec<Waiting>,
+    /// Applicants with no time who were not asked to choose: (application, name).
+    choosers: Vec<(i64, String)>,
+    /// "4 ledige tider fram i tid".
+    free_text: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: Option<String>,
+    n: Option<usize>,
+}
+
+/// The applicant's shown name (a pseudonym while screening hides them), by application.
+type Names = HashMap<i64, (String, Phase)>;
+
+async fn names(state: &AppState, lang: Lang, posting_id: i64) -> Result<Names, AppError> {
+    let view = state.store.applicant_view(posting_id).await?;
+    Ok(view
+        .applicants()
+        .iter()
+        .map(|a| (a.id, (shown_name(lang, view.blind_until, a), a.phase)))
+        .collect())
+}
+
+/// The posting for a reader of its applications; others get its 404, audited.
+async fn readable_posting(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<Seen, AppError> {
+    let seen = visible_posting(state, staff, ip, id).await?;
+    if !seen.may_read {
+        return Err(refuse(
+            state,
+            staff,
+            ip,
+            SubjectKind::Posting,
+            id,
+            AppError::NotFound,
+        )
+        .await);
+    }
+    Ok(seen)
+}
+
+/// The posting for one who may handle its candidates: readers who may not get 403.
+async fn handled_posting(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<Seen, AppError> {
+    let seen = readable_posting(state, staff, ip, id).await?;
+    if !staff.access.may_handle_candidates_in(&seen.unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(seen)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    form: RawSlots,
+    errs: Errors,
+    done: String,
+) -> Result<InterviewsPage, AppError> {
+    let id = seen.posting.id;
+    let schedule = state.store.interview_schedule(id).await?;
+    let names = names(state, lang, id).await?;
+    let now = oslo_local(state.cfg.clock.now());
+    let mut days: Vec<Day> = vec![];
+    let mut shown = vec![];
+    for s in &schedule.slots {
+        let start = s.start();
+        let heading = day(lang, start.date());
+        let who = s.application_id.map(|a| {
+            shown.push(a);
+            Who {
+                id: a,
+                name: names.get(&a).map(|n| n.0.clone()).unwrap_or_default(),
+                by_candidate: s.booked_by.as_deref() == Some("candidate"),
+            }
+        });
+        let line = SlotLine {
+            id: s.id,
+            hours: hours(lang, start, s.minutes()),
+            location: s.location.clone(),
+            who,
+            past: start <= now,
+        };
+        match days.last_mut() {
+            Some(d) if d.heading == heading => d.slots.push(line),
+            _ => days.push(Day {
+                heading,
+                slots: vec![line],
+            }),
+        }
+    }
+    let free: Vec<&talentflyt_store::Slot> = schedule
+        .slots
+        .iter()
+        .filter(|s| s.application_id.is_none() && s.start() > now)
+        .collect();
+    let mut applicants: Vec<Waiting> = names
+        .iter()
+        .filter(|(_, (_, phase))| *phase == Phase::Interview)
+        .map(|(&app, (name, _))| {
+            let booked = schedule
+                .booked(app)
+                .map(|s| talentflyt_domain::interview::when(lang, s.start(), s.minutes()))
+                .unwrap_or_default();
+            let invited = schedule
+                .invited
+                .iter()
+                .find(|i| i.application_id == app)
+                .map(|i| {
+                    tf(
+                        lang,
+                        "interview.invited_on",
+                        &[(
+                            "when",
+                            &crate::i18n::datetime(lang, i.invited_at.unwrap_or_default()),
+                        )],
+                    )
+                })
+                .unwrap_or_default();
+            Waiting {
+                id: app,
+                name: name.clone(),
+                booked,
+                invited,
+                options: free
+                    .iter()
+                    .map(|s| {
+                        (
+                            s.id.to_string(),
+                            format!(
+                                "{} – {}",
+                                talentflyt_domain::interview::when(lang, s.start(), s.minutes()),
+                                s.location
+                            ),
+                            false,
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    applicants.sort_by(|a, b| {
+        a.booked
+            .is_empty()
+            .cmp(&b.booked.is_empty())
+            .reverse()
+            .then(a.id.cmp(&b.id))
+    });
+    shown.extend(applicants.iter().map(|a| a.id));
+    shown.sort_unstable();
+    shown.dedup();
+    let reader = Reader::user(staff.user.id, ip);
+    let events: Vec<_> = shown
+        .iter()
+        .map(|a| {
+            reader.event(
+                AuditAction::List,
+                SubjectKind::Application,
+                *a,
+                "interview schedule",
+            )
+        })
+        .collect();
+    state.store.audit_many(&events).await?;
+    Ok(InterviewsPage {
+        p: staff.page(
+            state,
+            lang,
+            t(lang, "interview.title").to_owned(),
+            format!("/admin/postings/{id}/interviews"),
+        ),
+        posting_id: id,
+        posting_title: seen.posting.title.clone(),
+        may_handle: staff.access.may_handle_candidates_in(&seen.unit.path),
+        done,
+        errs,
+        form,
+        days,
+        choosers: applicants
+            .iter()
+            .filter(|a| a.booked.is_empty() && a.invited.is_empty())
+            .map(|a| (a.id, a.name.clone()))
+            .collect(),
+        applicants,
+        free_text: tf(
+            lang,
+            "interview.free_count",
+            &[("n", &free.len().to_string())],
+        ),
+    })
+}
+
+fn done_text(lang: Lang, q: &DoneQuery) -> String {
+    let n = q.n.unwrap_or(0).to_string();
+    match q.done.as_deref() {
+        Some("added") => tf(lang, "interview.done_added", &[("n", &n)]),
+        Some("deleted") => t(lang, "interview.done_deleted").to_owned(),
+        Some("booked") => t(lang, "interview.done_booked").to_owned(),
+        Some("moved") => t(lang, "interview.done_moved").to_owned(),
+        Some("cancelled") => t(lang, "interview.done_cancelled").to_owned(),
+        Some("invited") => tf(lang, "interview.done_invited", &[("n", &n)]),
+        _ => String::new(),
+    }
+}
+
+/// `GET /admin/postings/{id}/interviews`.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let seen = readable_posting(&state, &staff, &ip, id).await?;
+    let form = RawSlots {
+        minutes: "45".into(),
+        count: "6".into(),
+        gap: "15".into(),
+        ..RawSlots::default()
+    };
+    render(
+        &page(
+            &state,
+            &staff,
+            lang,
+            &ip,
+            seen,
+            form,
+            Errors::default(),
+            done_text(lang, &q),
+        )
+        .await?,
+    )
+}
+
+fn field(pairs: &[(String, String)], k: &str) -> String {
+    pairs
+        .iter()
+        .find(|(x, _)| x == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn number(pairs: &[(String, String)], k: &str) -> Result<i64, AppError> {
+    field(pairs, k)
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest)
+}
+
+/// `POST /admin/postings/{id}/interviews/slots`: a row of times on one day.
+pub async fn add_slots(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = handled_posting(&state, &staff, &ip, id).await?;
+    let raw = RawSlots {
+        date: field(&pairs, "date"),
+        start: field(&pairs, "start"),
+        minutes: field(&pairs, "minutes"),
+        count: field(&pairs, "count"),
+        gap: field(&pairs, "gap"),
+        location: field(&pairs, "location"),
+    };
+    match plan(&raw, oslo_local(state.cfg.clock.now())) {
+        Ok(p) => {
+            let n = state
+                .store
+                .add_interview_slots(staff.user.id, id, &p)
+                .await?;
+            Ok(
+                Redirect::to(&format!("/admin/postings/{id}/interviews?done=added&n={n}"))
+                    .into_response(),
+            )
+        }
+        Err(problems) => {
+            let mut errs = Errors::default();
+            for e in problems {
+                let label = match e.field {
+                    "date" => "interview.date",
+                    "start" => "interview.start",
+                    "minutes" => "interview.minutes",
+                    "count" => "interview.count",
+                    "gap" => "interview.gap",
+                    _ => "interview.location",
+                };
+                let message = match e.key {
+                    "interview.error_minutes" => tf(
+                        lang,
+                        e.key,
+                        &[
+                            (
+                                "min",
+                                &talentflyt_domain::interview::MIN_MINUTES.to_string(),
+                            ),
+                            (
+                                "max",
+                                &talentflyt_domain::interview::MAX_MINUTES.to_string(),
+                            ),
+                        ],
+                    ),
+                    "interview.error_count" => tf(lang, e.key, &[("max", &MAX_SLOTS.to_string())]),
+                    "interview.error_gap" => tf(
+                        lang,
+                        e.key,
+                        &[("max", &talentflyt_domain::interview::MAX_GAP.to_string())],
+                    ),
+                    k => t(lang, k).to_owned(),
+                };
+                errs.add_labelled(e.field.into(), t(lang, label).to_owned(), message);
+            }
+            let page = page(&state, &staff, lang, &ip, seen, raw, errs, String::new()).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+/// `POST /admin/postings/{id}/interviews/slots/{slot}/delete`: remove a free time.
+pub async fn delete_slot(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path((id, slot)): Path<(i64, i64)>,
+    Csrf(Form(_)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = handled_posting(&state, &staff, &ip, id).await?;
+    if !state.store.delete_interview_slot(id, slot).await? {
+        return refused(&state, &staff, lang, &ip, seen, "interview.refused_delete").await;
+    }
+    Ok(Redirect::to(&format!("/admin/postings/{id}/interviews?done=deleted")).into_response())
+}
+
+/// The plan again with a refusal at the top (409: the plan changed under the click).
+async fn refused(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    key: &'static str,
+) -> Result<Response, AppError> {
+    let mut errs = Errors::default();
+    errs.add_labelled("plan".into(), String::new(), t(lang, key).to_owned());
+    let page = page(
+        state,
+        staff,
+        lang,
+        ip,
+        seen,
+        RawSlots::default(),
+        errs,
+        String::new(),
+    )
+    .await?;
+    render_status(StatusCode::CONFLICT, &page)
+}
+
+/// `POST /admin/postings/{id}/interviews/book`: give an applicant a time, or move them to
+/// another (`application`, `slot`).
+pub async fn book(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = handled_posting(&state, &staff, &ip, id).await?;
+    let app = number(&pairs, "application")?;
+    let Ok(slot) = number(&pairs, "slot") else {
+        return refused(&state, &staff, lang, &ip, seen, "interview.choose_slot").await;
+    };
+    let r = state
+        .store
+        .book_interview(
+            &Reader::user(staff.user.id, &ip),
+            Booker::Staff(staff.user.id),
+            id,
+            app,
+            slot,
+            oslo_local(state.cfg.clock.now()),
+        )
+        .await
+        .map_err(|e| match e {
+            talentflyt_store::StoreError::NotFound => AppError::BadRequest,
+            e => e.into(),
+        })?;
+    match r {
+        Ok(b) => {
+            state.wake_jobs();
+            let done = if b == Booked::Moved {
+                "moved"
+            } else {
+                "booked"
+            };
+            Ok(
+                Redirect::to(&format!("/admin/postings/{id}/interviews?done={done}"))
+                    .into_response(),
+            )
+        }
+        Err(why) => refused(&state, &staff, lang, &ip, seen, why.key()).await,
+    }
+}
+
+/// `POST /admin/postings/{id}/interviews/cancel`: call off an applicant's interview.
+pub async fn cancel(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = handled_posting(&state, &staff, &ip, id).await?;
+    let app = number(&pairs, "application")?;
+    let freed = state
+        .store
+        .cancel_interview(&Reader::user(staff.user.id, &ip), id, app)
+        .await
+        .map_err(|e| match e {
+            talentflyt_store::StoreError::NotFound => AppError::BadRequest,
+            e => e.into(),
+        })?;
+    if !freed {
+        return refused(&state, &staff, lang, &ip, seen, "interview.refused_no_time").await;
+    }
+    state.wake_jobs();
+    Ok(Redirect::to(&format!("/admin/postings/{id}/interviews?done=cancelled")).into_response())
+}
+
+/// The message asking a candidate to choose a time, in their language.
+fn choose_message(lang: Lang, name: &str, title: &str, org: &str) -> Message {
+    Message {
+        subject: tf(lang, "interview.choose_subject", &[("title", title)]),
+        body: tf(
+            lang,
+            "interview.choose_body",
+            &[("name", name), ("title", title), ("org", org)],
+        ),
+    }
+}
+
+/// `POST /admin/postings/{id}/interviews/invite`: ask the chosen applicants (`ids`) to choose
+/// their own time in the portal.
+pub async fn invite(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let seen = handled_posting(&state, &staff, &ip, id).await?;
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .map(|(_, v)| v.trim().parse().map_err(|_| AppError::BadRequest))
+        .collect::<Result<_, _>>()?;
+    if ids.len() > 1000 {
+        return Err(AppError::BadRequest);
+    }
+    let title = seen.posting.title.clone();
+    let title_en = if seen.posting.title_en.is_empty() {
+        title.clone()
+    } else {
+        seen.posting.title_en.clone()
+    };
+    let brand = state.mail_brand.clone();
+    let base = state.cfg.base_url.trim_end_matches('/').to_owned();
+    let write = move |r: &Recipient| -> Written {
+        let title = match r.lang {
+            Lang::Nb => &title,
+            Lang::En => &title_en,
+        };
+        let message = choose_message(r.lang, &r.name, title, &brand.org_name);
+        let email = super::pipeline::candidate_message(
+            r.email,
+            r.lang,
+            &message,
+            &format!("{base}/portal/applications/{}", r.application_id),
+            &brand,
+        );
+        Written { message, email }
+    };
+    let asked = state
+        .store
+        .invite_to_choose(
+            &Reader::user(staff.user.id, &ip),
+            staff.user.id,
+            id,
+            &ids,
+            &write,
+        )
+        .await?;
+    state.wake_jobs();
+    Ok(Redirect::to(&format!(
+        "/admin/postings/{id}/interviews?done=invited&n={}",
+        asked.len()
+    ))
+    .into_response())
+}
