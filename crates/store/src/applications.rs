@@ -480,6 +480,15 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// The candidate an application is from.
+    pub async fn application_candidate_id(&self, id: i64) -> Result<i64> {
+        sqlx::query_scalar("SELECT candidate_id FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.r())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
     /// The applications of a posting, oldest first. Each listed application gets a `list` entry in
     /// the audit trail, in the same transaction as the read.
     pub async fn list_applications(

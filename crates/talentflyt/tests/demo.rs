@@ -308,6 +308,28 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         .unwrap();
     assert!(panel.cards.len() >= 6, "{panel:?}");
     assert_eq!(panel.closed.len(), 1, "one left for nemnd: {panel:?}");
+    // Its interviews (R9): two days of times; two booked by the manager, one chosen by the
+    // candidate in the portal, one asked to choose and not yet chosen.
+    let plan = store.interview_schedule(committee).await.unwrap();
+    assert_eq!(plan.slots.len(), 7);
+    let booked: Vec<_> = plan
+        .slots
+        .iter()
+        .filter(|s| s.application_id.is_some())
+        .collect();
+    assert_eq!(booked.len(), 3, "{plan:?}");
+    assert_eq!(
+        booked
+            .iter()
+            .filter(|s| s.booked_by.as_deref() == Some("candidate"))
+            .count(),
+        1
+    );
+    assert_eq!(plan.invited.len(), 2);
+    assert!(plan
+        .invited
+        .iter()
+        .any(|i| plan.booked(i.application_id).is_none()));
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;

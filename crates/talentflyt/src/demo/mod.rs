@@ -1100,6 +1100,7 @@ pub async fn generate(
         blind_screening(store, committee_posting, hr).await?;
     }
     scorecards(store, &mut rng, committee_posting, &user_ids).await?;
+    interviews(store, committee_posting, &user_ids, today).await?;
     requisitions(store, busiest.id, committee_posting, today).await?;
     career_site(store, &mut rng, today).await?;
     portal_candidate(store, today).await?;
@@ -1221,6 +1222,106 @@ async fn scorecards(
         };
         for uid in who {
             send_in_card(store, rng, &crit, *app, *uid, level).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Interviews on the committee's posting (R9): two days of times (a row in a meeting room,
+/// then video), the first two of those called to interview booked by `leder`, the third asked
+/// to choose and having chosen in the portal, the fourth asked and not yet chosen. The
+/// invitations and the request go out as e-mails when the server's worker runs.
+async fn interviews(
+    store: &Store,
+    posting: i64,
+    users: &[(&str, i64)],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use talentflyt_domain::interview::{plan, RawSlots};
+    let Some(leder) = users.iter().find(|(u, _)| *u == "leder").map(|x| x.1) else {
+        return Ok(());
+    };
+    let now = talentflyt_domain::clock::oslo_local(chrono::Utc::now());
+    for (days, start, count, location) in [
+        (
+            3,
+            "09:00",
+            "4",
+            "Ullevål sykehus, bygg 31, 2. etasje, møterom Lyset",
+        ),
+        (4, "13:00", "3", "Video (Teams): lenken kommer på e-post"),
+    ] {
+        let raw = RawSlots {
+            date: (today + Days::new(days)).format("%Y-%m-%d").to_string(),
+            start: start.into(),
+            minutes: "45".into(),
+            count: count.into(),
+            gap: "15".into(),
+            location: location.into(),
+        };
+        let p = plan(&raw, now).map_err(|e| anyhow::anyhow!("demo interview times: {e:?}"))?;
+        store.add_interview_slots(leder, posting, &p).await?;
+    }
+    let slots = store.interview_schedule(posting).await?.slots;
+    let view = store.applicant_view(posting).await?;
+    let called: Vec<(i64, String)> = view
+        .applicants()
+        .iter()
+        .filter(|a| a.phase == Phase::Interview)
+        .map(|a| (a.id, format!("{} {}", a.given_name, a.family_name)))
+        .collect();
+    let reader = talentflyt_store::Reader::user(leder, "demo");
+    let title = store.posting(posting).await?.title;
+    let write = |r: &talentflyt_store::Recipient| {
+        let message = talentflyt_domain::pipeline::Message {
+            subject: format!("Velg tid for intervju: {title}"),
+            body: format!(
+                "Hei, {}. Vi vil gjerne møte deg til intervju. Velg en tid som passer deg på Min side.",
+                r.name
+            ),
+        };
+        talentflyt_store::Written {
+            email: talentflyt_store::OutgoingEmail {
+                to: r.email.to_owned(),
+                subject: message.subject.clone(),
+                text: message.body.clone(),
+                html: String::new(),
+                template: "candidate_message.nb".into(),
+                list_unsubscribe: None,
+                calendar: None,
+            },
+            message,
+        }
+    };
+    for (n, (app, _)) in called.iter().enumerate() {
+        let booked = match n {
+            0 | 1 => Some(talentflyt_store::Booker::Staff(leder)),
+            2 => {
+                store
+                    .invite_to_choose(&reader, leder, posting, &[*app], &write)
+                    .await?;
+                let cid = store.application_candidate_id(*app).await?;
+                Some(talentflyt_store::Booker::Candidate(cid))
+            }
+            _ => {
+                store
+                    .invite_to_choose(&reader, leder, posting, &[*app], &write)
+                    .await?;
+                None
+            }
+        };
+        if let (Some(booker), Some(slot)) = (booked, slots.get(n * 2)) {
+            let who = match booker {
+                talentflyt_store::Booker::Candidate(cid) => talentflyt_store::Reader {
+                    actor: talentflyt_store::Actor::Candidate(cid),
+                    ip: "demo",
+                },
+                _ => reader,
+            };
+            store
+                .book_interview(&who, booker, posting, *app, slot.id, now)
+                .await?
+                .map_err(|why| anyhow::anyhow!("demo booking refused: {}", why.key()))?;
         }
     }
     Ok(())
