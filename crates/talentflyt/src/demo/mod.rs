@@ -1242,17 +1242,32 @@ async fn interviews(
         return Ok(());
     };
     let now = talentflyt_domain::clock::oslo_local(chrono::Utc::now());
-    for (days, start, count, location) in [
+    // The next two working days from three days on.
+    let working = |from: NaiveDate| {
+        let mut d = from;
+        while d.weekday().number_from_monday() > 5 {
+            d = d + Days::new(1);
+        }
+        d
+    };
+    let first = working(today + Days::new(3));
+    let second = working(first + Days::new(1));
+    for (day, start, count, location) in [
         (
-            3,
+            first,
             "09:00",
             "4",
             "Ullevål sykehus, bygg 31, 2. etasje, møterom Lyset",
         ),
-        (4, "13:00", "3", "Video (Teams): lenken kommer på e-post"),
+        (
+            second,
+            "13:00",
+            "3",
+            "Video (Teams): lenken kommer på e-post",
+        ),
     ] {
         let raw = RawSlots {
-            date: (today + Days::new(days)).format("%Y-%m-%d").to_string(),
+            date: day.format("%Y-%m-%d").to_string(),
             start: start.into(),
             minutes: "45".into(),
             count: count.into(),

@@ -223,13 +223,9 @@ async fn page(
             }
         })
         .collect();
-    applicants.sort_by(|a, b| {
-        a.booked
-            .is_empty()
-            .cmp(&b.booked.is_empty())
-            .reverse()
-            .then(a.id.cmp(&b.id))
-    });
+    // Those without a time first (they need something done), then by their time.
+    let when_of = |id: i64| schedule.booked(id).map(|s| s.starts_at.clone());
+    applicants.sort_by_key(|a| (when_of(a.id), a.name.clone()));
     shown.extend(applicants.iter().map(|a| a.id));
     shown.sort_unstable();
     shown.dedup();
