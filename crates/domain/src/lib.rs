@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod posting;
 pub mod preference;
 pub mod profession;
+pub mod reference;
 pub mod requisition;
 pub mod scorecard;
 pub mod security;

@@ -152,6 +152,14 @@ mod tests {
         for key in talentflyt_domain::posting::Phase::ALL.map(|p| p.label_key()) {
             assert!(NB.contains_key(key), "missing key {key}");
         }
+        for key in [
+            talentflyt_store::ConsentRefused::Phase,
+            talentflyt_store::ConsentRefused::NoReferees,
+        ]
+        .map(|r| r.key())
+        {
+            assert!(NB.contains_key(key), "missing key {key}");
+        }
         for key in talentflyt_store::BookRefused::ALL.map(|r| r.key()) {
             assert!(NB.contains_key(key), "missing key {key}");
         }
@@ -187,6 +195,7 @@ mod tests {
             "\"language.",
             "\"lix.",
             "\"interview.",
+            "\"reference.",
         ];
         let mut checked = 0;
         for path in paths {

@@ -118,6 +118,14 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         get(career::portal::application),
     )
     .route(
+        "/portal/applications/{id}/references",
+        post(career::portal::consent_references),
+    )
+    .route(
+        "/references/{token}",
+        get(career::references::show).post(career::references::answer),
+    )
+    .route(
         "/portal/applications/{id}/interview",
         post(career::portal::choose_interview),
     )
@@ -260,6 +268,18 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route(
         "/admin/postings/{id}/stages",
         get(admin::pipeline::stages).post(admin::pipeline::save_stages),
+    )
+    .route(
+        "/admin/applications/{id}/references",
+        get(admin::references::show),
+    )
+    .route(
+        "/admin/applications/{id}/references/consent",
+        post(admin::references::ask_consent),
+    )
+    .route(
+        "/admin/applications/{id}/references/{rid}/request",
+        post(admin::references::request),
     )
     .route(
         "/admin/postings/{id}/interviews",

@@ -10,6 +10,7 @@ pub mod postings;
 pub mod preferences;
 pub mod publishing;
 pub mod questions;
+pub mod references;
 pub mod requisitions;
 pub mod scorecards;
 pub mod search;

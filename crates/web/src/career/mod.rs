@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod index;
 pub mod internal;
 pub mod portal;
+pub mod references;
 pub mod search;
 pub mod share;
 pub mod structured;

@@ -616,6 +616,10 @@ struct ApplicationPage {
     messages: Vec<(String, String, String, bool)>,
     upload_hint: String,
     interview: Option<PortalInterview>,
+    /// Referees the candidate may still consent to or not: (row, "Name (relation)", consented).
+    consents: Vec<(i64, String, bool)>,
+    /// Referees contacted: "Name: kontaktet 1. desember 2026".
+    contacted: Vec<String>,
 }
 
 /// The candidate's interview as the portal shows it.
@@ -712,6 +716,41 @@ async fn application_page(
                 location,
             }
         });
+    let checks = state.store.reference_checks(id).await?;
+    let consents = checks
+        .iter()
+        .filter(|c| c.open_to_candidate())
+        .map(|c| {
+            let label = if c.referee_relation.is_empty() {
+                c.referee_name.clone()
+            } else {
+                format!("{} ({})", c.referee_name, c.referee_relation)
+            };
+            (c.id, label, c.status == "consented")
+        })
+        .collect();
+    let contacted = checks
+        .iter()
+        .filter(|c| !c.open_to_candidate())
+        .map(|c| {
+            let key = if c.status == "answered" {
+                "portal.reference_answered"
+            } else {
+                "portal.reference_contacted"
+            };
+            i18n::tf(
+                lang,
+                key,
+                &[
+                    ("name", &c.referee_name),
+                    (
+                        "when",
+                        &i18n::date_str(lang, &day_of(c.requested_at.unwrap_or_default())),
+                    ),
+                ],
+            )
+        })
+        .collect();
     Ok(ApplicationPage {
         p,
         errs,
@@ -773,6 +812,8 @@ async fn application_page(
             &[("mb", &mb(state.cfg.max_upload_bytes))],
         ),
         interview,
+        consents,
+        contacted,
     })
 }
 
@@ -866,6 +907,7 @@ pub async fn application(
         Some("removed") => t(lang, "portal.done_removed"),
         Some("updated") => t(lang, "portal.done_updated"),
         Some("interview") => t(lang, "portal.done_interview"),
+        Some("references") => t(lang, "portal.done_references"),
         _ => "",
     };
     render(
@@ -1006,6 +1048,31 @@ pub async fn interview_ics(
         ics,
     )
         .into_response())
+}
+
+/// `POST /portal/applications/{id}/references`: which referees may be contacted (`consent`,
+/// by row); the others may not.
+pub async fn consent_references(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    let consented: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "consent")
+        .map(|(_, v)| v.trim().parse().map_err(|_| AppError::BadRequest))
+        .collect::<Result<_, _>>()?;
+    if consented.len() > 50 {
+        return Err(AppError::BadRequest);
+    }
+    state
+        .store
+        .answer_reference_consent(cid, id, &consented, &ip)
+        .await?;
+    Ok(Redirect::to(&format!("/portal/applications/{id}?done=references")).into_response())
 }
 
 /// `POST /portal/applications/{id}/listing`: a refused exemption; stay on the public list.

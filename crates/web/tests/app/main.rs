@@ -9,6 +9,7 @@ mod career;
 mod helpers;
 mod interviews;
 mod pipeline;
+mod references;
 mod requisitions;
 mod roles;
 mod scorecards;

@@ -97,6 +97,9 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
             true,
             vec![("application", kari_s.as_str()), ("slot", "1")],
         ),
+        (format!("{a}/references"), false, vec![]),
+        // Kari has not been met yet: refused (409) for those who may ask.
+        (format!("{a}/references/consent"), true, vec![]),
     ];
     use StatusCode as S;
     const OK: S = S::OK;
@@ -105,26 +108,26 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     const BAD: S = S::UNPROCESSABLE_ENTITY;
     const LATE: S = S::CONFLICT;
     let readers_only = [
-        OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO,
+        OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO, OK, NO,
     ];
-    let table: Vec<(&str, [S; 17])> = vec![
+    let table: Vec<(&str, [S; 19])> = vec![
         (
             "hr",
             [
-                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE,
+                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE, OK, LATE,
             ],
         ),
         (
             "leder",
             [
-                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE,
+                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE, OK, LATE,
             ],
         ),
         ("tv", readers_only),
         ("utvalg", readers_only),
-        ("annen", [S::NOT_FOUND; 17]),
-        ("utvalg-annen", [S::NOT_FOUND; 17]),
-        ("ansatt", [S::NOT_FOUND; 17]),
+        ("annen", [S::NOT_FOUND; 19]),
+        ("utvalg-annen", [S::NOT_FOUND; 19]),
+        ("ansatt", [S::NOT_FOUND; 19]),
     ];
     let denied = |kind, id| async move {
         s.audit_trail(kind, id)
@@ -163,7 +166,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     }
     // Every 404 is in the audit trail as denied: three roles, on the application and the
     // posting.
-    assert!(denied(SubjectKind::Application, kari).await >= denied_app + 3 * 7);
+    assert!(denied(SubjectKind::Application, kari).await >= denied_app + 3 * 9);
     assert!(denied(SubjectKind::Posting, id).await >= denied_posting + 3 * 10);
 
     // Candidates: Kari sees her own application and nothing of Per's, whatever the route.
@@ -184,6 +187,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         (format!("{per_p}/documents/{per_doc}/delete"), true),
         (format!("{per_p}/interview"), true),
         (format!("{per_p}/interview.ics"), false),
+        (format!("{per_p}/references"), true),
     ] {
         let r = if post {
             me.post_form(&route, &[("csrf", &csrf), ("choice", "withdraw")])

@@ -169,6 +169,8 @@ async fn every_state_changing_route_refuses_a_request_without_a_valid_token() {
             .replace("{doc}", "1")
             .replace("{qid}", "1")
             .replace("{slot}", "1")
+            .replace("{rid}", "1")
+            .replace("{token}", "abc")
             .replace("{code}", "en");
         for method in ["POST", "PUT", "PATCH", "DELETE"] {
             for token in ["", "1999999999.00"] {
