@@ -120,13 +120,13 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     );
     assert_eq!(
         n["applications"],
-        2 * APPLICATIONS_A_YEAR + 2,
-        "a year's applications, and the demo candidate's two"
+        2 * APPLICATIONS_A_YEAR + 3,
+        "a year's applications, and the demo candidate's three"
     );
     assert_eq!(
         n["candidates"],
-        n["applications"] - 1,
-        "one candidate each; the demo candidate has two"
+        n["applications"] - 2,
+        "one candidate each; the demo candidate has three"
     );
     assert_eq!(n["users"], 6, "one demo login per role");
 
@@ -150,8 +150,8 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
             .collect();
         assert_eq!(of_year.len(), POSTINGS_A_YEAR, "postings {year} years ago");
         let applications: i64 = of_year.iter().map(|c| c.applications).sum();
-        // This year also has the demo candidate's two.
-        let extra = if year == 0 { 2 } else { 0 };
+        // This year also has the demo candidate's three.
+        let extra = if year == 0 { 3 } else { 0 };
         assert_eq!(
             applications,
             APPLICATIONS_A_YEAR + extra,
@@ -283,15 +283,15 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     let first = &store.list_applications(&reader, busiest.id).await.unwrap()[0];
     let rec = store.read_application(&reader, first.id).await.unwrap();
     assert!(rec.details.is_some() && rec.answers.len() == 2);
-    // The demo candidate has two applications, one waiting for an answer to a refused
-    // exemption request.
+    // The demo candidate has three applications, one waiting for an answer to a refused
+    // exemption request, one at the interview (below).
     let (cid, _) = store
         .active_application_for("kari.demo@example.no", listed[0].id)
         .await
         .unwrap()
         .expect("the demo candidate applied");
     let mine = store.candidate_applications(cid, "test").await.unwrap();
-    assert_eq!(mine.len(), 2);
+    assert_eq!(mine.len(), 3);
     assert!(mine
         .iter()
         .any(|a| a.exemption_decision.as_deref() == Some("refused")));
@@ -325,11 +325,18 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
             .count(),
         1
     );
-    assert_eq!(plan.invited.len(), 2);
+    assert_eq!(plan.invited.len(), 3);
     assert!(plan
         .invited
         .iter()
         .any(|i| plan.booked(i.application_id).is_none()));
+    // The demo candidate is at the interview there: asked to choose a time, and two referees
+    // consented to, one of whom has answered (R10).
+    let kari = plan.invited.iter().map(|i| i.application_id).max().unwrap();
+    let refs = store.reference_checks(kari).await.unwrap();
+    let statuses: Vec<&str> = refs.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["answered", "consented"]);
+    assert_eq!(refs[0].answers().unwrap().get("rehire"), "yes");
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;
@@ -346,7 +353,7 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     assert!(reset.ok, "demo --reset failed:\n{}", reset.stderr);
     let n = counts(store).await;
     assert_eq!(n["postings"], POSTINGS_A_YEAR as i64 + AD_PATH_POSTINGS);
-    assert_eq!(n["applications"], APPLICATIONS_A_YEAR + 2);
+    assert_eq!(n["applications"], APPLICATIONS_A_YEAR + 3);
     assert_eq!(n["employees"], EMPLOYEES);
 }
 

@@ -1104,6 +1104,7 @@ pub async fn generate(
     requisitions(store, busiest.id, committee_posting, today).await?;
     career_site(store, &mut rng, today).await?;
     portal_candidate(store, today).await?;
+    candidate_at_interview(store, committee_posting).await?;
     store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -1287,27 +1288,7 @@ async fn interviews(
         .collect();
     let reader = talentflyt_store::Reader::user(leder, "demo");
     let title = store.posting(posting).await?.title;
-    let write = |r: &talentflyt_store::Recipient| {
-        let message = talentflyt_domain::pipeline::Message {
-            subject: format!("Velg tid for intervju: {title}"),
-            body: format!(
-                "Hei, {}. Vi vil gjerne møte deg til intervju. Velg en tid som passer deg på Min side.",
-                r.name
-            ),
-        };
-        talentflyt_store::Written {
-            email: talentflyt_store::OutgoingEmail {
-                to: r.email.to_owned(),
-                subject: message.subject.clone(),
-                text: message.body.clone(),
-                html: String::new(),
-                template: "candidate_message.nb".into(),
-                list_unsubscribe: None,
-                calendar: None,
-            },
-            message,
-        }
-    };
+    let write = |r: &talentflyt_store::Recipient| choose_time_message(r, &title);
     for (n, (app, _)) in called.iter().enumerate() {
         let booked = match n {
             0 | 1 => Some(talentflyt_store::Booker::Staff(leder)),
@@ -1339,6 +1320,197 @@ async fn interviews(
                 .map_err(|why| anyhow::anyhow!("demo booking refused: {}", why.key()))?;
         }
     }
+    Ok(())
+}
+
+/// A message from the staff to a candidate, as plain text (the demo's; the pages write their
+/// own in the candidate's language).
+fn plain_message(to: &str, subject: String, body: String) -> talentflyt_store::Written {
+    talentflyt_store::Written {
+        email: talentflyt_store::OutgoingEmail {
+            to: to.to_owned(),
+            subject: subject.clone(),
+            text: body.clone(),
+            html: String::new(),
+            template: "candidate_message.nb".into(),
+            list_unsubscribe: None,
+            calendar: None,
+        },
+        message: talentflyt_domain::pipeline::Message { subject, body },
+    }
+}
+
+fn choose_time_message(r: &talentflyt_store::Recipient, title: &str) -> talentflyt_store::Written {
+    plain_message(
+        r.email,
+        format!("Velg tid for intervju: {title}"),
+        format!(
+            "Hei, {}. Vi vil gjerne møte deg til intervju. Velg en tid som passer deg på Min side.",
+            r.name
+        ),
+    )
+}
+
+/// The demo candidate (`DEMO_CANDIDATE`) at the interview on the committee's posting, so Min
+/// side shows a time to choose and a consent to give: asked to choose an interview time, and
+/// consented to two referees: one was sent the form and answered, the other waits for the staff
+/// to send it.
+async fn candidate_at_interview(store: &Store, posting: i64) -> anyhow::Result<()> {
+    use talentflyt_domain::application::{ApplicationInput, Referee};
+    let Some(leder) = store.user_by_username("leder").await? else {
+        return Ok(());
+    };
+    let referee = |name: &str, relation: &str, email: &str| Referee {
+        name: name.into(),
+        relation: relation.into(),
+        phone: "+47 22 11 88 00".into(),
+        email: email.into(),
+    };
+    let form = ApplicationInput {
+        given_name: "Kari".into(),
+        family_name: "Demo".into(),
+        email: DEMO_CANDIDATE.into(),
+        phone: "+47 912 34 567".into(),
+        current_title: "Helsesekretær".into(),
+        current_employer: "Bærum sykehus".into(),
+        referees: vec![
+            referee(
+                "Rita Referanse",
+                "Nærmeste leder",
+                "rita.referanse@example.no",
+            ),
+            referee("Ola Kollega", "Kollega", "ola.kollega@example.no"),
+        ],
+        norwegian_level: "native".into(),
+        ..Default::default()
+    };
+    let p = store.posting(posting).await?;
+    let pdf = tiny_pdf("CV - Kari Demo");
+    let id = store
+        .submit_application(
+            &NewApplication {
+                posting_id: posting,
+                given_name: "Kari",
+                family_name: "Demo",
+                email: DEMO_CANDIDATE,
+                source: "career_site",
+                files: vec![NewFile {
+                    kind: "cv",
+                    filename: "CV Kari Demo.pdf",
+                    content_type: "application/pdf",
+                    bytes: &pdf,
+                }],
+                ip: "demo",
+                submission_key: None,
+                lang: "nb",
+                form: Some(&form),
+                answers: &[],
+                equality: None,
+                talent_pool_until: None,
+            },
+            &plain_message(
+                DEMO_CANDIDATE,
+                format!("Vi har mottatt søknaden din: {}", p.title),
+                format!("Takk for søknaden din på stillingen «{}».", p.title),
+            )
+            .email,
+        )
+        .await?;
+    let reader = talentflyt_store::Reader::user(leder.id, "demo");
+    if let Some(stage) = store
+        .posting_stages(posting)
+        .await?
+        .into_iter()
+        .find(|s| s.phase == Phase::Interview)
+    {
+        store
+            .move_applications(
+                &reader,
+                leder.id,
+                &talentflyt_store::MoveRequest {
+                    posting_id: posting,
+                    application_ids: &[id],
+                    target: talentflyt_domain::pipeline::Target::Stage(stage.position),
+                    reason: "Innkalt til intervju",
+                },
+                None,
+            )
+            .await?;
+    }
+    store
+        .invite_to_choose(&reader, leder.id, posting, &[id], &|r| {
+            choose_time_message(r, &p.title)
+        })
+        .await?;
+    let asked = store
+        .ask_reference_consent(&reader, leder.id, id, &|r, names| {
+            plain_message(
+                r.email,
+                format!("Samtykke til å kontakte referanser: {}", p.title),
+                format!(
+                    "Hei, {}. Vi vil gjerne kontakte referansene dine: {}. Svar på Min side.",
+                    r.name,
+                    names.join(", ")
+                ),
+            )
+        })
+        .await?;
+    if asked.is_err() {
+        return Ok(());
+    }
+    let checks = store.reference_checks(id).await?;
+    let (Some(rita), cid) = (checks.first(), store.application_candidate_id(id).await?) else {
+        return Ok(());
+    };
+    let all: Vec<i64> = checks.iter().map(|c| c.id).collect();
+    store
+        .answer_reference_consent(cid, id, &all, "demo")
+        .await?;
+    // Rita was sent the form and answered; Ola waits for the staff to send it (and the
+    // candidate may still take the consent back).
+    let token_hash = talentflyt_store::secret_hash(&format!("demo-{}", rand::random::<u64>()));
+    let t = talentflyt_store::now();
+    let mail = plain_message(
+        &rita.referee_email,
+        "Referanse for Kari Demo / Reference for Kari Demo".into(),
+        "Hei. Kari Demo har gitt oss lov til å kontakte deg som referanse.".into(),
+    )
+    .email;
+    store
+        .request_reference(
+            &reader,
+            leder.id,
+            id,
+            &talentflyt_store::ReferenceRequest {
+                check_id: rita.id,
+                token_hash: &token_hash,
+                expires_at: t + talentflyt_domain::reference::LINK_DAYS * 86_400,
+                email: &mail,
+            },
+        )
+        .await?;
+    let answers = talentflyt_domain::reference::Answers(
+        [
+            ("relation", "Nærmeste leder ved poliklinikken, 2019–2025"),
+            (
+                "duties",
+                "Timebestilling, journalføring og mottak av pasienter",
+            ),
+            ("competence", "5"),
+            ("cooperation", "4"),
+            ("reliability", "5"),
+            ("rehire", "yes"),
+            ("strengths", "Ryddig, rolig og god med pasienter"),
+            ("development", "Kan ta mer ansvar for opplæring av nye"),
+            ("other", ""),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    );
+    store
+        .answer_reference(&token_hash, &answers, t, "demo")
+        .await?;
     Ok(())
 }
 

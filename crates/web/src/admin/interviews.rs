@@ -7,7 +7,7 @@ use super::pipeline::shown_name;
 use super::{refuse, visible_posting, Seen};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
-use crate::i18n::{t, tf};
+use crate::i18n::{count, t, tf};
 use crate::view::options::Options;
 use crate::view::{render, render_status, Errors, PageCtx};
 use crate::AppState;
@@ -271,15 +271,31 @@ async fn page(
 }
 
 fn done_text(lang: Lang, q: &DoneQuery) -> String {
-    let n = q.n.unwrap_or(0).to_string();
+    let n = q.n.unwrap_or(0).min(i64::MAX as usize) as i64;
     match q.done.as_deref() {
-        Some("added") => tf(lang, "interview.done_added", &[("n", &n)]),
+        Some("added") => count(lang, n, "interview.done_added_one", "interview.done_added"),
         Some("deleted") => t(lang, "interview.done_deleted").to_owned(),
         Some("booked") => t(lang, "interview.done_booked").to_owned(),
         Some("moved") => t(lang, "interview.done_moved").to_owned(),
         Some("cancelled") => t(lang, "interview.done_cancelled").to_owned(),
-        Some("invited") => tf(lang, "interview.done_invited", &[("n", &n)]),
+        Some("invited") => count(
+            lang,
+            n,
+            "interview.done_invited_one",
+            "interview.done_invited",
+        ),
         _ => String::new(),
+    }
+}
+
+/// The form for new times as it first shows: 45-minute interviews, six in a row, 15 minutes
+/// between.
+fn blank_form() -> RawSlots {
+    RawSlots {
+        minutes: "45".into(),
+        count: "6".into(),
+        gap: "15".into(),
+        ..RawSlots::default()
     }
 }
 
@@ -293,12 +309,6 @@ pub async fn show(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let seen = readable_posting(&state, &staff, &ip, id).await?;
-    let form = RawSlots {
-        minutes: "45".into(),
-        count: "6".into(),
-        gap: "15".into(),
-        ..RawSlots::default()
-    };
     render(
         &page(
             &state,
@@ -306,7 +316,7 @@ pub async fn show(
             lang,
             &ip,
             seen,
-            form,
+            blank_form(),
             Errors::default(),
             done_text(lang, &q),
         )
@@ -433,7 +443,7 @@ async fn refused(
         lang,
         ip,
         seen,
-        RawSlots::default(),
+        blank_form(),
         errs,
         String::new(),
     )
