@@ -672,3 +672,32 @@ export async function chooseRadioByKeyboard(page: Page, group: Locator, label: s
   }
   throw new Error(`no radio button "${label}" reached with the arrow keys`);
 }
+
+/** At 320 CSS px wide the page does not scroll sideways (a table's own region may). */
+export async function checkReflow(page: Page, what: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.setViewportSize({ width: 320, height: 640 });
+  // An absolutely positioned element (a visually hidden text, say) escapes a scrolling region
+  // that is not its containing block and widens the page: named in the message if so.
+  const escaping = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((el) => ['absolute', 'fixed'].includes(getComputedStyle(el).position) && el.getBoundingClientRect().right > 320.5)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} in ${el.parentElement?.tagName.toLowerCase()} "${(el.parentElement?.textContent || '').trim().slice(0, 40)}" (right edge ${Math.round(el.getBoundingClientRect().right)}px)`),
+  );
+  expect
+    .soft(await page.evaluate(() => document.documentElement.scrollWidth), `${what}: scrollWidth at 320px; positioned past 320px: ${escaping.join('; ') || 'nothing'}`)
+    .toBeLessThanOrEqual(320);
+  const sticking = await page.evaluate(() =>
+    [...document.querySelectorAll('main *')]
+      .filter((el) => !el.closest('.table-wrap') && !el.closest('.visually-hidden') && el.getBoundingClientRect().right > 320.5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}: ${(el.textContent || '').trim().slice(0, 40)}`),
+  );
+  expect.soft(sticking, `${what}: nothing outside a table's region reaches past 320px`).toEqual([]);
+  await checkA11y(page, `${what} at 320 px`);
+  await page.setViewportSize(size);
+}
+
+/** The <dd> after the <dt> `term` in a list of facts inside `scope`. */
+export function factIn(scope: Locator, term: string): Locator {
+  return scope.getByRole('term').filter({ hasText: new RegExp(`^${escapeRegExp(term)}$`) }).locator('xpath=following-sibling::dd[1]');
+}

@@ -2,6 +2,8 @@ import { test, expect, type BrowserContext, type Locator, type Page } from '@pla
 import ICAL from 'ical.js';
 import { promises as fs } from 'node:fs';
 import {
+  checkReflow,
+  factIn,
   BASE_URL,
   HR,
   OUTBOX_DIR,
@@ -99,30 +101,6 @@ async function typeTimeByKeyboard(page: Page, hhmm: string): Promise<void> {
   await page.keyboard.type(hhmm.replace(':', ''));
   if ((await input.inputValue()) !== hhmm) await page.keyboard.type('A');
   await expect(input).toHaveValue(hhmm);
-}
-
-/** At 320 CSS px wide the page does not scroll sideways (a table's own region may). */
-async function checkReflow(page: Page, what: string): Promise<void> {
-  const size = page.viewportSize() ?? { width: 1280, height: 800 };
-  await page.setViewportSize({ width: 320, height: 640 });
-  // An absolutely positioned element (a visually hidden text, say) escapes a scrolling region
-  // that is not its containing block and widens the page: named in the message if so.
-  const escaping = await page.evaluate(() =>
-    [...document.querySelectorAll('body *')]
-      .filter((el) => ['absolute', 'fixed'].includes(getComputedStyle(el).position) && el.getBoundingClientRect().right > 320.5)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className} in ${el.parentElement?.tagName.toLowerCase()} "${(el.parentElement?.textContent || '').trim().slice(0, 40)}" (right edge ${Math.round(el.getBoundingClientRect().right)}px)`),
-  );
-  expect
-    .soft(await page.evaluate(() => document.documentElement.scrollWidth), `${what}: scrollWidth at 320px; positioned past 320px: ${escaping.join('; ') || 'nothing'}`)
-    .toBeLessThanOrEqual(320);
-  const sticking = await page.evaluate(() =>
-    [...document.querySelectorAll('main *')]
-      .filter((el) => !el.closest('.table-wrap') && !el.closest('.visually-hidden') && el.getBoundingClientRect().right > 320.5)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}: ${(el.textContent || '').trim().slice(0, 40)}`),
-  );
-  expect.soft(sticking, `${what}: nothing outside a table's region reaches past 320px`).toEqual([]);
-  await checkA11y(page, `${what} at 320 px`);
-  await page.setViewportSize(size);
 }
 
 // ---------------------------------------------------------------------------
@@ -301,11 +279,6 @@ async function pickPosting(page: Page): Promise<{ id: string; title: string; a: 
     return { id: p.href.split('/').pop()!, title, a, b };
   }
   throw new Error('no published posting on /admin, other than those of pipeline, blind and scorecards, with two applicants in "Mottatt" and no one at the interview');
-}
-
-/** The <dd> after the <dt> `term` in a list of facts inside `scope`. */
-function factIn(scope: Locator, term: string): Locator {
-  return scope.getByRole('term').filter({ hasText: new RegExp(`^${escapeRegExp(term)}$`) }).locator('xpath=following-sibling::dd[1]');
 }
 
 /** The e-mail address an application page shows (read on the page, by its "E-post" fact). */

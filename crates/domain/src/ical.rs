@@ -60,6 +60,9 @@ pub struct Event {
     pub location: String,
     pub description: String,
     pub organizer: Person,
+    /// The address the message comes from, when it is not the organiser's (RFC 5545
+    /// §3.2.18 `SENT-BY`): mail programs trust an update from it for the organiser.
+    pub sent_by: Option<String>,
     pub attendee: Person,
     /// When this message was made.
     pub stamp: DateTime<Utc>,
@@ -177,8 +180,13 @@ pub fn calendar(method: Method, event: &Event) -> String {
     line(
         &mut out,
         &format!(
-            "ORGANIZER;CN={}:mailto:{}",
+            "ORGANIZER;CN={}{}:mailto:{}",
             param(&event.organizer.name),
+            event
+                .sent_by
+                .as_deref()
+                .map(|a| format!(";SENT-BY=\"mailto:{}\"", mailto(a)))
+                .unwrap_or_default(),
             mailto(&event.organizer.email)
         ),
     );
@@ -232,6 +240,7 @@ mod tests {
                 name: "Lise \"Leder\" Hansen".into(),
                 email: "leder@ous.example".into(),
             },
+            sent_by: None,
             attendee: Person {
                 name: "Kari Nordmann".into(),
                 email: "kari@example.no".into(),
@@ -277,6 +286,16 @@ mod tests {
         let count = |w: &str| lines.iter().filter(|l| *l == w).count();
         assert_eq!(count("BEGIN:VEVENT"), 1);
         assert_eq!(count("BEGIN:VTIMEZONE"), count("END:VTIMEZONE"));
+    }
+
+    #[test]
+    fn an_organiser_written_for_by_the_sender_says_so() {
+        let mut e = event();
+        e.sent_by = Some("noreply@ous.example".into());
+        let ics = calendar(Method::Request, &e).replace("\r\n ", "");
+        assert!(ics.contains(
+            "ORGANIZER;CN=\"Lise Leder Hansen\";SENT-BY=\"mailto:noreply@ous.example\":mailto:leder@ous.example\r\n"
+        ));
     }
 
     #[test]

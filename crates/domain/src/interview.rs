@@ -125,6 +125,14 @@ pub fn plan(raw: &RawSlots, now: NaiveDateTime) -> Result<SlotPlan, Vec<Invalid>
     }
     let step = Duration::minutes(i64::from(m + g));
     let starts: Vec<NaiveDateTime> = (0..n).map(|i| first + step * i as i32).collect();
+    // The night the clocks go forward has no 02:00–03:00 in Oslo.
+    if starts.iter().any(|t| {
+        chrono::TimeZone::from_local_datetime(&chrono_tz::Europe::Oslo, t)
+            .single()
+            .is_none()
+    }) {
+        errs.push(Invalid::new("start", "interview.error_no_such_time"));
+    }
     let end = starts[starts.len() - 1] + Duration::minutes(i64::from(m));
     if end.date() != d && end != d.succ_opt().unwrap_or(d).and_time(NaiveTime::MIN) {
         errs.push(Invalid::new("count", "interview.error_past_midnight"));
@@ -272,6 +280,11 @@ mod tests {
             ..raw("2026-12-01", "10:00", "30", "1", "0")
         };
         assert_eq!(fields(plan(&long, now)), [("location", "error.too_long")]);
+        // 02:30 on the last Sunday of March 2027 does not exist in Oslo.
+        assert_eq!(
+            fields(plan(&raw("2027-03-28", "02:30", "30", "1", "0"), now)),
+            [("start", "interview.error_no_such_time")]
+        );
         let injected = RawSlots {
             location: "Rom 1\r\nBCC: x@y".into(),
             ..raw("2026-12-01", "10:00", "30", "1", "0")

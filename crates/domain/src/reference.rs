@@ -31,6 +31,9 @@ pub const QUESTIONS: [(&str, Kind); 9] = [
     ("other", Kind::Text { required: false }),
 ];
 
+/// A rating the referee cannot give.
+pub const NOT_JUDGED: &str = "na";
+
 /// The answers to "would you hire them again?".
 pub const REHIRE: [&str; 3] = ["yes", "no", "unsure"];
 
@@ -69,7 +72,8 @@ pub fn check(get: impl Fn(&str) -> String) -> Result<Answers, Vec<Invalid>> {
                 }
             }
             Kind::Rating => {
-                if !matches!(v.as_str(), "1" | "2" | "3" | "4" | "5") {
+                // "na": the referee cannot judge it (one outside health care, on patients).
+                if !matches!(v.as_str(), "1" | "2" | "3" | "4" | "5" | NOT_JUDGED) {
                     errs.push(Invalid::new(field, "reference.error_rating"));
                 }
             }
@@ -109,10 +113,11 @@ mod tests {
             ("duties", "Intensivpleie\r\nOpplæring av nyansatte"),
             ("competence", "5"),
             ("cooperation", "4"),
-            ("reliability", "5"),
+            ("reliability", "na"),
             ("rehire", "yes"),
         ]))
         .unwrap();
+        assert_eq!(a.get("reliability"), NOT_JUDGED);
         assert_eq!(a.get("duties"), "Intensivpleie\nOpplæring av nyansatte");
         assert_eq!(a.get("rehire"), "yes");
         assert_eq!(a.get("other"), "");

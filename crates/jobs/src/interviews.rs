@@ -48,15 +48,23 @@ pub fn event(site: &AlertSite, from: &str, n: &InterviewNotice) -> Event {
             ),
         ),
     };
-    let organizer = match &n.contact {
-        Some((name, email)) => Person {
-            name: name.clone(),
-            email: email.clone(),
-        },
-        None => Person {
-            name: site.brand.org_name.clone(),
-            email: address_of(from).to_owned(),
-        },
+    let sender = address_of(from).to_owned();
+    let (organizer, sent_by) = match &n.contact {
+        Some((name, email)) => (
+            Person {
+                name: name.clone(),
+                email: email.clone(),
+            },
+            // The e-mail comes from the site's sender on the contact's behalf.
+            (!email.eq_ignore_ascii_case(&sender)).then(|| sender.clone()),
+        ),
+        None => (
+            Person {
+                name: site.brand.org_name.clone(),
+                email: sender,
+            },
+            None,
+        ),
     };
     Event {
         uid: n.uid(host(&site.base_url)),
@@ -67,6 +75,7 @@ pub fn event(site: &AlertSite, from: &str, n: &InterviewNotice) -> Event {
         location: n.location.clone(),
         description,
         organizer,
+        sent_by,
         attendee: Person {
             name: n.name.clone(),
             email: n.email.clone(),
@@ -84,8 +93,10 @@ fn contact_line(lang: Lang, n: &InterviewNotice) -> String {
         (Some((name, email)), Lang::En) => {
             format!("If the time does not suit you, please contact {name} ({email}).")
         }
-        (None, Lang::Nb) => "Passer ikke tidspunktet? Ta kontakt med oss, se Min side.".into(),
-        (None, Lang::En) => "If the time does not suit you, please contact us; see My page.".into(),
+        (None, Lang::Nb) => "Passer ikke tidspunktet? Ta kontakt med oss via Min side.".into(),
+        (None, Lang::En) => {
+            "If the time does not suit you, please contact us through My page.".into()
+        }
     }
 }
 
@@ -127,7 +138,7 @@ pub fn calendar_mail(site: &AlertSite, from: &str, n: &InterviewNotice) -> Outgo
                 ),
                 nb_en(
                     lang,
-                    "Kalenderfilen i e-posten tar avtalen ut av kalenderen din. På Min side ser du hvor søknaden din står.".into(),
+                    "Kalenderfilen i denne e-posten fjerner avtalen fra kalenderen din. På Min side ser du hvor søknaden din står.".into(),
                     "The calendar file in this e-mail removes the event from your calendar. My page shows where your application stands.".into(),
                 ),
             ],

@@ -174,6 +174,7 @@ async fn an_invitation_goes_out_with_its_calendar_object_for_the_calendar_and_as
             name: "Lise Leder".into(),
             email: "leder@ous.example".into(),
         },
+        sent_by: None,
         attendee: Person {
             name: "Kari Nordmann".into(),
             email: "kari@example.no".into(),

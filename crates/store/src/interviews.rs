@@ -47,6 +47,18 @@ impl Slot {
     }
 }
 
+/// A posting holds at most this many interview times (the plan and each applicant's choice
+/// list stay readable).
+pub const MAX_SLOTS_PER_POSTING: usize = 300;
+
+/// What adding a row of times did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotsAdded {
+    pub added: usize,
+    /// Times the posting had already, at the same place.
+    pub existed: usize,
+}
+
 /// An application asked to choose its own time in the portal.
 #[derive(Debug, Clone, FromRow)]
 pub struct Invited {
@@ -252,13 +264,29 @@ impl Store {
         user_id: i64,
         posting_id: i64,
         plan: &SlotPlan,
-    ) -> Result<usize> {
+    ) -> Result<std::result::Result<SlotsAdded, &'static str>> {
         let mut tx = self.begin().await?;
+        tx.lock_posting(posting_id).await?;
+        let existing: Vec<(String, String)> =
+            sqlx::query_as("SELECT starts_at, location FROM interview_slots WHERE posting_id = $1")
+                .bind(posting_id)
+                .fetch_all(tx.conn())
+                .await?;
+        // The same time at the same place is there already (a second click, a row typed twice).
+        let new: Vec<String> = plan
+            .starts
+            .iter()
+            .map(|s| stored(*s))
+            .filter(|s| !existing.iter().any(|(e, l)| e == s && *l == plan.location))
+            .collect();
+        if existing.len() + new.len() > MAX_SLOTS_PER_POSTING {
+            return Ok(Err("interview.error_too_many"));
+        }
         let t = now();
-        for start in &plan.starts {
+        for start in &new {
             sqlx::query("INSERT INTO interview_slots (posting_id, starts_at, minutes, location, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(posting_id)
-                .bind(stored(*start))
+                .bind(start)
                 .bind(i64::from(plan.minutes))
                 .bind(&plan.location)
                 .bind(user_id)
@@ -267,7 +295,10 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
-        Ok(plan.starts.len())
+        Ok(Ok(SlotsAdded {
+            added: new.len(),
+            existed: plan.starts.len() - new.len(),
+        }))
     }
 
     /// Remove a free time of a posting. `false` if it is booked or not the posting's.
@@ -451,7 +482,7 @@ impl Store {
         .bind(slot_id)
         .bind(posting_id)
         // Booked within the reminder's reach: the invitation is the reminder.
-        .bind((slot.start() - now_local <= Duration::hours(REMIND_HOURS)).then_some(t))
+        .bind((slot.start() - now_local <= Duration::hours(REMIND_HOURS + 1)).then_some(t))
         .execute(tx.conn())
         .await?
         .rows_affected();
@@ -651,6 +682,22 @@ impl Store {
                 if r.sent_booked == 1 && r.sent_sequence == r.sequence {
                     return Ok(false);
                 }
+                // Cancelled and booked again at the same time and place before the worker ran:
+                // the calendar holds it as it is.
+                if r.sent_booked == 1
+                    && r.sent_starts_at.as_deref() == Some(start.as_str())
+                    && r.sent_minutes == Some(minutes)
+                    && r.sent_location.as_deref() == Some(location.as_str())
+                {
+                    sqlx::query(
+                        "UPDATE interviews SET sent_sequence = sequence WHERE application_id = $1",
+                    )
+                    .bind(application_id)
+                    .execute(tx.conn())
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(false);
+                }
                 r.notice(Method::Request, start, minutes, location)
             }
             _ => {
@@ -702,6 +749,7 @@ impl Store {
             rows.into_iter().map(|r| (r.application_id, r)).collect()
         };
         let t = now();
+        let mut sent = 0;
         for (id, r) in &due {
             let n = r.notice(
                 Method::Request,
@@ -709,15 +757,22 @@ impl Store {
                 r.minutes.unwrap_or_default(),
                 r.location.as_deref().unwrap_or_default(),
             );
-            tx.enqueue_email(&write(&n)).await?;
-            sqlx::query("UPDATE interview_slots SET reminded_at = $1 WHERE application_id = $2")
-                .bind(t)
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            // Two workers at once (two servers) remind once: whoever marks it sends.
+            let marked = sqlx::query(
+                "UPDATE interview_slots SET reminded_at = $1 WHERE application_id = $2 AND reminded_at IS NULL",
+            )
+            .bind(t)
+            .bind(id)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+            if marked == 1 {
+                tx.enqueue_email(&write(&n)).await?;
+                sent += 1;
+            }
         }
         tx.commit().await?;
-        Ok(due.len())
+        Ok(sent)
     }
 }
 

@@ -616,6 +616,7 @@ impl Store {
             }
             if to.0.is_final() {
                 tx.release_on_exit(id).await?;
+                tx.close_references(id).await?;
             }
             if crate::blind::move_reveals(&stages, until, to) {
                 reveal.push(id);

@@ -448,6 +448,7 @@ impl Store {
         )
         .await?;
         tx.release_on_exit(app_id).await?;
+        tx.close_references(app_id).await?;
         tx.enqueue_email(mail).await?;
         tx.audit(&[candidate_event(
             candidate_id,

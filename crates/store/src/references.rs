@@ -41,12 +41,18 @@ impl ReferenceCheck {
             .and_then(|a| serde_json::from_str(a).ok())
     }
 
-    /// The candidate may still give or take back consent: the referee has not been contacted.
+    /// The candidate may still give or take back consent: the referee has not answered (a
+    /// consent taken back after the link was sent voids the link).
     pub fn open_to_candidate(&self) -> bool {
         matches!(
             self.status.as_str(),
-            "consent_asked" | "consented" | "declined"
+            "consent_asked" | "consented" | "declined" | "requested"
         )
+    }
+
+    /// The link was sent and ran out unanswered: staff may send a new one.
+    pub fn expired(&self, now_unix: i64) -> bool {
+        self.status == "requested" && self.expires_at.is_some_and(|e| e <= now_unix)
     }
 }
 
@@ -54,6 +60,7 @@ impl ReferenceCheck {
 #[derive(Debug, Clone, FromRow)]
 pub struct RefereeView {
     pub id: i64,
+    pub application_id: i64,
     pub status: String,
     pub expires_at: Option<i64>,
     pub referee_name: String,
@@ -74,6 +81,8 @@ pub struct ReferenceRequest<'a> {
     pub expires_at: i64,
     /// The e-mail that carries the link.
     pub email: &'a OutgoingEmail,
+    /// Now (Unix seconds), by the caller's clock: a link that ran out may be sent anew.
+    pub now: i64,
 }
 
 /// Why consent was not asked.
@@ -98,6 +107,20 @@ const CHECK_SQL: &str = "SELECT r.id, r.application_id, r.referee_name, r.refere
         r.consent_asked_at, ua.display_name AS consent_asked_by_name, r.consent_at, r.requested_at, ur.display_name AS requested_by_name,
         r.expires_at, r.answered_at, r.answers
      FROM reference_checks r LEFT JOIN users ua ON ua.id = r.consent_asked_by LEFT JOIN users ur ON ur.id = r.requested_by";
+
+impl crate::Tx {
+    /// An application leaves the process (rejected, withdrawn, hired): references not taken
+    /// are closed, and links sent no longer work.
+    pub(crate) async fn close_references(&mut self, application_id: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE reference_checks SET status = 'closed', token_hash = NULL WHERE application_id = $1 AND status IN ('consent_asked', 'consented', 'requested')",
+        )
+        .bind(application_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
 
 impl Store {
     /// An application's referees as far as references have come, in the order asked. Read with
@@ -164,7 +187,8 @@ impl Store {
             {
                 continue;
             }
-            sqlx::query("INSERT INTO reference_checks (application_id, referee_name, referee_relation, referee_email, referee_phone, status, consent_asked_at, consent_asked_by) VALUES ($1, $2, $3, $4, $5, 'consent_asked', $6, $7)")
+            // A second click at once asks about no one twice (the pair is UNIQUE).
+            let added = sqlx::query("INSERT INTO reference_checks (application_id, referee_name, referee_relation, referee_email, referee_phone, status, consent_asked_at, consent_asked_by) VALUES ($1, $2, $3, $4, $5, 'consent_asked', $6, $7) ON CONFLICT (application_id, referee_email) DO NOTHING")
                 .bind(application_id)
                 .bind(r.name.trim())
                 .bind(r.relation.trim())
@@ -173,8 +197,11 @@ impl Store {
                 .bind(t)
                 .bind(user_id)
                 .execute(tx.conn())
-                .await?;
-            names.push((r.name.trim().to_owned(), email));
+                .await?
+                .rows_affected();
+            if added == 1 {
+                names.push((r.name.trim().to_owned(), email));
+            }
         }
         if names.is_empty() {
             return Ok(Err(ConsentRefused::NoReferees));
@@ -228,21 +255,23 @@ impl Store {
         if owner.is_none() {
             return Err(StoreError::NotFound);
         }
-        let open: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM reference_checks WHERE application_id = $1 AND status IN ('consent_asked', 'consented', 'declined') ORDER BY id",
+        let open: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, status FROM reference_checks WHERE application_id = $1 AND status IN ('consent_asked', 'consented', 'declined', 'requested') ORDER BY id",
         )
         .bind(application_id)
         .fetch_all(tx.conn())
         .await?;
         let t = now();
-        for id in &open {
-            let status = if consented.contains(id) {
-                "consented"
-            } else {
-                "declined"
+        for (id, was) in &open {
+            let status = match (consented.contains(id), was.as_str()) {
+                // Sent, and still consented to: the link stands.
+                (true, "requested") => continue,
+                (true, _) => "consented",
+                // Taken back: a link sent no longer works.
+                (false, _) => "declined",
             };
             sqlx::query(
-                "UPDATE reference_checks SET status = $1, consent_at = $2 WHERE id = $3 AND status IN ('consent_asked', 'consented', 'declined')",
+                "UPDATE reference_checks SET status = $1, consent_at = $2, token_hash = NULL WHERE id = $3 AND status IN ('consent_asked', 'consented', 'declined', 'requested')",
             )
             .bind(status)
             .bind(t)
@@ -279,12 +308,13 @@ impl Store {
             token_hash,
             expires_at,
             email,
+            now: t,
         } = *req;
         let mut tx = self.begin().await?;
-        let t = now();
         let changed = sqlx::query(
             "UPDATE reference_checks SET status = 'requested', requested_at = $1, requested_by = $2, token_hash = $3, expires_at = $4
-             WHERE id = $5 AND application_id = $6 AND status = 'consented'",
+             WHERE id = $5 AND application_id = $6 AND (status = 'consented' OR (status = 'requested' AND expires_at <= $1))
+               AND application_id IN (SELECT id FROM applications WHERE phase IN ('interview', 'references', 'recommendation', 'offer'))",
         )
         .bind(t)
         .bind(user_id)
@@ -313,7 +343,7 @@ impl Store {
     /// The referee's row a link's token opens (by its hash).
     pub async fn reference_by_token(&self, token_hash: &str) -> Result<Option<RefereeView>> {
         Ok(sqlx::query_as(
-            "SELECT r.id, r.status, r.expires_at, r.referee_name, c.given_name, c.family_name, p.title, p.title_en, a.lang
+            "SELECT r.id, r.application_id, r.status, r.expires_at, r.referee_name, c.given_name, c.family_name, p.title, p.title_en, a.lang
              FROM reference_checks r JOIN applications a ON a.id = r.application_id JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id
              WHERE r.token_hash = $1",
         )
@@ -334,7 +364,9 @@ impl Store {
         let mut tx = self.begin().await?;
         let app: Option<i64> = sqlx::query_scalar(
             "UPDATE reference_checks SET status = 'answered', answered_at = $1, answers = $2
-             WHERE token_hash = $3 AND status = 'requested' AND expires_at > $1 RETURNING application_id",
+             WHERE token_hash = $3 AND status = 'requested' AND expires_at > $1
+               AND application_id IN (SELECT id FROM applications WHERE phase NOT IN ('withdrawn', 'rejected', 'hired'))
+             RETURNING application_id",
         )
         .bind(now_unix)
         .bind(serde_json::to_string(answers).unwrap_or_default())

@@ -1,7 +1,8 @@
 -- References (R10). One row per referee of an application that staff want to contact. The
 -- candidate consents (or not) per referee in the portal; only then may staff send the referee
 -- a link (a random token, kept hashed, valid for a fortnight) to a structured form. Who asked,
--- when, and what was answered are all kept here.
+-- when, and what was answered are all kept here. 'closed': the application left the process
+-- before the reference was taken (its link no longer works).
 CREATE TABLE reference_checks (
     id                INTEGER PRIMARY KEY,
     application_id    INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
@@ -9,7 +10,7 @@ CREATE TABLE reference_checks (
     referee_relation  TEXT NOT NULL DEFAULT '',
     referee_email     TEXT NOT NULL,
     referee_phone     TEXT NOT NULL DEFAULT '',
-    status            TEXT NOT NULL CHECK (status IN ('consent_asked','consented','declined','requested','answered')),
+    status            TEXT NOT NULL CHECK (status IN ('consent_asked','consented','declined','requested','answered','closed')),
     consent_asked_at  INTEGER NOT NULL,
     consent_asked_by  INTEGER REFERENCES users(id),
     consent_at        INTEGER,

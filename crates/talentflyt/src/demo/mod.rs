@@ -1276,7 +1276,10 @@ async fn interviews(
             location: location.into(),
         };
         let p = plan(&raw, now).map_err(|e| anyhow::anyhow!("demo interview times: {e:?}"))?;
-        store.add_interview_slots(leder, posting, &p).await?;
+        store
+            .add_interview_slots(leder, posting, &p)
+            .await?
+            .map_err(|key| anyhow::anyhow!("demo interview times refused: {key}"))?;
     }
     let slots = store.interview_schedule(posting).await?.slots;
     let view = store.applicant_view(posting).await?;
@@ -1486,6 +1489,7 @@ async fn candidate_at_interview(store: &Store, posting: i64) -> anyhow::Result<(
                 token_hash: &token_hash,
                 expires_at: t + talentflyt_domain::reference::LINK_DAYS * 86_400,
                 email: &mail,
+                now: t,
             },
         )
         .await?;

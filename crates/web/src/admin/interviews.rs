@@ -49,6 +49,8 @@ struct Day {
 struct Waiting {
     id: i64,
     name: String,
+    /// Stands in an interview stage (may be given a time or moved).
+    in_interview: bool,
     /// "tirsdag 1. desember 2026 kl. 10.00–10.45", or empty.
     booked: String,
     /// "Bedt om å velge tid …", or empty.
@@ -80,6 +82,7 @@ struct InterviewsPage {
 pub struct DoneQuery {
     done: Option<String>,
     n: Option<usize>,
+    existed: Option<usize>,
 }
 
 /// The applicant's shown name (a pseudonym while screening hides them), by application.
@@ -180,8 +183,10 @@ async fn page(
         .collect();
     let mut applicants: Vec<Waiting> = names
         .iter()
-        .filter(|(_, (_, phase))| *phase == Phase::Interview)
-        .map(|(&app, (name, _))| {
+        // In an interview stage, or holding a time (moved on or back since: staff can still
+        // cancel it).
+        .filter(|(&app, (_, phase))| *phase == Phase::Interview || schedule.booked(app).is_some())
+        .map(|(&app, (name, phase))| {
             let booked = schedule
                 .booked(app)
                 .map(|s| talentflyt_domain::interview::when(lang, s.start(), s.minutes()))
@@ -204,6 +209,7 @@ async fn page(
             Waiting {
                 id: app,
                 name: name.clone(),
+                in_interview: *phase == Phase::Interview,
                 booked,
                 invited,
                 options: free
@@ -258,7 +264,7 @@ async fn page(
         days,
         choosers: applicants
             .iter()
-            .filter(|a| a.booked.is_empty() && a.invited.is_empty())
+            .filter(|a| a.in_interview && a.booked.is_empty() && a.invited.is_empty())
             .map(|a| (a.id, a.name.clone()))
             .collect(),
         applicants,
@@ -273,7 +279,19 @@ async fn page(
 fn done_text(lang: Lang, q: &DoneQuery) -> String {
     let n = q.n.unwrap_or(0).min(i64::MAX as usize) as i64;
     match q.done.as_deref() {
-        Some("added") => count(lang, n, "interview.done_added_one", "interview.done_added"),
+        Some("added") => {
+            let mut text = count(lang, n, "interview.done_added_one", "interview.done_added");
+            if let Some(e) = q.existed.filter(|e| *e > 0) {
+                text.push(' ');
+                text.push_str(&count(
+                    lang,
+                    e.min(i64::MAX as usize) as i64,
+                    "interview.done_existed_one",
+                    "interview.done_existed",
+                ));
+            }
+            text
+        }
         Some("deleted") => t(lang, "interview.done_deleted").to_owned(),
         Some("booked") => t(lang, "interview.done_booked").to_owned(),
         Some("moved") => t(lang, "interview.done_moved").to_owned(),
@@ -358,16 +376,38 @@ pub async fn add_slots(
         location: field(&pairs, "location"),
     };
     match plan(&raw, oslo_local(state.cfg.clock.now())) {
-        Ok(p) => {
-            let n = state
-                .store
-                .add_interview_slots(staff.user.id, id, &p)
-                .await?;
-            Ok(
-                Redirect::to(&format!("/admin/postings/{id}/interviews?done=added&n={n}"))
-                    .into_response(),
-            )
-        }
+        Ok(p) => match state
+            .store
+            .add_interview_slots(staff.user.id, id, &p)
+            .await?
+        {
+            Ok(added) => {
+                let existed = if added.existed > 0 {
+                    format!("&existed={}", added.existed)
+                } else {
+                    String::new()
+                };
+                Ok(Redirect::to(&format!(
+                    "/admin/postings/{id}/interviews?done=added&n={}{existed}",
+                    added.added
+                ))
+                .into_response())
+            }
+            Err(key) => {
+                let mut errs = Errors::default();
+                errs.add_labelled(
+                    "count".into(),
+                    t(lang, "interview.count").to_owned(),
+                    tf(
+                        lang,
+                        key,
+                        &[("max", &talentflyt_store::MAX_SLOTS_PER_POSTING.to_string())],
+                    ),
+                );
+                let page = page(&state, &staff, lang, &ip, seen, raw, errs, String::new()).await?;
+                render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            }
+        },
         Err(problems) => {
             let mut errs = Errors::default();
             for e in problems {

@@ -28,6 +28,8 @@ struct Line {
     /// Where it stands, with who and when.
     status: String,
     may_request: bool,
+    /// The link ran out unanswered: the button sends a new one.
+    resend: bool,
     /// (question, answer) once answered.
     answers: Vec<(String, String)>,
 }
@@ -115,7 +117,8 @@ pub(crate) fn rating(lang: Lang, v: &str) -> &'static str {
         "2" => t(lang, "reference.rating_2"),
         "3" => t(lang, "reference.rating_3"),
         "4" => t(lang, "reference.rating_4"),
-        _ => t(lang, "reference.rating_5"),
+        "5" => t(lang, "reference.rating_5"),
+        _ => t(lang, "reference.rating_na"),
     }
 }
 
@@ -150,19 +153,37 @@ async fn page(
         .map(|a| shown_name(lang, view.blind_until, a))
         .unwrap_or_default();
     let checks = state.store.reference_checks(id).await?;
+    let now = state.cfg.clock.unix();
     let lines = checks
         .iter()
         .map(|c| Line {
             id: c.id,
             name: c.referee_name.clone(),
-            contact: [&c.referee_relation, &c.referee_email, &c.referee_phone]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" · "),
-            status: status_text(lang, c),
-            may_request: may_handle && c.status == "consented",
+            // The referee's own contact details are for those who contact them.
+            contact: if may_handle {
+                [&c.referee_relation, &c.referee_email, &c.referee_phone]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            } else {
+                c.referee_relation.clone()
+            },
+            status: if c.expired(now) {
+                tf(
+                    lang,
+                    "reference.status_expired",
+                    &[(
+                        "until",
+                        &i18n::datetime(lang, c.expires_at.unwrap_or_default()),
+                    )],
+                )
+            } else {
+                status_text(lang, c)
+            },
+            may_request: may_handle && (c.status == "consented" || c.expired(now)),
+            resend: c.expired(now),
             answers: c
                 .answers()
                 .map(|a| {
@@ -434,6 +455,7 @@ pub async fn request(
                 token_hash: &secret_hash(&token),
                 expires_at: expires,
                 email: &email,
+                now: state.cfg.clock.unix(),
             },
         )
         .await?

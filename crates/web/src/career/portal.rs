@@ -721,33 +721,39 @@ async fn application_page(
         .iter()
         .filter(|c| c.open_to_candidate())
         .map(|c| {
-            let label = if c.referee_relation.is_empty() {
+            let mut label = if c.referee_relation.is_empty() {
                 c.referee_name.clone()
             } else {
                 format!("{} ({})", c.referee_name, c.referee_relation)
             };
-            (c.id, label, c.status == "consented")
+            if c.status == "requested" {
+                label = i18n::tf(
+                    lang,
+                    "portal.reference_contacted",
+                    &[
+                        ("name", &label),
+                        (
+                            "when",
+                            &i18n::date_str(lang, &day_of(c.requested_at.unwrap_or_default())),
+                        ),
+                    ],
+                );
+            }
+            (
+                c.id,
+                label,
+                matches!(c.status.as_str(), "consented" | "requested"),
+            )
         })
         .collect();
     let contacted = checks
         .iter()
-        .filter(|c| !c.open_to_candidate())
+        .filter(|c| c.status == "answered")
         .map(|c| {
-            let key = if c.status == "answered" {
-                "portal.reference_answered"
-            } else {
-                "portal.reference_contacted"
-            };
             i18n::tf(
                 lang,
-                key,
-                &[
-                    ("name", &c.referee_name),
-                    (
-                        "when",
-                        &i18n::date_str(lang, &day_of(c.requested_at.unwrap_or_default())),
-                    ),
-                ],
+                "portal.reference_answered",
+                &[("name", &c.referee_name)],
             )
         })
         .collect();
@@ -1023,12 +1029,16 @@ pub async fn interview_ics(
     let cid = signed_in(&session).await?;
     // Reads (and audits) the application as the candidate's own, or 404.
     state.store.candidate_application(cid, id, &ip).await?;
+    let site = state.cfg.alert_site();
+    // The file is the version the calendar was sent: send it now if the job has not yet, so a
+    // later change or cancellation reaches a calendar that took the file.
+    talentflyt_jobs::interviews::sync(&state.store, &site, &state.cfg.mail_from, id).await?;
+    state.wake_jobs();
     let notice = state
         .store
         .interview_notice(id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let site = state.cfg.alert_site();
     let ics = talentflyt_domain::ical::calendar(
         talentflyt_domain::ical::Method::Request,
         &talentflyt_jobs::interviews::event(&site, &state.cfg.mail_from, &notice),
@@ -1349,6 +1359,11 @@ pub async fn erase(
     Csrf(_): Csrf<Form<Vec<(String, String)>>>,
 ) -> Result<Response, AppError> {
     let cid = signed_in(&session).await?;
+    // A cancellation not yet sent goes out before the rows it is made from are erased.
+    let site = state.cfg.alert_site();
+    for a in state.store.candidate_applications(cid, &ip).await? {
+        talentflyt_jobs::interviews::sync(&state.store, &site, &state.cfg.mail_from, a.id).await?;
+    }
     let e = state.store.erase_candidate(cid, &ip).await?;
     let mut paragraphs = vec![i18n::count(
         lang,

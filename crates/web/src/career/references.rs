@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use talentflyt_domain::reference::{check, Kind, QUESTIONS, REHIRE};
+use talentflyt_domain::reference::{check, Kind, NOT_JUDGED, QUESTIONS, REHIRE};
 use talentflyt_domain::Lang;
 use talentflyt_store::{secret_hash, RefereeView};
 
@@ -60,11 +60,9 @@ fn form_page(
         .map(|(key, kind)| {
             let value = get(key);
             let options = match kind {
-                Kind::Rating => (1..=5)
-                    .map(|n| {
-                        let s = n.to_string();
-                        (s.clone(), rating(lang, &s).to_owned(), value == s)
-                    })
+                Kind::Rating => ["1", "2", "3", "4", "5", NOT_JUDGED]
+                    .iter()
+                    .map(|s| (s.to_string(), rating(lang, s).to_owned(), value == *s))
                     .collect(),
                 Kind::Rehire => REHIRE
                     .iter()
@@ -149,12 +147,25 @@ pub async fn show(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     FormToken(csrf): FormToken,
+    ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let v = match open(&state, lang, &token).await? {
         Ok(v) => v,
         Err(r) => return Ok(r),
     };
+    // The form names the candidate: a read of their application, by the referee.
+    state
+        .store
+        .audit(talentflyt_store::AuditEvent {
+            actor: talentflyt_store::Actor::System,
+            action: talentflyt_store::AuditAction::Read,
+            subject_kind: talentflyt_store::SubjectKind::Application,
+            subject_id: v.application_id,
+            ip: &ip,
+            detail: "reference form opened by the referee",
+        })
+        .await?;
     let page = form_page(
         &state,
         lang,

@@ -116,7 +116,7 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     let text = r.text();
     for msg in [
         "Skriv datoen som dd.mm.åååå.",
-        "Skriv klokkeslettet som tt:mm",
+        "Skriv klokkeslettet som tt.mm",
         "Lengden må være mellom 15 og 240 minutter.",
         "Antall må være mellom 1 og 24.",
         "Pausen må være mellom 0 og 120 minutter.",
@@ -147,6 +147,26 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     let text = hr.get(&r.location.unwrap()).await.text();
     assert!(text.contains("4 intervjutider er lagt til."), "{text}");
     assert!(text.contains("Ledige tider fram i tid: 4"));
+    // The same row again (a second click): nothing is added twice.
+    let r = hr
+        .post_form(
+            &format!("{url}/slots"),
+            &[
+                ("csrf", &csrf),
+                ("date", &date),
+                ("start", "09:00"),
+                ("minutes", "45"),
+                ("count", "4"),
+                ("gap", "15"),
+                ("location", "Ullevål, bygg 31, møterom 2"),
+            ],
+        )
+        .await;
+    let text = hr.get(&r.location.unwrap()).await.text();
+    assert!(
+        text.contains("4 tider fantes fra før på samme sted"),
+        "{text}"
+    );
     let slots = s.interview_schedule(id).await.unwrap().slots;
     let starts: Vec<&str> = slots.iter().map(|x| &x.starts_at[11..]).collect();
     assert_eq!(starts, ["09:00", "10:00", "11:00", "12:00"]);
@@ -222,7 +242,9 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.text().contains("Tiden er booket og kan ikke slettes"));
+    assert!(r
+        .text()
+        .contains("En søker har fått denne tiden, så den kan ikke slettes"));
     let r = hr
         .post_form(
             &format!("{url}/slots/{}/delete", slot(3)),
@@ -461,7 +483,10 @@ async fn two_clicks_on_one_time_give_one_booking() {
         talentflyt_domain::clock::oslo_local(chrono::Utc::now()),
     )
     .unwrap();
-    s.add_interview_slots(hanne, id, &plan).await.unwrap();
+    s.add_interview_slots(hanne, id, &plan)
+        .await
+        .unwrap()
+        .unwrap();
     let slot = s.interview_schedule(id).await.unwrap().slots[0].id;
     let now = talentflyt_domain::clock::oslo_local(chrono::Utc::now());
     // All at once, each on its own task (and connection).

@@ -103,7 +103,9 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
         .post_form(&format!("{url}/consent"), &[("csrf", &csrf)])
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.text().contains("Referanser innhentes fra intervjusteget"));
+    assert!(r
+        .text()
+        .contains("Referanser kan innhentes fra intervjusteget"));
 
     let hanne = s.user_by_username("hr").await.unwrap().unwrap().id;
     let interview = s
@@ -211,10 +213,10 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
     );
     let link = referee_link(&m);
     assert!(hr.get(&url).await.text().contains("Forespørsel sendt"));
-    // Once Rita is contacted, Kari no longer decides about her, and sees that she was.
+    // Kari sees that Rita was contacted, and may still take the consent back until she answers.
     let text = kc.get(&portal).await.text();
-    assert!(!text.contains(&format!("value=\"{rita}\"")));
-    assert!(text.contains("Rita Referanse: kontaktet"));
+    assert!(text.contains(&format!("value=\"{rita}\" checked")));
+    assert!(text.contains("Rita Referanse (Avdelingsleder): kontaktet"));
 
     // The referee's form: gaps and junk named, what was typed kept.
     let mut referee = app.client();
@@ -300,6 +302,58 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
     assert_eq!(r.status, StatusCode::GONE);
     assert!(r.text().contains("Lenken gjelder ikke lenger"));
 
+    // The staff may send a new link; Kari may take her consent back, which voids it.
+    let text = hr.get(&url).await.text();
+    assert!(text.contains("Lenken gikk ut"), "{text}");
+    assert!(text.contains("Send ny lenke til referansen"));
+    let r = hr
+        .post_form(&format!("{url}/{ola}/request"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    app.worker.drain().await.unwrap();
+    let new_link = referee_link(&last_mail(&app, "ola@ref.example"));
+    assert_ne!(new_link, ola_link);
+    assert_eq!(app.client().get(&new_link).await.status, StatusCode::OK);
+    let r = kc
+        .post_form(&format!("{portal}/references"), &[("csrf", &kcsrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().get(&new_link).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Consent given again, then Kari leaves the process: what was not taken is closed.
+    kc.post_form(
+        &format!("{portal}/references"),
+        &[("csrf", &kcsrf), ("consent", &ola_s)],
+    )
+    .await;
+    s.move_applications(
+        &Reader::user(hanne, "test"),
+        hanne,
+        &MoveRequest {
+            posting_id: id,
+            application_ids: &[kari],
+            target: Target::Reject,
+            reason: "",
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let statuses: Vec<String> = s
+        .reference_checks(kari)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(statuses, ["answered", "closed"]);
+    let r = hr
+        .post_form(&format!("{url}/{ola}/request"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+
     // Every step is on the application's audit trail.
     let trail = s.audit_trail(SubjectKind::Application, kari).await.unwrap();
     for (detail, actor) in [
@@ -307,6 +361,7 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
         ("consent to contact referees answered", "candidate"),
         ("reference requested from a referee", "user"),
         ("reference answered by the referee", "system"),
+        ("reference form opened by the referee", "system"),
     ] {
         assert!(
             trail
