@@ -777,6 +777,16 @@ impl Store {
 }
 
 impl Tx {
+    /// The time an application holds, if any.
+    pub(crate) async fn held_slot(&mut self, application_id: i64) -> Result<Option<Slot>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {SLOT_COLS} FROM interview_slots WHERE application_id = $1"
+        ))
+        .bind(application_id)
+        .fetch_optional(self.conn())
+        .await?)
+    }
+
     /// Free the time an application holds, if any. Returns whether it held one.
     async fn free_slot(&mut self, application_id: i64) -> Result<bool> {
         Ok(sqlx::query(

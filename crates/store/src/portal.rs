@@ -105,6 +105,12 @@ pub struct PortalRecord {
 pub struct CandidateExport {
     pub candidate: CandidateRow,
     pub applications: Vec<(PortalRecord, Option<EqualityRow>)>,
+    /// Per application: its interview time, if it holds one.
+    pub interviews: Vec<(i64, crate::Slot)>,
+    /// Per application: the references asked about, as far as they came (without the
+    /// referees' answers, which are part of the assessment: access to them is decided case by
+    /// case, as for the rest of the case file).
+    pub references: Vec<crate::ReferenceCheck>,
     /// Each file: application id, file name, bytes.
     pub files: Vec<(i64, String, Vec<u8>)>,
 }
@@ -647,6 +653,7 @@ impl Store {
         .await?;
         let mut applications = vec![];
         let mut files = vec![];
+        let (mut interviews, mut references) = (vec![], vec![]);
         for a in apps {
             let id = a.id;
             let rec = tx.portal_record(a).await?;
@@ -662,6 +669,10 @@ impl Store {
             .await?;
             files.extend(docs.into_iter().map(|(n, c)| (id, n, c)));
             applications.push((rec, eq));
+            if let Some(slot) = tx.held_slot(id).await? {
+                interviews.push((id, slot));
+            }
+            references.extend(tx.reference_checks_of(id).await?);
         }
         tx.audit(&[candidate_event(
             candidate_id,
@@ -676,6 +687,8 @@ impl Store {
         Ok(CandidateExport {
             candidate,
             applications,
+            interviews,
+            references,
             files,
         })
     }

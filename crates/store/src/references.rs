@@ -109,6 +109,19 @@ const CHECK_SQL: &str = "SELECT r.id, r.application_id, r.referee_name, r.refere
      FROM reference_checks r LEFT JOIN users ua ON ua.id = r.consent_asked_by LEFT JOIN users ur ON ur.id = r.requested_by";
 
 impl crate::Tx {
+    /// An application's references, read inside this transaction.
+    pub(crate) async fn reference_checks_of(
+        &mut self,
+        application_id: i64,
+    ) -> Result<Vec<ReferenceCheck>> {
+        Ok(sqlx::query_as(&format!(
+            "{CHECK_SQL} WHERE r.application_id = $1 ORDER BY r.id"
+        ))
+        .bind(application_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
     /// An application leaves the process (rejected, withdrawn, hired): references not taken
     /// are closed, and links sent no longer work.
     pub(crate) async fn close_references(&mut self, application_id: i64) -> Result<()> {

@@ -1267,6 +1267,16 @@ pub async fn export(
                 "messages": r.messages,
                 "equality_self_declaration": eq,
                 "files": files,
+                "interview": x.interviews.iter().find(|(a, _)| *a == r.application.id).map(|(_, s)| serde_json::json!({
+                    "starts_at_oslo_time": s.starts_at, "minutes": s.minutes, "place": s.location,
+                    "booked_by": s.booked_by,
+                })),
+                "references": x.references.iter().filter(|c| c.application_id == r.application.id).map(|c| serde_json::json!({
+                    "referee": c.referee_name, "relation": c.referee_relation, "email": c.referee_email,
+                    "phone": c.referee_phone, "status": c.status, "consent_asked_at": c.consent_asked_at,
+                    "consent_answered_at": c.consent_at, "requested_at": c.requested_at,
+                    "answered_at": c.answered_at,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -300,6 +300,17 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     let m = last_mail(&app, "per@example.no");
     assert!(m.contains("METHOD:REQUEST") && m.contains(&format!("{}T110000", compact(&date))));
     // The calendar file on Min side is the same event.
+    // Per's own data export holds his interview.
+    let r = pc.get("/portal/export").await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["applications"][0]["interview"]["starts_at_oslo_time"],
+        format!("{date} 11:00")
+    );
+    assert_eq!(v["applications"][0]["interview"]["booked_by"], "candidate");
     let ics = pc.get(&format!("{portal}/interview.ics")).await;
     assert_eq!(ics.status, StatusCode::OK);
     assert!(ics.content_type.starts_with("text/calendar"));

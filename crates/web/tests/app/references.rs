@@ -282,6 +282,19 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
     assert!(text.contains("Rolig under press"));
     assert!(!text.contains("Endret"));
 
+    // Kari's own data export holds the references as far as they came, not the answers.
+    let r = kc.get("/portal/export").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let refs = &v["applications"][0]["references"];
+    assert_eq!(refs[0]["referee"], "Rita Referanse");
+    assert_eq!(refs[0]["status"], "answered");
+    assert_eq!(refs[1]["status"], "declined");
+    assert!(!json.contains("Rolig under press"));
+
     // Kari changes her mind about Ola; a link not used in a fortnight runs out.
     let ola_s = ola.to_string();
     let r = kc
