@@ -639,6 +639,15 @@ test('HR plans interview times, books, moves and cancels one applicant; another 
   await tabTo(page, cancel, 12);
   posted = nextPost(page, `${interviewsPath}/cancel`);
   await page.keyboard.press('Enter');
+  // Asked first: the candidate is e-mailed at once.
+  expect((await posted).status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Avlyse intervjuet med ${a.name}?`);
+  await checkA11y(page, 'admin: cancel an interview, the question');
+  const yes = page.getByRole('button', { name: 'Ja, avlys intervjuet', exact: true });
+  await skipToMain(page);
+  await tabTo(page, yes, 4);
+  posted = nextPost(page, `${interviewsPath}/cancel`);
+  await page.keyboard.press('Enter');
   expect((await posted).status()).toBe(303);
   await expect(page).toHaveURL(new RegExp(`${escapeRegExp(interviewsPath)}\\?done=cancelled$`));
   await expect(page.getByRole('status')).toHaveText('Intervjuet er avlyst. Søkeren får beskjed på e-post, og avtalen fjernes fra kalenderen.');

@@ -549,6 +549,36 @@ pub async fn cancel(
 ) -> Result<Response, AppError> {
     let seen = handled_posting(&state, &staff, &ip, id).await?;
     let app = number(&pairs, "application")?;
+    // The candidate is e-mailed at once and it cannot be undone: asked first.
+    if field(&pairs, "confirm") != "yes" {
+        let schedule = state.store.interview_schedule(id).await?;
+        let Some(slot) = schedule.booked(app) else {
+            return refused(&state, &staff, lang, &ip, seen, "interview.refused_no_time").await;
+        };
+        let name = names(&state, lang, id)
+            .await?
+            .remove(&app)
+            .map(|n| n.0)
+            .unwrap_or_default();
+        let page = CancelPage {
+            p: staff.page(
+                &state,
+                lang,
+                tf(lang, "interview.cancel_heading", &[("name", &name)]),
+                format!("/admin/postings/{id}/interviews"),
+            ),
+            posting_id: id,
+            posting_title: seen.posting.title.clone(),
+            application_id: app,
+            heading: tf(lang, "interview.cancel_heading", &[("name", &name)]),
+            when: format!(
+                "{} – {}",
+                talentflyt_domain::interview::when(lang, slot.start(), slot.minutes()),
+                slot.location
+            ),
+        };
+        return render(&page);
+    }
     let freed = state
         .store
         .cancel_interview(&Reader::user(staff.user.id, &ip), id, app)
@@ -562,6 +592,19 @@ pub async fn cancel(
     }
     state.wake_jobs();
     Ok(Redirect::to(&format!("/admin/postings/{id}/interviews?done=cancelled")).into_response())
+}
+
+/// "Avlyse intervjuet med …?": the question before a cancellation.
+#[derive(Template)]
+#[template(path = "admin/interview_cancel.html")]
+struct CancelPage {
+    p: PageCtx,
+    posting_id: i64,
+    posting_title: String,
+    application_id: i64,
+    heading: String,
+    /// The time and place.
+    when: String,
 }
 
 /// The message asking a candidate to choose a time, in their language.

@@ -355,11 +355,34 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text().contains("Du kan ikke velge tid selv"));
 
-    // HR cancels Kari's interview: the cancellation of the same event.
+    // HR cancels Kari's interview: asked first, then the cancellation of the same event.
     let r = hr
         .post_form(
             &format!("{url}/cancel"),
             &[("csrf", &csrf), ("application", &kari_s)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = r.text();
+    assert!(
+        text.contains("Avlyse intervjuet med Kari Nordmann?"),
+        "{text}"
+    );
+    assert!(text.contains("kl. 10.00–10.45 – Ullevål, bygg 31, møterom 2"));
+    assert!(s
+        .interview_schedule(id)
+        .await
+        .unwrap()
+        .booked(kari)
+        .is_some());
+    let r = hr
+        .post_form(
+            &format!("{url}/cancel"),
+            &[
+                ("csrf", &csrf),
+                ("application", &kari_s),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert!(r.location.unwrap().ends_with("done=cancelled"));
@@ -378,7 +401,11 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     let r = hr
         .post_form(
             &format!("{url}/cancel"),
-            &[("csrf", &csrf), ("application", &kari_s)],
+            &[
+                ("csrf", &csrf),
+                ("application", &kari_s),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
