@@ -128,6 +128,13 @@ impl<'a> Reader<'a> {
         }
     }
 
+    pub fn candidate(candidate_id: i64, ip: &'a str) -> Reader<'a> {
+        Reader {
+            actor: Actor::Candidate(candidate_id),
+            ip,
+        }
+    }
+
     pub fn event(
         &self,
         action: AuditAction,

@@ -383,15 +383,7 @@ impl Store {
                 name: format!("{} {}", cur.given_name, cur.family_name),
                 lang: Lang::parse(&cur.lang).unwrap_or(Lang::Nb),
             });
-            sqlx::query("INSERT INTO application_messages (application_id, from_candidate, subject, body, created_at, user_id) VALUES ($1, 0, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(&w.message.subject)
-                .bind(&w.message.body)
-                .bind(t)
-                .bind(user_id)
-                .execute(tx.conn())
-                .await?;
-            tx.enqueue_email(&w.email).await?;
+            tx.send_message(id, user_id, &w, t).await?;
             asked.push(id);
         }
         let events: Vec<_> = asked

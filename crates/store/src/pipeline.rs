@@ -615,8 +615,7 @@ impl Store {
                 continue;
             }
             if to.0.is_final() {
-                tx.release_on_exit(id).await?;
-                tx.close_references(id).await?;
+                tx.leave_process(id).await?;
             }
             if crate::blind::move_reveals(&stages, until, to) {
                 reveal.push(id);
@@ -629,17 +628,7 @@ impl Store {
                     name: format!("{} {}", cur.given_name, cur.family_name),
                     lang: Lang::parse(&cur.lang).unwrap_or(Lang::Nb),
                 });
-                message_id = Some(
-                    sqlx::query_scalar("INSERT INTO application_messages (application_id, from_candidate, subject, body, created_at, user_id) VALUES ($1, 0, $2, $3, $4, $5) RETURNING id")
-                        .bind(id)
-                        .bind(&w.message.subject)
-                        .bind(&w.message.body)
-                        .bind(t)
-                        .bind(user_id)
-                        .fetch_one(tx.conn())
-                        .await?,
-                );
-                tx.enqueue_email(&w.email).await?;
+                message_id = Some(tx.send_message(id, user_id, &w, t).await?);
             }
             tx.log_transition(
                 id,
@@ -842,6 +831,34 @@ impl Store {
 }
 
 impl Tx {
+    /// A message from the staff to the candidate of an application: kept for Min side and
+    /// e-mailed (through the outbox, in this transaction). Returns the message's id.
+    pub(crate) async fn send_message(
+        &mut self,
+        application_id: i64,
+        user_id: i64,
+        w: &Written,
+        at: i64,
+    ) -> Result<i64> {
+        let id = sqlx::query_scalar("INSERT INTO application_messages (application_id, from_candidate, subject, body, created_at, user_id) VALUES ($1, 0, $2, $3, $4, $5) RETURNING id")
+            .bind(application_id)
+            .bind(&w.message.subject)
+            .bind(&w.message.body)
+            .bind(at)
+            .bind(user_id)
+            .fetch_one(self.conn())
+            .await?;
+        self.enqueue_email(&w.email).await?;
+        Ok(id)
+    }
+
+    /// An application leaves the process (rejected, withdrawn): a time ahead is freed and
+    /// cancelled in the candidate's calendar, references not taken are closed.
+    pub(crate) async fn leave_process(&mut self, application_id: i64) -> Result<()> {
+        self.release_on_exit(application_id).await?;
+        self.close_references(application_id).await
+    }
+
     /// The staff to remind about a posting: its maker and the requisition's requester (if still
     /// active), and the active HR advisors granted on the nearest unit above it that has any.
     async fn reminder_recipients(

@@ -146,7 +146,7 @@ pub struct Erasure {
 
 const PORTAL_COLS: &str = "a.id, a.posting_id, p.title, p.reference, p.deadline, a.phase, a.submitted_at, a.withdrawn_at, a.lang, a.exemption_requested, a.exemption_decision, a.exemption_answer";
 
-fn candidate_event<'a>(
+pub(crate) fn candidate_event<'a>(
     candidate_id: i64,
     action: AuditAction,
     kind: SubjectKind,
@@ -453,8 +453,7 @@ impl Store {
             None,
         )
         .await?;
-        tx.release_on_exit(app_id).await?;
-        tx.close_references(app_id).await?;
+        tx.leave_process(app_id).await?;
         tx.enqueue_email(mail).await?;
         tx.audit(&[candidate_event(
             candidate_id,

@@ -228,15 +228,7 @@ impl Store {
             },
             &names.iter().map(|n| n.0.clone()).collect::<Vec<_>>(),
         );
-        sqlx::query("INSERT INTO application_messages (application_id, from_candidate, subject, body, created_at, user_id) VALUES ($1, 0, $2, $3, $4, $5)")
-            .bind(application_id)
-            .bind(&w.message.subject)
-            .bind(&w.message.body)
-            .bind(t)
-            .bind(user_id)
-            .execute(tx.conn())
-            .await?;
-        tx.enqueue_email(&w.email).await?;
+        tx.send_message(application_id, user_id, &w, t).await?;
         tx.audit(&[reader.event(
             AuditAction::Update,
             SubjectKind::Application,
@@ -293,14 +285,14 @@ impl Store {
             .await?;
         }
         if !open.is_empty() {
-            tx.audit(&[AuditEvent {
-                actor: Actor::Candidate(candidate_id),
-                action: AuditAction::Update,
-                subject_kind: SubjectKind::Application,
-                subject_id: application_id,
+            tx.audit(&[crate::portal::candidate_event(
+                candidate_id,
+                AuditAction::Update,
+                SubjectKind::Application,
+                application_id,
                 ip,
-                detail: "consent to contact referees answered",
-            }])
+                "consent to contact referees answered",
+            )])
             .await?;
         }
         tx.commit().await?;

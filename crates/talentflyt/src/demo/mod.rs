@@ -1311,10 +1311,9 @@ async fn interviews(
         };
         if let (Some(booker), Some(slot)) = (booked, slots.get(n * 2)) {
             let who = match booker {
-                talentflyt_store::Booker::Candidate(cid) => talentflyt_store::Reader {
-                    actor: talentflyt_store::Actor::Candidate(cid),
-                    ip: "demo",
-                },
+                talentflyt_store::Booker::Candidate(cid) => {
+                    talentflyt_store::Reader::candidate(cid, "demo")
+                }
                 _ => reader,
             };
             store

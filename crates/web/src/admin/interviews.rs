@@ -88,11 +88,19 @@ pub struct DoneQuery {
 /// The applicant's shown name (a pseudonym while screening hides them), by application.
 type Names = HashMap<i64, (String, Phase)>;
 
-async fn names(state: &AppState, lang: Lang, posting_id: i64) -> Result<Names, AppError> {
+/// Of the posting's applicants (a cached snapshot), those in an interview stage and those
+/// `holding` a time: the only ones the plan names (not all 500 of a busy posting).
+async fn names(
+    state: &AppState,
+    lang: Lang,
+    posting_id: i64,
+    holding: &[i64],
+) -> Result<Names, AppError> {
     let view = state.store.applicant_view(posting_id).await?;
     Ok(view
         .applicants()
         .iter()
+        .filter(|a| a.phase == Phase::Interview || holding.contains(&a.id))
         .map(|a| (a.id, (shown_name(lang, view.blind_until, a), a.phase)))
         .collect())
 }
@@ -146,7 +154,12 @@ async fn page(
 ) -> Result<InterviewsPage, AppError> {
     let id = seen.posting.id;
     let schedule = state.store.interview_schedule(id).await?;
-    let names = names(state, lang, id).await?;
+    let holding: Vec<i64> = schedule
+        .slots
+        .iter()
+        .filter_map(|s| s.application_id)
+        .collect();
+    let names = names(state, lang, id, &holding).await?;
     let now = oslo_local(state.cfg.clock.now());
     let mut days: Vec<Day> = vec![];
     let mut shown = vec![];
@@ -181,11 +194,10 @@ async fn page(
         .iter()
         .filter(|s| s.application_id.is_none() && s.start() > now)
         .collect();
+    // In an interview stage, or holding a time (moved on or back since: staff can still
+    // cancel it): those `names` holds.
     let mut applicants: Vec<Waiting> = names
         .iter()
-        // In an interview stage, or holding a time (moved on or back since: staff can still
-        // cancel it).
-        .filter(|(&app, (_, phase))| *phase == Phase::Interview || schedule.booked(app).is_some())
         .map(|(&app, (name, phase))| {
             let booked = schedule
                 .booked(app)
@@ -555,7 +567,7 @@ pub async fn cancel(
         let Some(slot) = schedule.booked(app) else {
             return refused(&state, &staff, lang, &ip, seen, "interview.refused_no_time").await;
         };
-        let name = names(&state, lang, id)
+        let name = names(&state, lang, id, &[app])
             .await?
             .remove(&app)
             .map(|n| n.0)
@@ -637,19 +649,11 @@ pub async fn invite(
     if ids.len() > 1000 {
         return Err(AppError::BadRequest);
     }
-    let title = seen.posting.title.clone();
-    let title_en = if seen.posting.title_en.is_empty() {
-        title.clone()
-    } else {
-        seen.posting.title_en.clone()
-    };
+    let (title, title_en) = (seen.posting.title.clone(), seen.posting.title_en.clone());
     let brand = state.mail_brand.clone();
     let base = state.cfg.base_url.trim_end_matches('/').to_owned();
     let write = move |r: &Recipient| -> Written {
-        let title = match r.lang {
-            Lang::Nb => &title,
-            Lang::En => &title_en,
-        };
+        let title = r.lang.pick(&title, &title_en).0;
         let message = choose_message(r.lang, &r.name, title, &brand.org_name);
         let email = super::pipeline::candidate_message(
             r.email,

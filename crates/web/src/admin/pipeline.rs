@@ -689,20 +689,16 @@ pub async fn move_submit(
         let page = move_page(&state, &staff, lang, &ip, seen, form, errs).await?;
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let title = seen.posting.title.clone();
-    let title_en = if seen.posting.title_en.is_empty() {
-        title.clone()
-    } else {
-        seen.posting.title_en.clone()
-    };
+    let (title, title_en) = (seen.posting.title.clone(), seen.posting.title_en.clone());
     let brand = state.mail_brand.clone();
     let portal = format!("{}/portal", state.cfg.base_url.trim_end_matches('/'));
     let (nb, en) = (form.nb.clone(), form.en.clone());
     let write = move |r: &Recipient| -> Written {
-        let (text, title) = match r.lang {
-            Lang::Nb => (&nb, &title),
-            Lang::En => (&en, &title_en),
+        let text = match r.lang {
+            Lang::Nb => &nb,
+            Lang::En => &en,
         };
+        let title = r.lang.pick(&title, &title_en).0;
         let message = text.fill(&r.name, title, &brand.org_name);
         let email = candidate_message(r.email, r.lang, &message, &portal, &brand);
         Written { message, email }

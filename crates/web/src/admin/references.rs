@@ -320,19 +320,11 @@ pub async fn ask_consent(
     Csrf(Form(_)): Csrf<Form<Vec<(String, String)>>>,
 ) -> Result<Response, AppError> {
     let seen = handled(&state, &staff, &ip, id).await?;
-    let title = seen.posting.title.clone();
-    let title_en = if seen.posting.title_en.is_empty() {
-        title.clone()
-    } else {
-        seen.posting.title_en.clone()
-    };
+    let (title, title_en) = (seen.posting.title.clone(), seen.posting.title_en.clone());
     let brand = state.mail_brand.clone();
     let base = state.cfg.base_url.trim_end_matches('/').to_owned();
     let write = move |r: &Recipient, names: &[String]| -> Written {
-        let title = match r.lang {
-            Lang::Nb => &title,
-            Lang::En => &title_en,
-        };
+        let title = r.lang.pick(&title, &title_en).0;
         let message = Message {
             subject: tf(r.lang, "reference.consent_subject", &[("title", title)]),
             body: tf(

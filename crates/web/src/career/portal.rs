@@ -980,10 +980,7 @@ pub async fn choose_interview(
     let refusal = match slot {
         None => Some("interview.choose_slot"),
         Some(slot) => {
-            let reader = talentflyt_store::Reader {
-                actor: talentflyt_store::Actor::Candidate(cid),
-                ip: &ip,
-            };
+            let reader = talentflyt_store::Reader::candidate(cid, &ip);
             match state
                 .store
                 .book_interview(

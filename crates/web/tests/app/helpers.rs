@@ -484,3 +484,54 @@ pub fn receipt(to: &str) -> talentflyt_store::OutgoingEmail {
         calendar: None,
     }
 }
+
+/// HR moves applications of a posting (through the store, as the move page does): to the
+/// posting's first stage of `phase`, or rejected with `None`. Returns how many moved.
+pub async fn move_as_hr(
+    app: &TestApp,
+    posting_id: i64,
+    ids: &[i64],
+    phase: Option<talentflyt_domain::posting::Phase>,
+) -> usize {
+    use talentflyt_domain::pipeline::Target;
+    let s = &app.db.store;
+    let hr = s.user_by_username("hr").await.unwrap().unwrap().id;
+    let target = match phase {
+        None => Target::Reject,
+        Some(phase) => Target::Stage(
+            s.posting_stages(posting_id)
+                .await
+                .unwrap()
+                .iter()
+                .find(|x| x.phase == phase)
+                .expect("the posting has a stage of the phase")
+                .position,
+        ),
+    };
+    s.move_applications(
+        &talentflyt_store::Reader::user(hr, "test"),
+        hr,
+        &talentflyt_store::MoveRequest {
+            posting_id,
+            application_ids: ids,
+            target,
+            reason: "",
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .moved
+    .len()
+}
+
+/// Min side's data export: `data.json` from the ZIP, as text and as JSON.
+pub async fn export_json(candidate: &mut Client) -> (String, serde_json::Value) {
+    let r = candidate.get("/portal/export").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut json).unwrap();
+    let v = serde_json::from_str(&json).unwrap();
+    (json, v)
+}

@@ -7,11 +7,8 @@ use crate::apply::{decoded, sign_in_link};
 use crate::*;
 use axum::http::StatusCode;
 use talentflyt_domain::interview::parse_stored;
-use talentflyt_domain::pipeline::Target;
 use talentflyt_domain::posting::Phase;
-use talentflyt_store::{
-    Actor, AuditAction, BookRefused, Booked, Booker, MoveRequest, Reader, SubjectKind,
-};
+use talentflyt_store::{Actor, AuditAction, BookRefused, Booked, Booker, Reader, SubjectKind};
 
 /// The e-mails to `to`, decoded, oldest first.
 fn mails(app: &TestApp, to: &str) -> Vec<String> {
@@ -40,30 +37,11 @@ async fn posting_in_interview(
         apps.push(apply_to(app, id, given, family, email).await);
     }
     app.worker.drain().await.unwrap();
-    let interview = s
-        .posting_stages(id)
-        .await
-        .unwrap()
-        .iter()
-        .find(|x| x.phase == Phase::Interview)
-        .unwrap()
-        .position;
+    assert_eq!(
+        move_as_hr(app, id, &apps, Some(Phase::Interview)).await,
+        apps.len()
+    );
     let hanne = s.user_by_username("hr").await.unwrap().unwrap().id;
-    let moved = s
-        .move_applications(
-            &Reader::user(hanne, "test"),
-            hanne,
-            &MoveRequest {
-                posting_id: id,
-                application_ids: &apps,
-                target: Target::Stage(interview),
-                reason: "",
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(moved.moved.len(), apps.len());
     (id, apps, hanne)
 }
 
@@ -77,7 +55,7 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     let app = spawn_app().await;
     let s = &app.db.store;
     let mut hr = app.signed_in("hr").await;
-    let (id, apps, hanne) = posting_in_interview(
+    let (id, apps, _) = posting_in_interview(
         &app,
         &mut hr,
         &[
@@ -301,11 +279,7 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     assert!(m.contains("METHOD:REQUEST") && m.contains(&format!("{}T110000", compact(&date))));
     // The calendar file on Min side is the same event.
     // Per's own data export holds his interview.
-    let r = pc.get("/portal/export").await;
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
-    let mut json = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut json).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let (_, v) = export_json(&mut pc).await;
     assert_eq!(
         v["applications"][0]["interview"]["starts_at_oslo_time"],
         format!("{date} 11:00")
@@ -411,19 +385,7 @@ async fn staff_plan_book_move_and_cancel_and_candidates_choose_their_own_time() 
     assert_eq!(r.status, StatusCode::CONFLICT);
 
     // Rejecting Per frees his time ahead, and his calendar is told.
-    s.move_applications(
-        &Reader::user(hanne, "test"),
-        hanne,
-        &MoveRequest {
-            posting_id: id,
-            application_ids: &[per],
-            target: Target::Reject,
-            reason: "",
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    move_as_hr(&app, id, &[per], None).await;
     app.worker.drain().await.unwrap();
     assert!(last_mail(&app, "per@example.no").contains("METHOD:CANCEL"));
     let sch = s.interview_schedule(id).await.unwrap();

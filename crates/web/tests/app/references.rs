@@ -6,9 +6,8 @@ use crate::apply::{decoded, sign_in_link};
 use crate::*;
 use axum::http::StatusCode;
 use talentflyt_domain::application::{ApplicationInput, Referee};
-use talentflyt_domain::pipeline::Target;
 use talentflyt_domain::posting::Phase;
-use talentflyt_store::{MoveRequest, Reader, SubjectKind};
+use talentflyt_store::SubjectKind;
 
 /// Kari applies naming three referees, one without an e-mail address.
 async fn apply_with_referees(app: &TestApp, posting_id: i64) -> i64 {
@@ -107,28 +106,7 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
         .text()
         .contains("Referanser kan innhentes fra intervjusteget"));
 
-    let hanne = s.user_by_username("hr").await.unwrap().unwrap().id;
-    let interview = s
-        .posting_stages(id)
-        .await
-        .unwrap()
-        .iter()
-        .find(|x| x.phase == Phase::Interview)
-        .unwrap()
-        .position;
-    s.move_applications(
-        &Reader::user(hanne, "test"),
-        hanne,
-        &MoveRequest {
-            posting_id: id,
-            application_ids: &[kari],
-            target: Target::Stage(interview),
-            reason: "",
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    move_as_hr(&app, id, &[kari], Some(Phase::Interview)).await;
 
     // Consent asked: the candidate is told who, by e-mail and on Min side.
     let r = hr
@@ -283,12 +261,7 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
     assert!(!text.contains("Endret"));
 
     // Kari's own data export holds the references as far as they came, not the answers.
-    let r = kc.get("/portal/export").await;
-    assert_eq!(r.status, StatusCode::OK);
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.to_vec())).unwrap();
-    let mut json = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("data.json").unwrap(), &mut json).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let (json, v) = export_json(&mut kc).await;
     let refs = &v["applications"][0]["references"];
     assert_eq!(refs[0]["referee"], "Rita Referanse");
     assert_eq!(refs[0]["status"], "answered");
@@ -341,19 +314,7 @@ async fn references_need_consent_and_referees_answer_a_structured_form_once() {
         &[("csrf", &kcsrf), ("consent", &ola_s)],
     )
     .await;
-    s.move_applications(
-        &Reader::user(hanne, "test"),
-        hanne,
-        &MoveRequest {
-            posting_id: id,
-            application_ids: &[kari],
-            target: Target::Reject,
-            reason: "",
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    move_as_hr(&app, id, &[kari], None).await;
     let statuses: Vec<String> = s
         .reference_checks(kari)
         .await
