@@ -123,6 +123,9 @@ pub struct ApplicationInput {
     pub answers: Vec<(i64, Vec<String>)>,
     pub exemption: bool,
     pub exemption_reason: String,
+    /// Gender for the public applicant list's count ("woman", "man", "other" or "" when not
+    /// stated): never shown by the name, and apart from the equality self-declaration.
+    pub list_gender: String,
     /// Never saved with a draft (special-category data, kept apart from everything with a
     /// name): the form carries it from page to page, a draft resumed from its link asks again.
     #[serde(skip)]
@@ -193,6 +196,7 @@ pub fn label_key(field: &str) -> &'static str {
         "norwegian_level" => "apply.norwegian_level",
         "cover_letter" => "apply.cover_letter",
         "exemption_reason" => "apply.exemption_reason",
+        "list_gender" => "apply.list_gender",
         "cv" => "apply.cv",
         "attachments" => "apply.attachments",
         _ => "",
@@ -230,6 +234,7 @@ impl ApplicationInput {
             municipality: f.get("municipality").to_owned(),
             current_title: f.get("current_title").to_owned(),
             current_employer: f.get("current_employer").to_owned(),
+            list_gender: f.get("list_gender").trim().to_owned(),
             education: rows(
                 f,
                 [
@@ -423,6 +428,9 @@ impl ApplicationInput {
                 errs.push(FormInvalid::at("exemption_reason", k));
             }
         }
+        if !self.list_gender.is_empty() && !GENDERS.contains(&self.list_gender.as_str()) {
+            errs.push(FormInvalid::at("list_gender", "error.choose_one"));
+        }
         let equality = self.equality.check();
         if equality.is_err() {
             errs.push(FormInvalid::at("eq_gender", "error.choose_one"));
@@ -473,6 +481,7 @@ impl ApplicationInput {
             referees: self.referees.clone(),
             hpr_number: self.hpr_number.clone(),
             norwegian_level: self.norwegian_level.clone(),
+            list_gender: self.list_gender.clone(),
             ..Default::default()
         }
     }

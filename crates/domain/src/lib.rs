@@ -6,6 +6,7 @@
 
 pub mod ad;
 pub mod alert;
+pub mod applicant_list;
 pub mod application;
 pub mod blind;
 pub mod clock;
@@ -15,6 +16,7 @@ pub mod lang;
 pub mod language;
 pub mod nav;
 pub mod org;
+pub mod pdf;
 pub mod person;
 pub mod pipeline;
 pub mod posting;

@@ -233,6 +233,14 @@ impl Worker {
                 tracing::info!(job_id = job.id, sent, "interview reminders queued");
                 Ok(())
             }
+            JobKind::ApplicantLists => {
+                let made = self
+                    .store
+                    .produce_applicant_lists(self.clock.today())
+                    .await?;
+                tracing::info!(job_id = job.id, made, "applicant lists brought up to date");
+                Ok(())
+            }
             JobKind::SyncNav => {
                 let Some(nav) = &self.nav else {
                     // No NAV channel configured here: nothing to do.

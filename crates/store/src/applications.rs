@@ -99,6 +99,8 @@ pub struct Details {
     pub hpr_number: String,
     pub norwegian_level: String,
     pub cover_letter: String,
+    /// Gender for the public list's count ("" when not stated).
+    pub gender: String,
 }
 
 #[derive(FromRow)]
@@ -114,6 +116,7 @@ struct DetailsRow {
     hpr_number: String,
     norwegian_level: String,
     cover_letter: String,
+    gender: String,
 }
 
 impl From<DetailsRow> for Details {
@@ -130,6 +133,7 @@ impl From<DetailsRow> for Details {
             hpr_number: r.hpr_number,
             norwegian_level: r.norwegian_level,
             cover_letter: r.cover_letter,
+            gender: r.gender,
         }
     }
 }
@@ -151,8 +155,11 @@ pub struct Exemption {
     pub exemption_reason: String,
     /// "granted" or "refused" once HR has decided.
     pub exemption_decision: Option<String>,
-    /// "accept_listed" when a refused candidate chose to stay on the list.
+    /// "accept_listed" when a refused candidate chose to stay on the list, "lapsed" when the
+    /// day to answer passed without an answer.
     pub exemption_answer: Option<String>,
+    /// A refusal's last day to answer (`YYYY-MM-DD`).
+    pub exemption_answer_by: Option<String>,
 }
 
 impl Tx {
@@ -161,7 +168,7 @@ impl Tx {
         &mut self,
         id: i64,
     ) -> Result<(Option<Details>, Vec<AnswerRow>, Exemption)> {
-        let details: Option<DetailsRow> = sqlx::query_as("SELECT phone, birth_date, municipality, current_title, current_employer, education, work, referees, hpr_number, norwegian_level, cover_letter FROM application_details WHERE application_id = $1")
+        let details: Option<DetailsRow> = sqlx::query_as("SELECT phone, birth_date, municipality, current_title, current_employer, education, work, referees, hpr_number, norwegian_level, cover_letter, gender FROM application_details WHERE application_id = $1")
             .bind(id)
             .fetch_optional(self.conn())
             .await?;
@@ -169,7 +176,7 @@ impl Tx {
             .bind(id)
             .fetch_all(self.conn())
             .await?;
-        let exemption = sqlx::query_as("SELECT exemption_requested, exemption_reason, exemption_decision, exemption_answer FROM applications WHERE id = $1")
+        let exemption = sqlx::query_as("SELECT exemption_requested, exemption_reason, exemption_decision, exemption_answer, exemption_answer_by FROM applications WHERE id = $1")
             .bind(id)
             .fetch_optional(self.conn())
             .await?
@@ -244,6 +251,8 @@ impl Tx {
         if !a.files.is_empty() {
             self.queue_document_reading().await?;
         }
+        // An applicant after the first deadline (the deadline was extended) joins the list.
+        self.refresh_applicant_list(a.posting_id, None).await?;
         self.enqueue_email(confirmation).await?;
         self.audit(&[AuditEvent {
             actor: Actor::Candidate(candidate_id),
@@ -304,8 +313,8 @@ impl Tx {
             .execute(self.conn())
             .await?;
         sqlx::query(
-            "INSERT INTO application_details (application_id, phone, birth_date, municipality, current_title, current_employer, education, work, referees, hpr_number, norwegian_level, cover_letter)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO application_details (application_id, phone, birth_date, municipality, current_title, current_employer, education, work, referees, hpr_number, norwegian_level, cover_letter, gender)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(app_id)
         .bind(f.phone.trim())
@@ -319,6 +328,7 @@ impl Tx {
         .bind(f.hpr_number.trim())
         .bind(&f.norwegian_level)
         .bind(f.cover_letter.trim())
+        .bind(&f.list_gender)
         .execute(self.conn())
         .await?;
         Ok(())

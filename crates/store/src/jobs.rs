@@ -62,6 +62,9 @@ pub enum JobKind {
     InterviewCalendar { application_id: i64 },
     /// Remind candidates of interviews due within a day.
     RemindInterviews,
+    /// Produce the public applicant lists that are due, and name refused applicants whose day
+    /// to answer has passed.
+    ApplicantLists,
 }
 
 impl JobKind {
@@ -76,6 +79,7 @@ impl JobKind {
             JobKind::IndexDocuments => "index_documents",
             JobKind::InterviewCalendar { .. } => "interview_calendar",
             JobKind::RemindInterviews => "remind_interviews",
+            JobKind::ApplicantLists => "applicant_lists",
         }
     }
 }

@@ -14,6 +14,7 @@
 mod ads;
 mod alerts;
 mod app_search;
+mod applicant_lists;
 mod applications;
 mod audit;
 mod blind;
@@ -42,6 +43,7 @@ mod users;
 pub use ads::*;
 pub use alerts::*;
 pub use app_search::*;
+pub use applicant_lists::*;
 pub use applications::*;
 pub use audit::*;
 pub use blind::*;

@@ -662,6 +662,10 @@ impl Store {
         tx.audit(&events).await?;
         tx.reveal(reader, user_id, &reveal, crate::blind::RevealKind::Stage)
             .await?;
+        // A withdrawal recorded by staff takes the applicant off the list.
+        if to.0 == Phase::Withdrawn && !done.moved.is_empty() {
+            tx.refresh_applicant_list(req.posting_id, None).await?;
+        }
         tx.commit().await?;
         Ok(done)
     }

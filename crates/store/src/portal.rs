@@ -454,6 +454,7 @@ impl Store {
         )
         .await?;
         tx.leave_process(app_id).await?;
+        tx.refresh_applicant_list(a.posting_id, None).await?;
         tx.enqueue_email(mail).await?;
         tx.audit(&[candidate_event(
             candidate_id,
@@ -484,6 +485,7 @@ impl Store {
             .bind(app_id)
             .execute(tx.conn())
             .await?;
+        tx.refresh_applicant_list(a.posting_id, None).await?;
         tx.audit(&[candidate_event(
             candidate_id,
             AuditAction::Update,
@@ -495,43 +497,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(true)
-    }
-
-    /// HR's decision on an exemption request ("granted" or "refused"). The full decision step
-    /// with its rationale belongs to the public applicant list; this records the outcome.
-    pub async fn decide_exemption(
-        &self,
-        app_id: i64,
-        granted: bool,
-        user_id: i64,
-        ip: &str,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE applications SET exemption_decision = $1, updated_at = $2 WHERE id = $3 AND exemption_requested = 1")
-            .bind(if granted { "granted" } else { "refused" })
-            .bind(now())
-            .bind(app_id)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.audit(&[AuditEvent {
-            actor: Actor::User(user_id),
-            action: AuditAction::Update,
-            subject_kind: SubjectKind::Application,
-            subject_id: app_id,
-            ip,
-            detail: if granted {
-                "exemption granted"
-            } else {
-                "exemption refused"
-            },
-        }])
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Replace the CV or add an attachment to the candidate's own application, while the
@@ -697,11 +662,12 @@ impl Store {
     /// candidate when nothing is left. Audited without personal data.
     pub async fn erase_candidate(&self, candidate_id: i64, ip: &str) -> Result<Erasure> {
         let mut tx = self.begin().await?;
-        let apps: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, phase FROM applications WHERE candidate_id = $1")
-                .bind(candidate_id)
-                .fetch_all(tx.conn())
-                .await?;
+        let apps: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT id, phase, posting_id FROM applications WHERE candidate_id = $1",
+        )
+        .bind(candidate_id)
+        .fetch_all(tx.conn())
+        .await?;
         let mut e = Erasure {
             deleted: 0,
             kept: 0,
@@ -712,7 +678,8 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let mut events = vec![];
-        for (id, phase) in &apps {
+        let mut postings = vec![];
+        for (id, phase, posting_id) in &apps {
             let phase = Phase::parse(phase).unwrap_or(Phase::Applied);
             sqlx::query("DELETE FROM equality_declarations WHERE application_id = $1")
                 .bind(id)
@@ -725,6 +692,7 @@ impl Store {
                     .execute(tx.conn())
                     .await?;
                 e.deleted += 1;
+                postings.push(*posting_id);
                 events.push(candidate_event(
                     candidate_id,
                     AuditAction::Delete,
@@ -760,6 +728,11 @@ impl Store {
                 "erased in part: open cases kept"
             },
         ));
+        // A list that named them or counted them gets a version without them (the versions
+        // before lose their entry with the application).
+        for posting_id in postings {
+            tx.refresh_applicant_list(posting_id, None).await?;
+        }
         tx.audit(&events).await?;
         tx.commit().await?;
         Ok(e)
@@ -806,6 +779,7 @@ impl Store {
                 referees: d.referees,
                 hpr_number: d.hpr_number,
                 norwegian_level: d.norwegian_level,
+                list_gender: d.gender,
                 ..Default::default()
             }),
         )
@@ -846,7 +820,7 @@ impl Store {
         let t = now();
         if let Some(f) = a.form {
             tx.write_details(app_id, f).await?;
-            sqlx::query("UPDATE applications SET exemption_requested = $1, exemption_reason = $2, exemption_decision = NULL, exemption_answer = NULL, lang = $3, updated_at = $4 WHERE id = $5")
+            sqlx::query("UPDATE applications SET exemption_requested = $1, exemption_reason = $2, exemption_decision = NULL, exemption_answer = NULL, exemption_rationale = '', exemption_decided_by = NULL, exemption_decided_at = NULL, exemption_answer_by = NULL, lang = $3, updated_at = $4 WHERE id = $5")
                 .bind(f.exemption as i64)
                 .bind(if f.exemption { f.exemption_reason.trim() } else { "" })
                 .bind(a.lang)
@@ -883,6 +857,7 @@ impl Store {
         .await?;
         tx.queue_document_reading().await?;
         tx.index_application(app_id).await?;
+        tx.refresh_applicant_list(a.posting_id, None).await?;
         tx.commit().await?;
         Ok(true)
     }

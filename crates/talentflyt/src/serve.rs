@@ -199,6 +199,17 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 {
                     tracing::warn!(error = %e, "queueing interview reminders failed");
                 }
+                // The public applicant lists due after a deadline, and refusals not answered.
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::ApplicantLists,
+                        talentflyt_store::now(),
+                        3,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing the applicant lists failed");
+                }
                 // Then bring NAV up to date: ads closed above, ads whose internal period ended.
                 if nav {
                     if let Err(e) = store

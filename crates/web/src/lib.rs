@@ -78,6 +78,11 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route("/", get(career::root))
     .route("/jobs", get(career::search::list))
     .route("/jobs/{id}", get(career::ad::show))
+    .route("/jobs/{id}/applicants", get(career::applicant_list::show))
+    .route(
+        "/jobs/{id}/applicants.pdf",
+        get(career::applicant_list::pdf),
+    )
     .route("/jobs/clinics", get(career::clinics::list))
     .route("/jobs/clinics/{code}", get(career::clinics::show))
     .route("/jobs/clinics/{code}/image", get(career::clinics::image))
@@ -280,6 +285,18 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route(
         "/admin/applications/{id}/references/{rid}/request",
         post(admin::references::request),
+    )
+    .route(
+        "/admin/postings/{id}/applicant-list",
+        get(admin::applicant_list::show),
+    )
+    .route(
+        "/admin/postings/{id}/applicant-list.pdf",
+        get(admin::applicant_list::pdf),
+    )
+    .route(
+        "/admin/applications/{id}/exemption",
+        post(admin::applicant_list::decide),
     )
     .route(
         "/admin/postings/{id}/interviews",

@@ -1342,6 +1342,23 @@ fn plain_message(to: &str, subject: String, body: String) -> talentflyt_store::W
     }
 }
 
+/// HR's refusal of a request not to be named, as the demo writes it.
+fn refusal_message(
+    r: &talentflyt_store::Recipient,
+    title: &str,
+    by: Option<NaiveDate>,
+) -> talentflyt_store::Written {
+    plain_message(
+        r.email,
+        format!("Anmodningen om ikke å bli oppført er avslått: {title}"),
+        format!(
+            "Hei, {}. Vi kan ikke ta anmodningen din om ikke å bli oppført på søkerlisten til følge. Du kan trekke søknaden eller godta å stå på listen på Min side innen {}.",
+            r.name,
+            by.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default()
+        ),
+    )
+}
+
 fn choose_time_message(r: &talentflyt_store::Recipient, title: &str) -> talentflyt_store::Written {
     plain_message(
         r.email,
@@ -1655,7 +1672,21 @@ async fn portal_candidate(store: &Store, today: NaiveDate) -> anyhow::Result<()>
             )
             .await?;
         if i == 0 {
-            store.decide_exemption(id, false, hr.id, "demo").await?;
+            let title = p.title.clone();
+            store
+                .decide_exemption(
+                    &talentflyt_store::Reader::user(hr.id, "demo"),
+                    hr.id,
+                    id,
+                    talentflyt_store::ExemptionDecision {
+                        granted: false,
+                        rationale: "Stillingen er en lederstilling med stor offentlig interesse, og vi finner ikke at grunnene veier tyngre.",
+                        today,
+                    },
+                    &|r, by| refusal_message(r, &title, by),
+                )
+                .await?
+                .map_err(|why| anyhow::anyhow!("the demo's exemption: {why:?}"))?;
         }
     }
     Ok(())

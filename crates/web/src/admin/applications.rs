@@ -484,6 +484,7 @@ fn blinded(d: &talentflyt_store::Details, who: &Identity, mark: &str) -> talentf
     d.municipality.clear();
     d.hpr_number.clear();
     d.referees.clear();
+    d.gender.clear();
     d.current_title = r(&d.current_title);
     d.current_employer = r(&d.current_employer);
     d.cover_letter = r(&d.cover_letter);

@@ -4,7 +4,7 @@
 //! needs (see `talentflyt_store::interviews`).
 
 use super::pipeline::shown_name;
-use super::{refuse, visible_posting, Seen};
+use super::{handled_posting, readable_posting, Seen};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{count, t, tf};
@@ -103,42 +103,6 @@ async fn names(
         .filter(|a| a.phase == Phase::Interview || holding.contains(&a.id))
         .map(|a| (a.id, (shown_name(lang, view.blind_until, a), a.phase)))
         .collect())
-}
-
-/// The posting for a reader of its applications; others get its 404, audited.
-async fn readable_posting(
-    state: &AppState,
-    staff: &Staff,
-    ip: &str,
-    id: i64,
-) -> Result<Seen, AppError> {
-    let seen = visible_posting(state, staff, ip, id).await?;
-    if !seen.may_read {
-        return Err(refuse(
-            state,
-            staff,
-            ip,
-            SubjectKind::Posting,
-            id,
-            AppError::NotFound,
-        )
-        .await);
-    }
-    Ok(seen)
-}
-
-/// The posting for one who may handle its candidates: readers who may not get 403.
-async fn handled_posting(
-    state: &AppState,
-    staff: &Staff,
-    ip: &str,
-    id: i64,
-) -> Result<Seen, AppError> {
-    let seen = readable_posting(state, staff, ip, id).await?;
-    if !staff.access.may_handle_candidates_in(&seen.unit.path) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(seen)
 }
 
 #[allow(clippy::too_many_arguments)]

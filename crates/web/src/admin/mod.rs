@@ -2,6 +2,7 @@
 //! Every read of a candidate's data is written to the audit trail by the store call that reads it;
 //! a record someone may not see answers like a missing one, and the attempt is audited.
 
+pub mod applicant_list;
 pub mod applications;
 pub mod clinics;
 pub mod interviews;
@@ -114,6 +115,42 @@ pub(crate) async fn visible_posting(
         may_manage,
         may_read,
     })
+}
+
+/// The posting for a reader of its applications; others get its 404, audited.
+pub(crate) async fn readable_posting(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<Seen, AppError> {
+    let seen = visible_posting(state, staff, ip, id).await?;
+    if !seen.may_read {
+        return Err(refuse(
+            state,
+            staff,
+            ip,
+            SubjectKind::Posting,
+            id,
+            AppError::NotFound,
+        )
+        .await);
+    }
+    Ok(seen)
+}
+
+/// The posting for one who may handle its candidates: readers who may not get 403.
+pub(crate) async fn handled_posting(
+    state: &AppState,
+    staff: &Staff,
+    ip: &str,
+    id: i64,
+) -> Result<Seen, AppError> {
+    let seen = readable_posting(state, staff, ip, id).await?;
+    if !staff.access.may_handle_candidates_in(&seen.unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(seen)
 }
 
 pub(crate) struct Row {

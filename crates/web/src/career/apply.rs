@@ -74,6 +74,8 @@ struct ApplyPage {
     focus_row: Option<(&'static str, usize)>,
     levels: Vec<Choice>,
     genders: Vec<Choice>,
+    /// Gender for the public list's count.
+    list_genders: Vec<Choice>,
     disability: Vec<Choice>,
     cv_gap: Vec<Choice>,
     questions: Vec<QuestionView>,
@@ -329,6 +331,7 @@ fn apply_page(
             &f.norwegian_level,
         ),
         genders: choices(lang, &GENDERS, gender_key, &f.equality.gender),
+        list_genders: choices(lang, &GENDERS, gender_key, &f.list_gender),
         disability: choices(lang, &yes_no, yes_no_key, &f.equality.disability),
         cv_gap: choices(lang, &yes_no, yes_no_key, &f.equality.cv_gap),
         f,

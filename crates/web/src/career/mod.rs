@@ -4,6 +4,7 @@
 
 pub mod ad;
 pub mod alerts;
+pub mod applicant_list;
 pub mod apply;
 pub mod clinics;
 pub mod feeds;

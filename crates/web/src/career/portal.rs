@@ -674,8 +674,16 @@ async fn application_page(
         (0, _, _) => String::new(),
         (_, None, _) => t(lang, "portal.exemption_pending").to_owned(),
         (_, Some("granted"), _) => t(lang, "portal.exemption_granted").to_owned(),
+        (_, _, Some("lapsed")) => t(lang, "portal.exemption_lapsed").to_owned(),
         (_, _, Some(_)) => t(lang, "portal.exemption_accepted").to_owned(),
-        _ => t(lang, "portal.exemption_refused").to_owned(),
+        _ => match rec.exemption.exemption_answer_by.as_deref() {
+            Some(by) => i18n::tf(
+                lang,
+                "portal.exemption_refused_by",
+                &[("date", &i18n::date_str(lang, by))],
+            ),
+            None => t(lang, "portal.exemption_refused").to_owned(),
+        },
     };
     let open = !a.phase.is_final();
     let interview = state

@@ -628,14 +628,27 @@ async fn the_portal_withdraws_changes_documents_exports_and_erases_only_what_it_
             assert!(r.text().contains("Du kan legge ved høyst 5 filer"));
         }
     }
-    // HR refuses the exemption; the candidate chooses to stay on the list.
-    app.db
-        .store
-        .decide_exemption(a2, false, 1, "test")
-        .await
-        .unwrap();
+    // HR refuses the exemption with its reasons; the candidate chooses to stay on the list.
+    let mut hr = app.signed_in("hr").await;
+    let csrf_hr = hr.get("/admin").await.csrf();
+    let r = hr
+        .post_form(
+            &format!("/admin/applications/{a2}/exemption"),
+            &[
+                ("csrf", &csrf_hr),
+                ("decision", "refused"),
+                ("rationale", "Stor offentlig interesse."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let t = me.get("/portal").await.text();
     assert!(t.contains("Vi trenger svar fra deg"));
+    assert!(me
+        .get(&format!("/portal/applications/{a2}"))
+        .await
+        .text()
+        .contains("Anmodningen ble ikke tatt til følge. Svar innen"));
     let r = me
         .post_form(
             &format!("/portal/applications/{a2}/listing"),

@@ -145,6 +145,8 @@ pub struct Page {
     pub location: Option<String>,
     pub content_type: String,
     pub cache_control: Option<String>,
+    /// The `X-Robots-Tag` header.
+    pub robots: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -224,12 +226,17 @@ impl Client {
             .headers()
             .get(header::CACHE_CONTROL)
             .map(|l| l.to_str().unwrap().to_owned());
+        let robots = res
+            .headers()
+            .get("x-robots-tag")
+            .map(|l| l.to_str().unwrap().to_owned());
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         Page {
             status,
             location,
             content_type,
             cache_control,
+            robots,
             body,
         }
     }
@@ -468,6 +475,42 @@ pub async fn apply_to(
     app.db
         .store
         .submit_application(&a, &receipt(email))
+        .await
+        .unwrap()
+}
+
+/// A candidate sends the whole form (`input` names them) with a PDF CV, through the store.
+pub async fn apply_form(
+    app: &TestApp,
+    posting_id: i64,
+    input: &talentflyt_domain::application::ApplicationInput,
+) -> i64 {
+    let cv = pdf();
+    app.db
+        .store
+        .submit_application(
+            &talentflyt_store::NewApplication {
+                posting_id,
+                given_name: &input.given_name,
+                family_name: &input.family_name,
+                email: &input.email,
+                source: "career_site",
+                files: vec![talentflyt_store::NewFile {
+                    kind: "cv",
+                    filename: "cv.pdf",
+                    content_type: "application/pdf",
+                    bytes: &cv,
+                }],
+                ip: "127.0.0.1",
+                submission_key: None,
+                lang: "nb",
+                form: Some(input),
+                answers: &[],
+                equality: None,
+                talent_pool_until: None,
+            },
+            &receipt(&input.email),
+        )
         .await
         .unwrap()
 }

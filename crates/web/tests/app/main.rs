@@ -3,6 +3,7 @@
 
 mod ads;
 mod alerts;
+mod applicant_list;
 mod apply;
 mod blind;
 mod career;

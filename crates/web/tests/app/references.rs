@@ -28,34 +28,7 @@ async fn apply_with_referees(app: &TestApp, posting_id: i64) -> i64 {
         ],
         ..ApplicationInput::default()
     };
-    let cv = pdf();
-    app.db
-        .store
-        .submit_application(
-            &talentflyt_store::NewApplication {
-                posting_id,
-                given_name: "Kari",
-                family_name: "Nordmann",
-                email: "kari@example.no",
-                source: "career_site",
-                files: vec![talentflyt_store::NewFile {
-                    kind: "cv",
-                    filename: "cv.pdf",
-                    content_type: "application/pdf",
-                    bytes: &cv,
-                }],
-                ip: "127.0.0.1",
-                submission_key: None,
-                lang: "nb",
-                form: Some(&input),
-                answers: &[],
-                equality: None,
-                talent_pool_until: None,
-            },
-            &receipt("kari@example.no"),
-        )
-        .await
-        .unwrap()
+    apply_form(app, posting_id, &input).await
 }
 
 fn last_mail(app: &TestApp, to: &str) -> String {

@@ -100,6 +100,13 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         (format!("{a}/references"), false, vec![]),
         // Kari has not been met yet: refused (409) for those who may ask.
         (format!("{a}/references/consent"), true, vec![]),
+        (format!("{p}/applicant-list"), false, vec![]),
+        // Kari asked for no exemption: refused (409) for HR, who alone decides.
+        (
+            format!("{a}/exemption"),
+            true,
+            vec![("decision", "granted"), ("rationale", "Ja.")],
+        ),
     ];
     use StatusCode as S;
     const OK: S = S::OK;
@@ -108,26 +115,28 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     const BAD: S = S::UNPROCESSABLE_ENTITY;
     const LATE: S = S::CONFLICT;
     let readers_only = [
-        OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO, OK, NO,
+        OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO, OK, NO, OK, NO,
     ];
-    let table: Vec<(&str, [S; 19])> = vec![
+    let table: Vec<(&str, [S; 21])> = vec![
         (
             "hr",
             [
                 OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE, OK, LATE,
+                OK, LATE,
             ],
         ),
         (
             "leder",
             [
-                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE, OK, LATE,
+                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE, OK, LATE, OK,
+                NO,
             ],
         ),
         ("tv", readers_only),
         ("utvalg", readers_only),
-        ("annen", [S::NOT_FOUND; 19]),
-        ("utvalg-annen", [S::NOT_FOUND; 19]),
-        ("ansatt", [S::NOT_FOUND; 19]),
+        ("annen", [S::NOT_FOUND; 21]),
+        ("utvalg-annen", [S::NOT_FOUND; 21]),
+        ("ansatt", [S::NOT_FOUND; 21]),
     ];
     let denied = |kind, id| async move {
         s.audit_trail(kind, id)

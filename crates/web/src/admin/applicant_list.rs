@@ -1,0 +1,471 @@
+//! The public applicant list (R11), the staff's side: when it comes, each version with who was
+//! named and the counts, the PDF of any version, and HR's decision on each request not to be
+//! named, one at a time with a written reason (there is no "approve all").
+//!
+//! Readers of the posting's applications see the list (it is public); the requests, with the
+//! applicants' own reasons, are for HR over the posting's unit, and each read of them is
+//! audited.
+
+use super::applications::check_readable;
+use super::{readable_posting, Seen};
+use crate::career::applicant_list::{first_deadline, noindex, ListView};
+use crate::error::AppError;
+use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
+use crate::i18n::{self, t, tf};
+use crate::view::{render, render_status, Errors, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use talentflyt_domain::applicant_list::{check_rationale, produced_from, public_until};
+use talentflyt_domain::pipeline::Message;
+use talentflyt_domain::Lang;
+use talentflyt_store::{
+    DecideRefused, ExemptionCase, ExemptionDecision, Reader, Recipient, Written,
+};
+
+/// One request not to be named, as HR sees it.
+struct Case {
+    id: i64,
+    name: String,
+    reason: String,
+    /// "Innvilget 3. desember 2026 kl. 10.00 av Hanne Haugen", or empty while open.
+    decided: String,
+    rationale: String,
+    /// Where the applicant's answer to a refusal stands.
+    answer: String,
+    /// Undecided and still an applicant: the form is shown.
+    open: bool,
+    /// What was typed, when the form came back with an error.
+    typed_decision: String,
+    typed_rationale: String,
+}
+
+struct VersionLine {
+    version: i64,
+    produced: String,
+    change: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/applicant_list.html")]
+struct ListPage {
+    p: PageCtx,
+    posting_id: i64,
+    posting_title: String,
+    /// When the list comes (before it does), or when it came and until when it is public.
+    when: String,
+    extended_note: String,
+    list: Option<ListView>,
+    versions: Vec<VersionLine>,
+    /// The public page answers (a list exists and is still published).
+    public: bool,
+    may_decide: bool,
+    cases: Vec<Case>,
+    undecided: usize,
+    errs: Errors,
+    done: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    version: Option<i64>,
+    done: Option<String>,
+}
+
+fn case(lang: Lang, c: &ExemptionCase) -> Case {
+    let decided = match (c.decision.as_deref(), c.decided_at) {
+        (Some(d), Some(at)) => tf(
+            lang,
+            if d == "granted" {
+                "list.decided_granted"
+            } else {
+                "list.decided_refused"
+            },
+            &[
+                ("when", &i18n::datetime(lang, at)),
+                ("who", c.decided_by_name.as_deref().unwrap_or("")),
+            ],
+        ),
+        _ => String::new(),
+    };
+    let withdrawn = c.phase == "withdrawn";
+    let answer = if withdrawn {
+        t(lang, "list.answer_withdrawn").to_owned()
+    } else {
+        match (c.decision.as_deref(), c.answer.as_deref()) {
+            (Some("refused"), Some("accept_listed")) => t(lang, "list.answer_accepted").to_owned(),
+            (Some("refused"), Some(_)) => t(lang, "list.answer_lapsed").to_owned(),
+            (Some("refused"), None) => tf(
+                lang,
+                "list.answer_waiting",
+                &[(
+                    "date",
+                    &c.answer_by
+                        .as_deref()
+                        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                        .map(|d| i18n::date(lang, d))
+                        .unwrap_or_default(),
+                )],
+            ),
+            _ => String::new(),
+        }
+    };
+    Case {
+        id: c.application_id,
+        name: format!("{} {}", c.given_name, c.family_name),
+        reason: c.reason.clone(),
+        decided,
+        rationale: c.rationale.clone(),
+        answer,
+        open: c.decision.is_none() && !withdrawn,
+        typed_decision: String::new(),
+        typed_rationale: String::new(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    version: Option<i64>,
+    errs: Errors,
+    done: String,
+) -> Result<ListPage, AppError> {
+    let id = seen.posting.id;
+    let versions = state.store.applicant_list_versions(id).await?;
+    let list = match state.store.applicant_list(id, version).await? {
+        Some((v, entries)) => Some(ListView::new(lang, &seen.posting, &v, &entries)),
+        None if version.is_some() => return Err(AppError::NotFound),
+        None => None,
+    };
+    let first = first_deadline(&seen.posting);
+    let today = state.today();
+    let when = match (first, list.is_some()) {
+        (Some(d), false) => tf(
+            lang,
+            "list.comes_on",
+            &[
+                ("date", &i18n::date(lang, produced_from(d))),
+                ("deadline", &i18n::date(lang, d)),
+            ],
+        ),
+        (Some(d), true) if today > public_until(d) => tf(
+            lang,
+            "list.was_public_until",
+            &[("date", &i18n::date(lang, public_until(d)))],
+        ),
+        (Some(d), true) => tf(
+            lang,
+            "list.public_until",
+            &[("date", &i18n::date(lang, public_until(d)))],
+        ),
+        (None, _) => String::new(),
+    };
+    let extended_note = match (&seen.posting.original_deadline, first) {
+        (Some(o), Some(d)) if *o != seen.posting.deadline => tf(
+            lang,
+            "list.extended_note",
+            &[("date", &i18n::date(lang, d))],
+        ),
+        _ => String::new(),
+    };
+    let may_decide = staff.access.may_manage_postings_in(&seen.unit.path);
+    let cases: Vec<Case> = if may_decide {
+        let cases = state.store.exemption_cases(id).await?;
+        let ids: Vec<i64> = cases.iter().map(|c| c.application_id).collect();
+        if !ids.is_empty() {
+            state
+                .store
+                .audit_exemption_read(&Reader::user(staff.user.id, ip), &ids)
+                .await?;
+        }
+        cases.iter().map(|c| case(lang, c)).collect()
+    } else {
+        vec![]
+    };
+    let public = list.is_some() && first.is_some_and(|d| today <= public_until(d));
+    let shown = list.as_ref().map(|l| l.version);
+    let versions = versions
+        .iter()
+        .map(|v| VersionLine {
+            version: v.version,
+            produced: i18n::datetime(lang, v.produced_at),
+            change: if v.version == 1 {
+                t(lang, "list.change_first").to_owned()
+            } else {
+                tf(
+                    lang,
+                    "list.change",
+                    &[
+                        ("added", &v.added.to_string()),
+                        ("removed", &v.removed.to_string()),
+                        ("total", &v.total.to_string()),
+                    ],
+                )
+            },
+            current: Some(v.version) == shown,
+        })
+        .collect();
+    let undecided = cases.iter().filter(|c| c.open).count();
+    Ok(ListPage {
+        p: staff.page(
+            state,
+            lang,
+            format!("{}: {}", t(lang, "list.title"), seen.posting.title),
+            format!("/admin/postings/{id}/applicant-list"),
+        ),
+        posting_id: id,
+        posting_title: seen.posting.title,
+        when,
+        extended_note,
+        list,
+        versions,
+        public,
+        may_decide,
+        cases,
+        undecided,
+        errs,
+        done,
+    })
+}
+
+/// `GET /admin/postings/{id}/applicant-list`.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let seen = readable_posting(&state, &staff, &ip, id).await?;
+    let done = match q.done.as_deref() {
+        Some("granted") => t(lang, "list.done_granted"),
+        Some("refused") => t(lang, "list.done_refused"),
+        _ => "",
+    };
+    let page = page(
+        &state,
+        &staff,
+        lang,
+        &ip,
+        seen,
+        q.version,
+        Errors::default(),
+        done.to_owned(),
+    )
+    .await?;
+    render(&page)
+}
+
+/// `GET /admin/postings/{id}/applicant-list.pdf`: any version, for the case file.
+pub async fn pdf(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let seen = readable_posting(&state, &staff, &ip, id).await?;
+    let (v, entries) = state
+        .store
+        .applicant_list(id, q.version)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let view = ListView::new(lang, &seen.posting, &v, &entries);
+    let bytes = view.pdf(
+        lang,
+        &seen.posting.title,
+        &seen.posting.reference,
+        &state.cfg.brand.org_name,
+    );
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "inline; filename=\"sokerliste-{}-v{}.pdf\"",
+            seen.posting.id, v.version
+        ))
+        .map_err(|_| AppError::BadRequest)?,
+    );
+    noindex(r)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    decision: String,
+    rationale: String,
+}
+
+/// `POST /admin/applications/{id}/exemption`: HR decides one request with a written reason.
+pub async fn decide(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(f)): Csrf<Form<DecisionForm>>,
+) -> Result<Response, AppError> {
+    let seen = check_readable(&state, &staff, &ip, id).await?;
+    if !staff.access.may_manage_postings_in(&seen.unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    let posting_id = seen.posting.id;
+    let mut errs = Errors::default();
+    let granted = match f.decision.as_str() {
+        "granted" => Some(true),
+        "refused" => Some(false),
+        _ => {
+            errs.add_labelled(
+                format!("decision-{id}"),
+                t(lang, "list.decision").to_owned(),
+                t(lang, "error.choose_one").to_owned(),
+            );
+            None
+        }
+    };
+    let rationale = match check_rationale(&f.rationale) {
+        Ok(r) => Some(r),
+        Err(key) => {
+            errs.add_labelled(
+                format!("rationale-{id}"),
+                t(lang, "list.rationale").to_owned(),
+                t(lang, key).to_owned(),
+            );
+            None
+        }
+    };
+    let (Some(granted), Some(rationale)) = (granted, rationale) else {
+        return again(
+            &state,
+            &staff,
+            lang,
+            &ip,
+            seen,
+            id,
+            &f,
+            errs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let (title, title_en) = (seen.posting.title.clone(), seen.posting.title_en.clone());
+    let brand = state.mail_brand.clone();
+    let base = state.cfg.base_url.trim_end_matches('/').to_owned();
+    let why = rationale.clone();
+    let write = move |r: &Recipient, answer_by: Option<chrono::NaiveDate>| -> Written {
+        let title = r.lang.pick(&title, &title_en).0;
+        let message = match answer_by {
+            None => Message {
+                subject: tf(r.lang, "list.granted_subject", &[("title", title)]),
+                body: tf(
+                    r.lang,
+                    "list.granted_body",
+                    &[("name", &r.name), ("title", title), ("rationale", &why)],
+                ),
+            },
+            Some(by) => Message {
+                subject: tf(r.lang, "list.refused_subject", &[("title", title)]),
+                body: tf(
+                    r.lang,
+                    "list.refused_body",
+                    &[
+                        ("name", &r.name),
+                        ("title", title),
+                        ("rationale", &why),
+                        ("date", &i18n::date(r.lang, by)),
+                    ],
+                ),
+            },
+        };
+        let email = super::pipeline::candidate_message(
+            r.email,
+            r.lang,
+            &message,
+            &format!("{base}/portal/applications/{}", r.application_id),
+            &brand,
+        );
+        Written { message, email }
+    };
+    let decision = ExemptionDecision {
+        granted,
+        rationale: &rationale,
+        today: state.today(),
+    };
+    match state
+        .store
+        .decide_exemption(
+            &Reader::user(staff.user.id, &ip),
+            staff.user.id,
+            id,
+            decision,
+            &write,
+        )
+        .await?
+    {
+        Ok(()) => {
+            state.wake_jobs();
+            state.cache.invalidate();
+            Ok(Redirect::to(&format!(
+                "/admin/postings/{posting_id}/applicant-list?done={}#exemptions",
+                if granted { "granted" } else { "refused" }
+            ))
+            .into_response())
+        }
+        Err(why) => {
+            let key = match why {
+                DecideRefused::Decided => "list.refused_decided",
+                DecideRefused::Withdrawn => "list.refused_withdrawn",
+                DecideRefused::NotRequested => "list.refused_not_requested",
+            };
+            let mut errs = Errors::default();
+            errs.add_labelled(format!("case-{id}"), String::new(), t(lang, key).to_owned());
+            again(
+                &state,
+                &staff,
+                lang,
+                &ip,
+                seen,
+                id,
+                &f,
+                errs,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
+
+/// The page again with the form as typed and what was wrong with it.
+#[allow(clippy::too_many_arguments)]
+async fn again(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    id: i64,
+    f: &DecisionForm,
+    errs: Errors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let mut page = page(state, staff, lang, ip, seen, None, errs, String::new()).await?;
+    if let Some(c) = page.cases.iter_mut().find(|c| c.id == id) {
+        c.typed_decision = f.decision.clone();
+        c.typed_rationale = f.rationale.clone();
+    }
+    render_status(status, &page)
+}
