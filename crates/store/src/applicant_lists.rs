@@ -307,6 +307,17 @@ impl Store {
         Ok(made)
     }
 
+    /// The newest lists made, one (the latest version) per posting, newest first.
+    pub async fn recent_applicant_lists(&self, limit: i64) -> Result<Vec<ListVersion>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {VERSION_COLS} FROM applicant_lists l WHERE version = (SELECT MAX(version) FROM applicant_lists m WHERE m.posting_id = l.posting_id)
+             ORDER BY produced_at DESC, id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(self.r())
+        .await?)
+    }
+
     /// The versions of a posting's list, newest first.
     pub async fn applicant_list_versions(&self, posting_id: i64) -> Result<Vec<ListVersion>> {
         Ok(sqlx::query_as(&format!(

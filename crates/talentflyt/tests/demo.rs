@@ -337,6 +337,30 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     let statuses: Vec<&str> = refs.iter().map(|r| r.status.as_str()).collect();
     assert_eq!(statuses, ["answered", "consented"]);
     assert_eq!(refs[0].answers().unwrap().get("rehire"), "yes");
+    // The postings closed within the month have their public applicant list (R11); on one of
+    // them HR granted one request not to be named and refused another.
+    let lists = store.recent_applicant_lists(1000).await.unwrap();
+    assert!(!lists.is_empty());
+    let mut decided = vec![];
+    for l in &lists {
+        assert!(l.total >= 1);
+        let (_, named) = store
+            .applicant_list(l.posting_id, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(named
+            .iter()
+            .all(|e| e.age.is_some() && !e.municipality.is_empty()));
+        for c in store.exemption_cases(l.posting_id).await.unwrap() {
+            assert!(!named.iter().any(|e| e.application_id == c.application_id));
+            if let Some(d) = c.decision {
+                decided.push(d);
+            }
+        }
+    }
+    decided.sort();
+    assert_eq!(decided, ["granted", "refused"]);
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;

@@ -889,6 +889,9 @@ pub async fn generate(
     for (m, n) in made.iter().zip(counts) {
         let window = (m.deadline - m.published).num_days().max(1) as u64;
         let decided = m.deadline < today;
+        // Postings whose deadline passed within the month have a public applicant list: their
+        // applications carry the details it shows, and some ask not to be named.
+        let listed = decided && m.deadline + Days::new(30) >= today;
         let mut hired_left = m.positions;
         for _ in 0..n {
             app_id += 1;
@@ -940,6 +943,7 @@ pub async fn generate(
                 Val::S(family.into()),
                 Val::I(submitted),
             ]);
+            let exempt = listed && rng.gen_bool(0.08);
             app_rows.push(vec![
                 Val::I(app_id),
                 Val::I(m.id),
@@ -949,9 +953,22 @@ pub async fn generate(
                 Val::I(submitted),
                 Val::I(submitted),
                 Val::I(submitted),
+                Val::I(exempt as i64),
+                Val::S(if exempt {
+                    EXEMPTION_REASONS
+                        .choose(&mut rng)
+                        .copied()
+                        .unwrap_or_default()
+                        .into()
+                } else {
+                    String::new()
+                }),
             ]);
+            if listed {
+                form_rows.add_details(&mut rng, app_id, today, female);
+            }
             if !decided {
-                form_rows.add(&mut rng, app_id, m.id, submitted, today);
+                form_rows.add(&mut rng, app_id, m.id, submitted, today, female);
                 let cv_text = format!(
                     "CV - {given} {family} - {}",
                     m.title.chars().take(40).collect::<String>()
@@ -1105,6 +1122,16 @@ pub async fn generate(
     career_site(store, &mut rng, today).await?;
     portal_candidate(store, today).await?;
     candidate_at_interview(store, committee_posting).await?;
+    if let Some(hr) = hr_id {
+        // Postings closed within the month, the manager's department's first.
+        let mut recent: Vec<(bool, i64)> = made
+            .iter()
+            .filter(|m| m.deadline < today && m.deadline + Days::new(30) >= today)
+            .map(|m| (!m.unit_path.starts_with(&busiest.path), m.id))
+            .collect();
+        recent.sort();
+        applicant_lists(store, &recent, hr, today).await?;
+    }
     store.refresh_statistics().await?;
 
     let seconds = started.elapsed().as_secs_f64();
@@ -1340,6 +1367,62 @@ fn plain_message(to: &str, subject: String, body: String) -> talentflyt_store::W
         },
         message: talentflyt_domain::pipeline::Message { subject, body },
     }
+}
+
+/// The public applicant lists (R11) of the postings closed within the month, as the hourly job
+/// makes them. Before that, on the first of `recent` with two requests not to be named, HR
+/// has decided both: one granted, one refused and waiting for the applicant's answer; the
+/// other requests wait for HR.
+async fn applicant_lists(
+    store: &Store,
+    recent: &[(bool, i64)],
+    hr: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    for (_, posting) in recent {
+        let cases = store.exemption_cases(*posting).await?;
+        if cases.len() < 2 {
+            continue;
+        }
+        let title = store.posting(*posting).await?.title;
+        for (c, granted, rationale) in [
+            (
+                &cases[0],
+                true,
+                "Søkeren har godtgjort at det kan skade det nåværende arbeidsforholdet å bli kjent som søker, og stillingen er ikke en lederstilling.",
+            ),
+            (
+                &cases[1],
+                false,
+                "Stillingen har stor offentlig interesse, og grunnene som er oppgitt, veier ikke tyngre enn hensynet til åpenhet om hvem som søker.",
+            ),
+        ] {
+            store
+                .decide_exemption(
+                    &talentflyt_store::Reader::user(hr, "demo"),
+                    hr,
+                    c.application_id,
+                    talentflyt_store::ExemptionDecision {
+                        granted,
+                        rationale,
+                        today,
+                    },
+                    &|r, by| match by {
+                        Some(_) => refusal_message(r, &title, by),
+                        None => plain_message(
+                            r.email,
+                            format!("Du blir ikke oppført på søkerlisten: {title}"),
+                            format!("Hei, {}. Vi tar anmodningen din om ikke å bli oppført på søkerlisten til følge.", r.name),
+                        ),
+                    },
+                )
+                .await?
+                .map_err(|why| anyhow::anyhow!("the demo's exemption: {why:?}"))?;
+        }
+        break;
+    }
+    store.produce_applicant_lists(today).await?;
+    Ok(())
 }
 
 /// HR's refusal of a request not to be named, as the demo writes it.
@@ -1595,6 +1678,24 @@ pub async fn send_in_card(
         .map_err(|key| anyhow::anyhow!("demo scorecard refused: {key}"))?;
     Ok(())
 }
+
+/// Job titles on the applicant lists.
+const TITLES: [&str; 6] = [
+    "Sykepleier",
+    "Spesialsykepleier",
+    "Lege i spesialisering",
+    "Helsefagarbeider",
+    "Student",
+    "Fagkonsulent",
+];
+
+/// Why some applicants ask not to be named on the public list.
+const EXEMPTION_REASONS: [&str; 4] = [
+    "Arbeidsgiveren min vet ikke at jeg søker, og det kan skade arbeidsforholdet.",
+    "Jeg er i en permisjon som jeg ikke vil skal bli kjent før jeg vet om jeg får stillingen.",
+    "Jeg har et tillitsverv og søker i det stille.",
+    "Av personlige grunner ønsker jeg ikke at søknaden blir kjent.",
+];
 
 /// The demo candidate for Min side: two applications in the full form, one with a refused
 /// request not to be on the public applicant list, waiting for the candidate's answer.
@@ -2084,7 +2185,15 @@ struct FormRows {
 }
 
 impl FormRows {
-    fn add(&mut self, rng: &mut StdRng, app_id: i64, posting_id: i64, at: i64, today: NaiveDate) {
+    /// The details part of the form (what the public applicant list shows comes from it).
+    /// Returns the years of experience it implies.
+    fn add_details(
+        &mut self,
+        rng: &mut StdRng,
+        app_id: i64,
+        today: NaiveDate,
+        female: bool,
+    ) -> i32 {
         let born = today.year() - rng.gen_range(22..62);
         let from = (born + rng.gen_range(19..24)).min(today.year());
         let years = (today.year() - from - 3).max(0);
@@ -2105,7 +2214,32 @@ impl FormRows {
             Val::S(education),
             Val::S(if rng.gen_bool(0.85) { "native" } else { "b2" }.into()),
             Val::S("Jeg søker fordi jeg vil bidra i et faglig sterkt miljø.".into()),
+            Val::S(TITLES.choose(rng).copied().unwrap_or("Sykepleier").into()),
+            Val::S(
+                if rng.gen_bool(0.04) {
+                    ""
+                } else if female {
+                    "woman"
+                } else {
+                    "man"
+                }
+                .into(),
+            ),
         ]);
+        years
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        rng: &mut StdRng,
+        app_id: i64,
+        posting_id: i64,
+        at: i64,
+        today: NaiveDate,
+        female: bool,
+    ) {
+        let years = self.add_details(rng, app_id, today, female);
         let authorised = rng.gen_bool(0.9);
         let (nb, en) = if authorised {
             ("Ja", "Yes")
@@ -2169,6 +2303,8 @@ impl FormRows {
                     "education",
                     "norwegian_level",
                     "cover_letter",
+                    "current_title",
+                    "gender",
                 ],
                 &self.details,
             )
@@ -2242,6 +2378,8 @@ async fn flush_apps(
                 "submitted_at",
                 "updated_at",
                 "stage_since",
+                "exemption_requested",
+                "exemption_reason",
             ],
             apps,
         )
