@@ -55,6 +55,21 @@ pub struct ListEntry {
     pub municipality: String,
 }
 
+/// A posting's newest list as HR's work list shows it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ListOverview {
+    pub posting_id: i64,
+    pub title: String,
+    pub reference: String,
+    pub unit_path: String,
+    pub version: i64,
+    pub produced_at: i64,
+    pub total: i64,
+    pub named: i64,
+    /// Requests not to be named that wait for HR.
+    pub undecided: i64,
+}
+
 /// An applicant's request not to be named, as HR decides it.
 #[derive(Debug, Clone, FromRow)]
 pub struct ExemptionCase {
@@ -307,12 +322,19 @@ impl Store {
         Ok(made)
     }
 
-    /// The newest lists made, one (the latest version) per posting, newest first.
-    pub async fn recent_applicant_lists(&self, limit: i64) -> Result<Vec<ListVersion>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {VERSION_COLS} FROM applicant_lists l WHERE version = (SELECT MAX(version) FROM applicant_lists m WHERE m.posting_id = l.posting_id)
-             ORDER BY produced_at DESC, id DESC LIMIT $1"
-        ))
+    /// HR's work list: the newest version of each list, those with requests not to be named
+    /// still undecided first, then the newest; at most `limit`. No personal data.
+    pub async fn applicant_list_overview(&self, limit: i64) -> Result<Vec<ListOverview>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM (
+                SELECT l.posting_id, p.title, p.reference, u.path AS unit_path, l.version, l.produced_at, l.total,
+                       (SELECT COUNT(*) FROM applicant_list_entries e WHERE e.list_id = l.id) AS named,
+                       (SELECT COUNT(*) FROM applications a WHERE a.posting_id = l.posting_id AND a.exemption_requested = 1
+                          AND a.exemption_decision IS NULL AND a.phase <> 'withdrawn') AS undecided
+                FROM applicant_lists l JOIN postings p ON p.id = l.posting_id JOIN org_units u ON u.id = p.unit_id
+                WHERE l.version = (SELECT MAX(m.version) FROM applicant_lists m WHERE m.posting_id = l.posting_id)
+             ) x ORDER BY CASE WHEN undecided > 0 THEN 0 ELSE 1 END, produced_at DESC, posting_id DESC LIMIT $1",
+        )
         .bind(limit)
         .fetch_all(self.r())
         .await?)

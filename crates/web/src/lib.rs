@@ -287,6 +287,10 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         post(admin::references::request),
     )
     .route(
+        "/admin/applicant-lists",
+        get(admin::applicant_list::overview),
+    )
+    .route(
         "/admin/postings/{id}/applicant-list",
         get(admin::applicant_list::show),
     )

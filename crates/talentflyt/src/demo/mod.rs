@@ -886,14 +886,18 @@ pub async fn generate(
     let mut form_rows = FormRows::default();
     let (mut cand_rows, mut app_rows, mut doc_rows) = (vec![], vec![], vec![]);
     let mut app_id = 0i64;
+    // The first listed posting with three applicants or more has three requests not to be
+    // named, so there is always one for HR to decide (see `applicant_lists`).
+    let mut forced: Option<i64> = None;
     for (m, n) in made.iter().zip(counts) {
         let window = (m.deadline - m.published).num_days().max(1) as u64;
         let decided = m.deadline < today;
         // Postings whose deadline passed within the month have a public applicant list: their
         // applications carry the details it shows, and some ask not to be named.
         let listed = decided && m.deadline + Days::new(30) >= today;
+        let force_here = listed && n >= 3 && *forced.get_or_insert(m.id) == m.id;
         let mut hired_left = m.positions;
-        for _ in 0..n {
+        for i in 0..n {
             app_id += 1;
             let female = rng.gen_range(0..100) < m.prof.female_share as u32;
             let given = if female {
@@ -943,7 +947,7 @@ pub async fn generate(
                 Val::S(family.into()),
                 Val::I(submitted),
             ]);
-            let exempt = listed && rng.gen_bool(0.08);
+            let exempt = listed && ((force_here && i < 3) || rng.gen_bool(0.08));
             app_rows.push(vec![
                 Val::I(app_id),
                 Val::I(m.id),

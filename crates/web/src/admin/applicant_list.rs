@@ -469,3 +469,57 @@ async fn again(
     }
     render_status(status, &page)
 }
+
+struct OverviewLine {
+    posting_id: i64,
+    title: String,
+    reference: String,
+    version: i64,
+    produced: String,
+    total: i64,
+    named: i64,
+    undecided: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/applicant_lists.html")]
+struct OverviewPage {
+    p: PageCtx,
+    lines: Vec<OverviewLine>,
+}
+
+/// `GET /admin/applicant-lists`: HR's work list of the lists in their units, those with
+/// requests to decide first.
+pub async fn overview(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+) -> Result<Response, AppError> {
+    super::hr_only(&staff)?;
+    let lines = state
+        .store
+        .applicant_list_overview(500)
+        .await?
+        .into_iter()
+        .filter(|l| staff.access.may_manage_postings_in(&l.unit_path))
+        .map(|l| OverviewLine {
+            posting_id: l.posting_id,
+            title: l.title,
+            reference: l.reference,
+            version: l.version,
+            produced: i18n::datetime(lang, l.produced_at),
+            total: l.total,
+            named: l.named,
+            undecided: l.undecided,
+        })
+        .collect();
+    render(&OverviewPage {
+        p: staff.page(
+            &state,
+            lang,
+            t(lang, "list.overview_title"),
+            "/admin/applicant-lists",
+        ),
+        lines,
+    })
+}

@@ -190,6 +190,18 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // HR's work list has the posting with its two requests to decide; managers have none.
+    let text = hr.get("/admin/applicant-lists").await.text();
+    assert!(
+        text.contains(&format!(
+            "/admin/postings/{id}/applicant-list#exemptions\">2</a>"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        leder.get("/admin/applicant-lists").await.status,
+        StatusCode::FORBIDDEN
+    );
     let mut annen = app.signed_in("annen").await;
     assert_eq!(annen.get(&url).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
