@@ -159,7 +159,7 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 /// Trim, collapse inner runs of whitespace and refuse control characters.
-pub(crate) fn clean_line(raw: &str) -> Option<String> {
+pub fn clean_line(raw: &str) -> Option<String> {
     if raw.chars().any(|c| c.is_control()) {
         return None;
     }

@@ -511,3 +511,321 @@ pub struct ExemptionDecision<'a> {
     /// The day of the decision (by the caller's clock): a refusal's day to answer counts from it.
     pub today: NaiveDate,
 }
+
+/// A request for access to a posting's list.
+#[derive(Debug, Clone, FromRow)]
+pub struct ListRequest {
+    pub id: i64,
+    pub posting_id: i64,
+    /// `public` or `extended`.
+    pub kind: String,
+    pub requester: String,
+    pub contact: String,
+    /// The party (an applicant) asking for the extended list.
+    pub application_id: Option<i64>,
+    pub received_on: String,
+    pub recorded_at: i64,
+    /// None: asked by the candidate on Min side.
+    pub recorded_by_name: Option<String>,
+    /// `pending`, `given` or `refused`.
+    pub status: String,
+    pub decided_at: Option<i64>,
+    pub decided_by_name: Option<String>,
+    pub note: String,
+}
+
+/// A request for access as HR records it (a letter, an e-mail, a phone call).
+#[derive(Debug, Clone, Copy)]
+pub struct NewListRequest<'a> {
+    pub posting_id: i64,
+    /// `public` or `extended`.
+    pub kind: &'a str,
+    pub requester: &'a str,
+    pub contact: &'a str,
+    /// For the extended list: the applicant asking (parties only).
+    pub application_id: Option<i64>,
+    pub received_on: NaiveDate,
+}
+
+/// HR's answer to a request for access.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestAnswer<'a> {
+    pub posting_id: i64,
+    pub request_id: i64,
+    pub given: bool,
+    /// The reasons for a refusal; a note on access given.
+    pub note: &'a str,
+}
+
+/// Why a request was not recorded or decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestRefused {
+    /// The extended list is for the parties: an applicant of this posting.
+    NotAParty,
+    /// Decided already.
+    Decided,
+    /// The list is not made yet (before the first deadline has passed).
+    NoList,
+}
+
+impl RequestRefused {
+    pub fn key(self) -> &'static str {
+        match self {
+            RequestRefused::NotAParty => "list.refused_not_party",
+            RequestRefused::Decided => "list.refused_request_decided",
+            RequestRefused::NoList => "list.refused_no_list",
+        }
+    }
+}
+
+const REQUEST_SQL: &str = "SELECT r.id, r.posting_id, r.kind, r.requester, r.contact, r.application_id, r.received_on, r.recorded_at,
+        ur.display_name AS recorded_by_name, r.status, r.decided_at, ud.display_name AS decided_by_name, r.note
+     FROM applicant_list_requests r LEFT JOIN users ur ON ur.id = r.recorded_by LEFT JOIN users ud ON ud.id = r.decided_by";
+
+#[derive(FromRow)]
+struct ExtendedRow {
+    id: i64,
+    given_name: String,
+    family_name: String,
+    birth_date: String,
+    current_title: String,
+    current_employer: String,
+    municipality: String,
+    education: String,
+    work: String,
+}
+
+impl Store {
+    /// The extended list (for the parties): every applicant who has not withdrawn, named or
+    /// not, with age on the list's day, title, employer, municipality, education and work.
+    /// Reading it reads each applicant's data: `reader` is audited on each.
+    pub async fn extended_list(
+        &self,
+        reader: &Reader<'_>,
+        posting_id: i64,
+    ) -> Result<Option<Vec<(i64, rules::ExtendedEntry)>>> {
+        let Some((v, _)) = self.applicant_list(posting_id, None).await? else {
+            return Ok(None);
+        };
+        let on = day(&v.list_date).ok_or(StoreError::NotFound)?;
+        let rows: Vec<ExtendedRow> = sqlx::query_as(
+            "SELECT a.id, c.given_name, c.family_name, COALESCE(d.birth_date, '') AS birth_date, COALESCE(d.current_title, '') AS current_title,
+                    COALESCE(d.current_employer, '') AS current_employer, COALESCE(d.municipality, '') AS municipality,
+                    COALESCE(d.education, '[]') AS education, COALESCE(d.work, '[]') AS work
+             FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN application_details d ON d.application_id = a.id
+             WHERE a.posting_id = $1 AND a.phase <> 'withdrawn'",
+        )
+        .bind(posting_id)
+        .fetch_all(self.r())
+        .await?;
+        let mut out: Vec<(String, i64, rules::ExtendedEntry)> = rows
+            .into_iter()
+            .map(|r| {
+                let education: Vec<talentflyt_domain::application::Education> =
+                    serde_json::from_str(&r.education).unwrap_or_default();
+                let work: Vec<talentflyt_domain::application::Work> =
+                    serde_json::from_str(&r.work).unwrap_or_default();
+                (
+                    format!("{} {}", r.family_name, r.given_name).to_lowercase(),
+                    r.id,
+                    rules::ExtendedEntry {
+                        name: format!("{} {}", r.given_name, r.family_name),
+                        age: rules::age(&r.birth_date, on),
+                        title: r.current_title,
+                        employer: r.current_employer,
+                        municipality: r.municipality,
+                        education: education
+                            .iter()
+                            .map(|e| {
+                                rules::line_of(
+                                    &[&e.degree, &e.institution],
+                                    &e.from_year,
+                                    &e.to_year,
+                                )
+                            })
+                            .collect(),
+                        work: work
+                            .iter()
+                            .map(|w| {
+                                rules::line_of(&[&w.title, &w.employer], &w.from_year, &w.to_year)
+                            })
+                            .collect(),
+                    },
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let events: Vec<AuditEvent> = out
+            .iter()
+            .map(|(_, id, _)| {
+                reader.event(
+                    AuditAction::Read,
+                    SubjectKind::Application,
+                    *id,
+                    "on the extended applicant list",
+                )
+            })
+            .collect();
+        if !events.is_empty() {
+            let mut tx = self.begin().await?;
+            tx.audit(&events).await?;
+            tx.commit().await?;
+        }
+        Ok(Some(out.into_iter().map(|(_, id, e)| (id, e)).collect()))
+    }
+
+    /// The requests for access to a posting's list, in the order received.
+    pub async fn list_requests(&self, posting_id: i64) -> Result<Vec<ListRequest>> {
+        Ok(sqlx::query_as(&format!(
+            "{REQUEST_SQL} WHERE r.posting_id = $1 ORDER BY r.received_on, r.id"
+        ))
+        .bind(posting_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    /// The requests a candidate made (or that were recorded for them) about an application.
+    pub async fn party_requests(&self, application_id: i64) -> Result<Vec<ListRequest>> {
+        Ok(sqlx::query_as(&format!(
+            "{REQUEST_SQL} WHERE r.application_id = $1 AND r.kind = 'extended' ORDER BY r.id"
+        ))
+        .bind(application_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
+    /// Record a request for access, by HR (`user_id`) or by the candidate on Min side (`None`).
+    /// A party's request for the extended list names their application on this posting; a
+    /// party with a request not yet decided is not recorded twice. Audited on the posting.
+    pub async fn record_list_request(
+        &self,
+        reader: &Reader<'_>,
+        user_id: Option<i64>,
+        r: &NewListRequest<'_>,
+    ) -> Result<std::result::Result<i64, RequestRefused>> {
+        let mut tx = self.begin().await?;
+        tx.lock_posting(r.posting_id).await?;
+        if tx.latest_list(r.posting_id).await?.is_none() {
+            return Ok(Err(RequestRefused::NoList));
+        }
+        if r.kind == "extended" {
+            let Some(app) = r.application_id else {
+                return Ok(Err(RequestRefused::NotAParty));
+            };
+            let party: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM applications WHERE id = $1 AND posting_id = $2")
+                    .bind(app)
+                    .bind(r.posting_id)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if party.is_none() {
+                return Ok(Err(RequestRefused::NotAParty));
+            }
+            let open: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM applicant_list_requests WHERE application_id = $1 AND kind = 'extended' AND status = 'pending'",
+            )
+            .bind(app)
+            .fetch_optional(tx.conn())
+            .await?;
+            if let Some(id) = open {
+                return Ok(Ok(id));
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO applicant_list_requests (posting_id, kind, requester, contact, application_id, received_on, recorded_at, recorded_by, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING id",
+        )
+        .bind(r.posting_id)
+        .bind(r.kind)
+        .bind(r.requester)
+        .bind(r.contact)
+        .bind(if r.kind == "extended" { r.application_id } else { None })
+        .bind(r.received_on.format("%Y-%m-%d").to_string())
+        .bind(now())
+        .bind(user_id)
+        .fetch_one(tx.conn())
+        .await?;
+        tx.audit(&[reader.event(
+            AuditAction::Create,
+            SubjectKind::Posting,
+            r.posting_id,
+            "request for access to the applicant list recorded",
+        )])
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// HR gives or refuses access, with a note (the reason for a refusal). Giving a party the
+    /// extended list lets them read it on Min side; they are told by a message that `write`
+    /// makes (none for a request without a party). Once only.
+    pub async fn decide_list_request(
+        &self,
+        reader: &Reader<'_>,
+        user_id: i64,
+        answer: &RequestAnswer<'_>,
+        write: &(dyn Fn(&Recipient) -> Written + Sync),
+    ) -> Result<std::result::Result<(), RequestRefused>> {
+        let RequestAnswer {
+            posting_id,
+            request_id,
+            given,
+            note,
+        } = *answer;
+        let mut tx = self.begin().await?;
+        let app: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT application_id FROM applicant_list_requests WHERE id = $1 AND posting_id = $2",
+        )
+        .bind(request_id)
+        .bind(posting_id)
+        .fetch_optional(tx.conn())
+        .await?;
+        let Some(app) = app else {
+            return Err(StoreError::NotFound);
+        };
+        let t = now();
+        let n = sqlx::query(
+            "UPDATE applicant_list_requests SET status = $1, decided_at = $2, decided_by = $3, note = $4 WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(if given { "given" } else { "refused" })
+        .bind(t)
+        .bind(user_id)
+        .bind(note)
+        .bind(request_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(Err(RequestRefused::Decided));
+        }
+        if let Some(app) = app {
+            let (email, given_name, family_name, lang): (String, String, String, String) =
+                sqlx::query_as(
+                    "SELECT c.email, c.given_name, c.family_name, a.lang FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE a.id = $1",
+                )
+                .bind(app)
+                .fetch_one(tx.conn())
+                .await?;
+            let w = write(&Recipient {
+                application_id: app,
+                email: &email,
+                name: format!("{given_name} {family_name}"),
+                lang: Lang::parse(&lang).unwrap_or(Lang::Nb),
+            });
+            tx.send_message(app, user_id, &w, t).await?;
+        }
+        tx.audit(&[reader.event(
+            AuditAction::Update,
+            SubjectKind::Posting,
+            posting_id,
+            if given {
+                "access to the applicant list given"
+            } else {
+                "access to the applicant list refused"
+            },
+        )])
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+}

@@ -123,6 +123,10 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         get(career::portal::application),
     )
     .route(
+        "/portal/applications/{id}/extended-list",
+        post(career::portal::ask_extended_list),
+    )
+    .route(
         "/portal/applications/{id}/references",
         post(career::portal::consent_references),
     )
@@ -297,6 +301,18 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     .route(
         "/admin/postings/{id}/applicant-list.pdf",
         get(admin::applicant_list::pdf),
+    )
+    .route(
+        "/admin/postings/{id}/applicant-list/extended",
+        get(admin::applicant_list::extended),
+    )
+    .route(
+        "/admin/postings/{id}/applicant-list/requests",
+        post(admin::applicant_list::record_request),
+    )
+    .route(
+        "/admin/postings/{id}/applicant-list/requests/{rid}",
+        post(admin::applicant_list::decide_request),
     )
     .route(
         "/admin/applications/{id}/exemption",

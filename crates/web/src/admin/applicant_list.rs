@@ -42,6 +42,20 @@ struct Case {
     typed_rationale: String,
 }
 
+/// A request for access, as HR sees it.
+struct RequestLine {
+    id: i64,
+    /// "Utvidet søkerliste" or "Offentlig søkerliste".
+    kind: &'static str,
+    /// "Kari Nordmann (kari@…), part i saken" etc.
+    who: String,
+    received: String,
+    recorded: String,
+    /// "Gitt 3. desember av …", "Avslått …: note", or empty while pending.
+    decided: String,
+    pending: bool,
+}
+
 struct VersionLine {
     version: i64,
     produced: String,
@@ -65,6 +79,11 @@ struct ListPage {
     may_decide: bool,
     cases: Vec<Case>,
     undecided: usize,
+    /// HR's record of requests for access, and the parties to choose from.
+    requests: Vec<RequestLine>,
+    parties: Vec<(i64, String)>,
+    today: String,
+    typed: RequestForm,
     errs: Errors,
     done: String,
 }
@@ -214,6 +233,24 @@ async fn page(
         })
         .collect();
     let undecided = cases.iter().filter(|c| c.open).count();
+    let (requests, parties) = if may_decide && list.is_some() {
+        let view = state.store.applicant_view(id).await?;
+        let parties: Vec<(i64, String)> = view
+            .applicants()
+            .iter()
+            .map(|a| (a.id, super::pipeline::shown_name(lang, view.blind_until, a)))
+            .collect();
+        let requests = state
+            .store
+            .list_requests(id)
+            .await?
+            .iter()
+            .map(|r| request_line(lang, r, &parties))
+            .collect();
+        (requests, parties)
+    } else {
+        (vec![], vec![])
+    };
     Ok(ListPage {
         p: staff.page(
             state,
@@ -231,6 +268,10 @@ async fn page(
         may_decide,
         cases,
         undecided,
+        requests,
+        parties,
+        today: today.format("%Y-%m-%d").to_string(),
+        typed: RequestForm::default(),
         errs,
         done,
     })
@@ -249,6 +290,9 @@ pub async fn show(
     let done = match q.done.as_deref() {
         Some("granted") => t(lang, "list.done_granted"),
         Some("refused") => t(lang, "list.done_refused"),
+        Some("recorded") => t(lang, "list.done_recorded"),
+        Some("given") => t(lang, "list.done_given"),
+        Some("denied") => t(lang, "list.done_denied"),
         _ => "",
     };
     let page = page(
@@ -521,5 +565,388 @@ pub async fn overview(
             "/admin/applicant-lists",
         ),
         lines,
+    })
+}
+
+fn request_line(
+    lang: Lang,
+    r: &talentflyt_store::ListRequest,
+    parties: &[(i64, String)],
+) -> RequestLine {
+    let mut who = r.requester.clone();
+    if !r.contact.is_empty() {
+        who = format!("{who} ({})", r.contact);
+    }
+    if let Some(app) = r.application_id {
+        let party = parties
+            .iter()
+            .find(|p| p.0 == app)
+            .map(|p| p.1.as_str())
+            .unwrap_or_default();
+        who = tf(
+            lang,
+            "list.request_party",
+            &[("who", &who), ("party", party)],
+        );
+    }
+    let recorded = match &r.recorded_by_name {
+        Some(name) => tf(
+            lang,
+            "list.request_recorded_by",
+            &[
+                ("when", &i18n::datetime(lang, r.recorded_at)),
+                ("who", name),
+            ],
+        ),
+        None => tf(
+            lang,
+            "list.request_from_portal",
+            &[("when", &i18n::datetime(lang, r.recorded_at))],
+        ),
+    };
+    let at = i18n::datetime(lang, r.decided_at.unwrap_or_default());
+    let by = r.decided_by_name.as_deref().unwrap_or("");
+    let decided = match r.status.as_str() {
+        "given" => tf(lang, "list.request_given", &[("when", &at), ("who", by)]),
+        "refused" => tf(
+            lang,
+            "list.request_refused",
+            &[("when", &at), ("who", by), ("note", &r.note)],
+        ),
+        _ => String::new(),
+    };
+    RequestLine {
+        id: r.id,
+        kind: if r.kind == "extended" {
+            t(lang, "list.kind_extended")
+        } else {
+            t(lang, "list.kind_public")
+        },
+        who,
+        received: i18n::date_str(lang, &r.received_on),
+        recorded,
+        decided,
+        pending: r.status == "pending",
+    }
+}
+
+/// What HR typed to record a request.
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RequestForm {
+    kind: String,
+    requester: String,
+    contact: String,
+    party: String,
+    received_on: String,
+}
+
+/// The posting for HR over its unit (readers who may not get 403).
+async fn hr_posting(state: &AppState, staff: &Staff, ip: &str, id: i64) -> Result<Seen, AppError> {
+    let seen = readable_posting(state, staff, ip, id).await?;
+    if !staff.access.may_manage_postings_in(&seen.unit.path) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(seen)
+}
+
+/// A line of text of at most `max` characters; `required` refuses a blank one.
+fn line_ok(s: &str, required: bool, max: usize) -> bool {
+    talentflyt_domain::clean_line(s)
+        .is_some_and(|l| (!required || !l.is_empty()) && l.chars().count() <= max)
+}
+
+/// `POST /admin/postings/{id}/applicant-list/requests`: HR records a request for access
+/// (received by letter, e-mail or phone).
+pub async fn record_request(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Csrf(Form(f)): Csrf<Form<RequestForm>>,
+) -> Result<Response, AppError> {
+    let seen = hr_posting(&state, &staff, &ip, id).await?;
+    let mut errs = Errors::default();
+    let mut refuse = |field: &str, label: &str, key: &'static str| {
+        errs.add_labelled(
+            field.into(),
+            t(lang, label_key(label)).to_owned(),
+            t(lang, key).to_owned(),
+        );
+    };
+    let kind = match f.kind.as_str() {
+        k @ ("public" | "extended") => k,
+        _ => {
+            refuse("kind", "kind", "error.choose_one");
+            ""
+        }
+    };
+    if !line_ok(&f.requester, true, 200) {
+        refuse("requester", "requester", "list.error_requester");
+    }
+    if !line_ok(&f.contact, false, 200) {
+        refuse("contact", "contact", "error.text_invalid");
+    }
+    let party = f.party.trim().parse::<i64>().ok();
+    if kind == "extended" && party.is_none() {
+        refuse("party", "party", "list.error_party");
+    }
+    let today = state.today();
+    let received = chrono::NaiveDate::parse_from_str(f.received_on.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d <= today && *d > today - chrono::Duration::days(366));
+    if received.is_none() {
+        refuse("received_on", "received_on", "list.error_received_on");
+    }
+    let (true, Some(received_on)) = (errs.is_empty(), received) else {
+        return request_again(
+            &state,
+            &staff,
+            lang,
+            &ip,
+            seen,
+            f,
+            errs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let (requester, contact) = (f.requester.trim().to_owned(), f.contact.trim().to_owned());
+    let new = talentflyt_store::NewListRequest {
+        posting_id: id,
+        kind,
+        requester: &requester,
+        contact: &contact,
+        application_id: party,
+        received_on,
+    };
+    match state
+        .store
+        .record_list_request(&Reader::user(staff.user.id, &ip), Some(staff.user.id), &new)
+        .await?
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/postings/{id}/applicant-list?done=recorded#requests"
+        ))
+        .into_response()),
+        Err(why) => request_refused(&state, &staff, lang, &ip, seen, f, why).await,
+    }
+}
+
+/// The label of a field of the request form.
+fn label_key(field: &str) -> &'static str {
+    match field {
+        "kind" => "list.request_kind",
+        "requester" => "list.requester",
+        "contact" => "list.contact",
+        "party" => "list.party",
+        _ => "list.received_on",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn request_again(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    f: RequestForm,
+    errs: Errors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let mut page = page(state, staff, lang, ip, seen, None, errs, String::new()).await?;
+    page.typed = f;
+    render_status(status, &page)
+}
+
+/// The page again with why a request was not recorded or decided (409).
+async fn request_refused(
+    state: &AppState,
+    staff: &Staff,
+    lang: Lang,
+    ip: &str,
+    seen: Seen,
+    f: RequestForm,
+    why: talentflyt_store::RequestRefused,
+) -> Result<Response, AppError> {
+    let mut errs = Errors::default();
+    errs.add_labelled(
+        "requests".into(),
+        String::new(),
+        t(lang, why.key()).to_owned(),
+    );
+    request_again(state, staff, lang, ip, seen, f, errs, StatusCode::CONFLICT).await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct RequestDecision {
+    decision: String,
+    note: String,
+}
+
+/// `POST /admin/postings/{id}/applicant-list/requests/{rid}`: give or refuse access; a refusal
+/// needs its reason.
+pub async fn decide_request(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path((id, rid)): Path<(i64, i64)>,
+    Csrf(Form(f)): Csrf<Form<RequestDecision>>,
+) -> Result<Response, AppError> {
+    let seen = hr_posting(&state, &staff, &ip, id).await?;
+    let given = match f.decision.as_str() {
+        "given" => true,
+        "refused" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let note = f.note.trim().to_owned();
+    if !line_ok(&note, !given, 500) {
+        let mut errs = Errors::default();
+        errs.add_labelled(
+            format!("note-{rid}"),
+            t(lang, "list.note").to_owned(),
+            t(lang, "list.error_note").to_owned(),
+        );
+        return request_again(
+            &state,
+            &staff,
+            lang,
+            &ip,
+            seen,
+            RequestForm::default(),
+            errs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let (title, title_en) = (seen.posting.title.clone(), seen.posting.title_en.clone());
+    let brand = state.mail_brand.clone();
+    let base = state.cfg.base_url.trim_end_matches('/').to_owned();
+    let why = note.clone();
+    let write = move |r: &Recipient| -> Written {
+        let title = r.lang.pick(&title, &title_en).0;
+        let message = if given {
+            Message {
+                subject: tf(r.lang, "list.given_subject", &[("title", title)]),
+                body: tf(
+                    r.lang,
+                    "list.given_body",
+                    &[("name", &r.name), ("title", title)],
+                ),
+            }
+        } else {
+            Message {
+                subject: tf(r.lang, "list.denied_subject", &[("title", title)]),
+                body: tf(
+                    r.lang,
+                    "list.denied_body",
+                    &[("name", &r.name), ("title", title), ("note", &why)],
+                ),
+            }
+        };
+        let email = super::pipeline::candidate_message(
+            r.email,
+            r.lang,
+            &message,
+            &format!("{base}/portal/applications/{}", r.application_id),
+            &brand,
+        );
+        Written { message, email }
+    };
+    match state
+        .store
+        .decide_list_request(
+            &Reader::user(staff.user.id, &ip),
+            staff.user.id,
+            &talentflyt_store::RequestAnswer {
+                posting_id: id,
+                request_id: rid,
+                given,
+                note: &note,
+            },
+            &write,
+        )
+        .await?
+    {
+        Ok(()) => {
+            state.wake_jobs();
+            Ok(Redirect::to(&format!(
+                "/admin/postings/{id}/applicant-list?done={}#requests",
+                if given { "given" } else { "denied" }
+            ))
+            .into_response())
+        }
+        Err(why) => {
+            request_refused(&state, &staff, lang, &ip, seen, RequestForm::default(), why).await
+        }
+    }
+}
+
+/// One applicant on the extended list as a page shows them.
+pub(crate) struct ExtendedLine {
+    pub name: String,
+    pub age: String,
+    pub title: String,
+    pub employer: String,
+    pub municipality: String,
+    pub education: Vec<String>,
+    pub work: Vec<String>,
+}
+
+pub(crate) fn extended_lines(
+    entries: Vec<(i64, talentflyt_domain::applicant_list::ExtendedEntry)>,
+) -> Vec<ExtendedLine> {
+    entries
+        .into_iter()
+        .map(|(_, e)| ExtendedLine {
+            name: e.name,
+            age: e.age.map(|a| a.to_string()).unwrap_or_default(),
+            title: e.title,
+            employer: e.employer,
+            municipality: e.municipality,
+            education: e.education,
+            work: e.work,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin/extended_list.html")]
+struct ExtendedPage {
+    p: PageCtx,
+    posting_id: i64,
+    posting_title: String,
+    lines: Vec<ExtendedLine>,
+}
+
+/// `GET /admin/postings/{id}/applicant-list/extended`: the extended list, for the readers of
+/// the posting's applications (and to give to the parties); each applicant on it audited.
+pub async fn extended(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let seen = readable_posting(&state, &staff, &ip, id).await?;
+    let entries = state
+        .store
+        .extended_list(&Reader::user(staff.user.id, &ip), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(&ExtendedPage {
+        p: staff.page(
+            &state,
+            lang,
+            format!("{}: {}", t(lang, "list.extended_title"), seen.posting.title),
+            format!("/admin/postings/{id}/applicant-list/extended"),
+        ),
+        posting_id: id,
+        posting_title: seen.posting.title,
+        lines: extended_lines(entries),
     })
 }

@@ -620,6 +620,109 @@ struct ApplicationPage {
     consents: Vec<(i64, String, bool)>,
     /// Referees contacted: "Name: kontaktet 1. desember 2026".
     contacted: Vec<String>,
+    /// The extended applicant list, once the list is made: where the request stands, and
+    /// the list when given.
+    party: Option<PartyList>,
+    /// The extended list, when given to the candidate.
+    lines: Vec<crate::admin::applicant_list::ExtendedLine>,
+}
+
+/// The extended applicant list as a party (an applicant) sees it on Min side.
+struct PartyList {
+    /// Where the request stands, or what the candidate may ask for.
+    text: String,
+    may_ask: bool,
+    lines: Vec<crate::admin::applicant_list::ExtendedLine>,
+}
+
+/// The party's side of the extended list for application `id` (posting `posting_id`).
+async fn party_list(
+    state: &AppState,
+    lang: Lang,
+    cid: i64,
+    id: i64,
+    posting_id: i64,
+    ip: &str,
+) -> Result<Option<PartyList>, AppError> {
+    if state
+        .store
+        .applicant_list(posting_id, None)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let requests = state.store.party_requests(id).await?;
+    let at = |x: Option<i64>| i18n::datetime(lang, x.unwrap_or_default());
+    if let Some(r) = requests.iter().find(|r| r.status == "given") {
+        let entries = state
+            .store
+            .extended_list(&talentflyt_store::Reader::candidate(cid, ip), posting_id)
+            .await?
+            .unwrap_or_default();
+        return Ok(Some(PartyList {
+            text: i18n::tf(lang, "portal.party_given", &[("when", &at(r.decided_at))]),
+            may_ask: false,
+            lines: crate::admin::applicant_list::extended_lines(entries),
+        }));
+    }
+    let (text, may_ask) = match requests.last() {
+        Some(r) if r.status == "pending" => (
+            i18n::tf(
+                lang,
+                "portal.party_pending",
+                &[("when", &at(Some(r.recorded_at)))],
+            ),
+            false,
+        ),
+        Some(r) => (
+            i18n::tf(
+                lang,
+                "portal.party_refused",
+                &[("when", &at(r.decided_at)), ("note", &r.note)],
+            ),
+            true,
+        ),
+        None => (t(lang, "portal.party_intro").to_owned(), true),
+    };
+    Ok(Some(PartyList {
+        text,
+        may_ask,
+        lines: vec![],
+    }))
+}
+
+/// `POST /portal/applications/{id}/extended-list`: a party asks for the extended list.
+pub async fn ask_extended_list(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+    Csrf(_): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    let rec = state.store.candidate_application(cid, id, &ip).await?;
+    let a = &rec.application;
+    let c = state.store.candidate(cid).await?;
+    let new = talentflyt_store::NewListRequest {
+        posting_id: a.posting_id,
+        kind: "extended",
+        requester: &format!("{} {}", c.given_name, c.family_name),
+        contact: &c.email,
+        application_id: Some(id),
+        received_on: state.today(),
+    };
+    match state
+        .store
+        .record_list_request(&talentflyt_store::Reader::candidate(cid, &ip), None, &new)
+        .await?
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/portal/applications/{id}?done=extended#extended"))
+                .into_response(),
+        ),
+        Err(why) => Err(AppError::Refused(why.key())),
+    }
 }
 
 /// The candidate's interview as the portal shows it.
@@ -765,6 +868,7 @@ async fn application_page(
             )
         })
         .collect();
+    let mut party = party_list(state, lang, cid, id, a.posting_id, ip).await?;
     Ok(ApplicationPage {
         p,
         errs,
@@ -828,6 +932,11 @@ async fn application_page(
         interview,
         consents,
         contacted,
+        lines: party
+            .as_mut()
+            .map(|x| std::mem::take(&mut x.lines))
+            .unwrap_or_default(),
+        party,
     })
 }
 
@@ -922,6 +1031,7 @@ pub async fn application(
         Some("updated") => t(lang, "portal.done_updated"),
         Some("interview") => t(lang, "portal.done_interview"),
         Some("references") => t(lang, "portal.done_references"),
+        Some("extended") => t(lang, "portal.done_extended"),
         _ => "",
     };
     render(

@@ -60,6 +60,14 @@ fn mail_text(app: &TestApp, to: &str) -> String {
         .join("\n")
 }
 
+/// The table of those named, on the staff page (the page also lists every applicant to choose
+/// a party from).
+fn named_on(page: &str) -> String {
+    let from = page.find("id=\"named-title\"").expect("a named table");
+    let to = page[from..].find("</table>").unwrap_or(0) + from;
+    page[from..to].to_owned()
+}
+
 #[tokio::test]
 async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in_versions() {
     let today = talentflyt_domain::clock::norwegian_date(chrono::Utc::now());
@@ -343,8 +351,11 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
     assert!(text.contains("Versjon 4"));
 
     // Each version stays readable by staff, with its PDF.
-    let v1 = hr.get(&format!("{url}?version=1")).await.text();
-    assert!(v1.contains("Kari Nordmann") && !v1.contains("Lars Sen"));
+    let v1 = named_on(&hr.get(&format!("{url}?version=1")).await.text());
+    assert!(
+        v1.contains("Kari Nordmann") && !v1.contains("Lars Sen"),
+        "{v1}"
+    );
     let r = hr.get(&format!("{url}.pdf?version=1")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(pdf_text(&r.body).contains("Kari Nordmann"));
@@ -353,9 +364,153 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
         StatusCode::NOT_FOUND
     );
 
+    // Ola, a party, asks for the extended list on Min side; HR gives it; he reads it there,
+    // Per (not named publicly) included, and each applicant on it is audited as read by him.
+    let mut oc = app.client();
+    let path = crate::apply::sign_in_link(&app, &mut oc, "ola@example.no").await;
+    oc.get(&path).await;
+    let mine = format!("/portal/applications/{ola}");
+    let page = oc.get(&mine).await;
+    assert!(page.text().contains("Be om den utvidede søkerlisten"));
+    let ocsrf = page.csrf();
+    let r = oc
+        .post_form(&format!("{mine}/extended-list"), &[("csrf", &ocsrf)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Twice is one request.
+    oc.post_form(&format!("{mine}/extended-list"), &[("csrf", &ocsrf)])
+        .await;
+    assert!(oc
+        .get(&mine)
+        .await
+        .text()
+        .contains("Vi behandler forespørselen."));
+    let requests = s.list_requests(id).await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let rid = requests[0].id;
+    let text = hr.get(&url).await.text();
+    assert!(text.contains("Bedt om på Min side"), "{text}");
+    let csrf = hr.get(&url).await.csrf();
+    let r = hr
+        .post_form(
+            &format!("{url}/requests/{rid}"),
+            &[("csrf", &csrf), ("decision", "given"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = hr
+        .post_form(
+            &format!("{url}/requests/{rid}"),
+            &[("csrf", &csrf), ("decision", "refused"), ("note", "Nei")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    app.worker.drain().await.unwrap();
+    assert!(
+        mail_text(&app, "ola@example.no").contains("Du har fått innsyn i den utvidede søkerlisten")
+    );
+    let text = oc.get(&mine).await.text();
+    assert!(text.contains("Du fikk innsyn"));
+    assert!(
+        text.contains("Per Hemmelig") && text.contains("Emma Stille") && text.contains("Lars Sen")
+    );
+    let trail = s.audit_trail(SubjectKind::Application, per).await.unwrap();
+    assert!(trail
+        .iter()
+        .any(|e| e.detail == "on the extended applicant list" && e.actor_kind == "candidate"));
+
+    // HR records a request from the press: junk is named field by field, and kept.
+    let tomorrow = (clock.today() + chrono::Duration::days(1)).to_string();
+    let r = hr
+        .post_form(
+            &format!("{url}/requests"),
+            &[
+                ("csrf", &csrf),
+                ("requester", " "),
+                ("contact", "desk@avis.example"),
+                ("received_on", &tomorrow),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text();
+    for msg in [
+        "Hva gjelder kravet?: ",
+        "Skriv hvem som ber om innsyn.",
+        "Den kan ikke være fram i tid",
+    ] {
+        assert!(text.contains(msg), "{msg}");
+    }
+    assert!(text.contains("value=\"desk@avis.example\""));
+    // The extended list only for a party.
+    let r = hr
+        .post_form(
+            &format!("{url}/requests"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "extended"),
+                ("requester", "Avisa"),
+                ("received_on", &clock.today().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Den gis bare til søkere i saken."));
+    let r = hr
+        .post_form(
+            &format!("{url}/requests"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "public"),
+                ("requester", "Avisa"),
+                ("contact", "desk@avis.example"),
+                ("received_on", &clock.today().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let press = s.list_requests(id).await.unwrap()[1].id;
+    // A refusal needs its reasons.
+    let r = hr
+        .post_form(
+            &format!("{url}/requests/{press}"),
+            &[("csrf", &csrf), ("decision", "refused"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = hr
+        .post_form(
+            &format!("{url}/requests/{press}"),
+            &[
+                ("csrf", &csrf),
+                ("decision", "given"),
+                ("note", "Sendt som PDF."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let text = hr.get(&url).await.text();
+    assert!(text.contains("Offentlig søkerliste: Avisa (desk@avis.example)"));
+    assert!(text.contains("Innsyn gitt"));
+    // The manager reads the extended list, may not record; others see nothing.
+    let page = leder.get(&format!("{url}/extended")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Per Hemmelig"));
+    let r = leder
+        .post_form(
+            &format!("{url}/requests"),
+            &[("csrf", &lcsrf), ("kind", "public"), ("requester", "X")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        annen.get(&format!("{url}/extended")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
     // Kari erases her data: she leaves every version.
     s.erase_candidate(kari_c, "127.0.0.1").await.unwrap();
-    let v1 = hr.get(&format!("{url}?version=1")).await.text();
+    let v1 = named_on(&hr.get(&format!("{url}?version=1")).await.text());
     assert!(!v1.contains("Kari Nordmann"));
     assert!(v1.contains("Ola Berg"));
 
