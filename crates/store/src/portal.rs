@@ -476,7 +476,7 @@ impl Store {
         let a = tx.own_application(candidate_id, app_id).await?;
         if a.exemption_decision.as_deref() != Some("refused")
             || a.exemption_answer.is_some()
-            || a.phase.is_final()
+            || a.phase == Phase::Withdrawn
         {
             return Ok(false);
         }

@@ -321,10 +321,13 @@ fn status_text(lang: Lang, a: &PortalApplication) -> String {
     t(lang, key).to_owned()
 }
 
+/// A refused request not to be named, not answered yet. One whose application is already
+/// decided (rejected, hired) is still an applicant on the list: they may accept being named
+/// (withdrawing is over for them); one who withdrew is off the list.
 fn needs_answer(a: &PortalApplication) -> bool {
     a.exemption_decision.as_deref() == Some("refused")
         && a.exemption_answer.is_none()
-        && !a.phase.is_final()
+        && a.phase != Phase::Withdrawn
 }
 
 /// `GET /portal`: the sign-in form, or the signed-in candidate's applications.
@@ -782,7 +785,11 @@ async fn application_page(
         _ => match rec.exemption.exemption_answer_by.as_deref() {
             Some(by) => i18n::tf(
                 lang,
-                "portal.exemption_refused_by",
+                if a.phase.is_final() {
+                    "portal.exemption_refused_closed_by"
+                } else {
+                    "portal.exemption_refused_by"
+                },
                 &[("date", &i18n::date_str(lang, by))],
             ),
             None => t(lang, "portal.exemption_refused").to_owned(),

@@ -326,6 +326,18 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
     let text = app.client().get(&public).await.text();
     assert!(text.contains("Lars Sen") && !text.contains("Kari Nordmann"));
 
+    // Emma is rejected meanwhile: she may still accept being named, not withdraw.
+    assert_eq!(move_as_hr(&app, id, &[emma], None).await, 1);
+    let mut ec = app.client();
+    let path = crate::apply::sign_in_link(&app, &mut ec, "emma@example.no").await;
+    ec.get(&path).await;
+    let text = ec.get(&format!("/portal/applications/{emma}")).await.text();
+    assert!(
+        text.contains("Søknaden din er allerede behandlet"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("/portal/applications/{emma}/listing")));
+    assert!(!text.contains(&format!("/portal/applications/{emma}/withdraw")));
     // Emma lets the day to answer pass: the job names her (version 4), as the system.
     clock.advance(chrono::Duration::days(
         talentflyt_domain::applicant_list::ANSWER_DAYS + 1,
@@ -340,9 +352,6 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
     let text = hr.get(&url).await.text();
     assert!(text.contains("Søkeren svarte ikke innen fristen og står på listen."));
     // Emma's Min side says so.
-    let mut ec = app.client();
-    let path = crate::apply::sign_in_link(&app, &mut ec, "emma@example.no").await;
-    ec.get(&path).await;
     assert!(ec
         .get(&format!("/portal/applications/{emma}"))
         .await
