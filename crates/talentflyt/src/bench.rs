@@ -240,9 +240,35 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 None,
             ));
             loads.push(distinct_search_load());
+            // The longest public applicant list (§25) of the month's closed postings.
+            let listed = store
+                .applicant_list_overview(10_000)
+                .await?
+                .into_iter()
+                .max_by_key(|l| l.total);
+            if let Some(l) = &listed {
+                loads.push(Load::new(
+                    &format!("/jobs/{{id}}/applicants (public list, {} named)", l.named),
+                    Target::Fixed(format!("/jobs/{}/applicants", l.posting_id)),
+                    None,
+                ));
+            }
             match back_office_load(addr, "hr", &summary.password, summary.postings).await {
                 Ok(load) => {
                     loads.push(filtered_back_office_load(load.cookie.clone()));
+                    if let Some(l) = &listed {
+                        loads.push(Load::new(
+                            &format!(
+                                "/admin/postings/{{id}}/applicant-list (staff, {} applicants)",
+                                l.total
+                            ),
+                            Target::Fixed(format!(
+                                "/admin/postings/{}/applicant-list",
+                                l.posting_id
+                            )),
+                            load.cookie.clone(),
+                        ));
+                    }
                     let today = talentflyt_domain::clock::Clock::system()
                         .today()
                         .format("%Y-%m-%d")
