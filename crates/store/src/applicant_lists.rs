@@ -165,7 +165,20 @@ impl Tx {
         first_due: Option<NaiveDate>,
     ) -> Result<Option<i64>> {
         // Most changes come before the deadline, when there is no list: they take no lock.
-        if first_due.is_none() {
+        // After it, the posting is locked before looking, so a change committed while the job
+        // makes the first version waits for it and then makes the next.
+        let deadline: Option<String> = sqlx::query_scalar(
+            "SELECT COALESCE(original_deadline, deadline) FROM postings WHERE id = $1",
+        )
+        .bind(posting_id)
+        .fetch_optional(self.conn())
+        .await?;
+        let today = talentflyt_domain::clock::norwegian_date(chrono::Utc::now())
+            .format("%Y-%m-%d")
+            .to_string();
+        if deadline.is_some_and(|d| d < today) {
+            self.lock_posting(posting_id).await?;
+        } else if first_due.is_none() {
             let listed: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM applicant_lists WHERE posting_id = $1 LIMIT 1")
                     .bind(posting_id)
@@ -438,7 +451,7 @@ impl Store {
         let n = sqlx::query(
             "UPDATE applications SET exemption_decision = $1, exemption_rationale = $2, exemption_decided_by = $3, exemption_decided_at = $4,
                     exemption_answer_by = $5, updated_at = $4
-             WHERE id = $6 AND exemption_requested = 1 AND exemption_decision IS NULL",
+             WHERE id = $6 AND exemption_requested = 1 AND exemption_decision IS NULL AND phase <> 'withdrawn'",
         )
         .bind(if decision.granted { "granted" } else { "refused" })
         .bind(decision.rationale)
@@ -713,7 +726,7 @@ impl Store {
                 return Ok(Err(RequestRefused::NotAParty));
             };
             let party: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM applications WHERE id = $1 AND posting_id = $2")
+                sqlx::query_scalar("SELECT id FROM applications WHERE id = $1 AND posting_id = $2 AND phase <> 'withdrawn'")
                     .bind(app)
                     .bind(r.posting_id)
                     .fetch_optional(tx.conn())

@@ -469,22 +469,36 @@ impl Store {
         Ok(true)
     }
 
-    /// A refused exemption: the candidate accepts being on the public list (withdrawing is
-    /// [`Store::withdraw_application`]). `Ok(false)` when there is no refusal to answer.
-    pub async fn accept_listing(&self, candidate_id: i64, app_id: i64, ip: &str) -> Result<bool> {
+    /// A refused exemption answered: the candidate accepts being on the public list, or (with
+    /// `accept` false, for an application already decided, which can no longer be withdrawn)
+    /// asks to be kept off it as a withdrawal would. An open application is withdrawn with
+    /// [`Store::withdraw_application`]. `Ok(false)` when there is no refusal to answer.
+    pub async fn accept_listing(
+        &self,
+        candidate_id: i64,
+        app_id: i64,
+        accept: bool,
+        ip: &str,
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let a = tx.own_application(candidate_id, app_id).await?;
         if a.exemption_decision.as_deref() != Some("refused")
             || a.exemption_answer.is_some()
             || a.phase == Phase::Withdrawn
+            || (!accept && !a.phase.is_final())
         {
             return Ok(false);
         }
-        sqlx::query("UPDATE applications SET exemption_answer = 'accept_listed', updated_at = $1 WHERE id = $2")
+        let n = sqlx::query("UPDATE applications SET exemption_answer = $1, updated_at = $2 WHERE id = $3 AND exemption_answer IS NULL")
+            .bind(if accept { "accept_listed" } else { "off_list" })
             .bind(now())
             .bind(app_id)
             .execute(tx.conn())
-            .await?;
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
         tx.refresh_applicant_list(a.posting_id, None).await?;
         tx.audit(&[candidate_event(
             candidate_id,
@@ -492,7 +506,11 @@ impl Store {
             SubjectKind::Application,
             app_id,
             ip,
-            "accepted being listed",
+            if accept {
+                "accepted being listed"
+            } else {
+                "asked to be kept off the applicant list"
+            },
         )])
         .await?;
         tx.commit().await?;
@@ -678,6 +696,14 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let mut events = vec![];
+        // The postings whose lists may change are locked first, in one order, before any row
+        // goes (a list being made refers to the applications erased here).
+        let mut postings: Vec<i64> = apps.iter().map(|a| a.2).collect();
+        postings.sort_unstable();
+        postings.dedup();
+        for p in &postings {
+            tx.lock_posting(*p).await?;
+        }
         let mut postings = vec![];
         for (id, phase, posting_id) in &apps {
             let phase = Phase::parse(phase).unwrap_or(Phase::Applied);

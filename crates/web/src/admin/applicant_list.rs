@@ -79,6 +79,8 @@ struct ListPage {
     may_decide: bool,
     cases: Vec<Case>,
     undecided: usize,
+    /// May open the extended list (not an assessor while the posting screens blind).
+    may_extended: bool,
     /// HR's record of requests for access, and the parties to choose from.
     requests: Vec<RequestLine>,
     parties: Vec<(i64, String)>,
@@ -117,6 +119,7 @@ fn case(lang: Lang, c: &ExemptionCase) -> Case {
     } else {
         match (c.decision.as_deref(), c.answer.as_deref()) {
             (Some("refused"), Some("accept_listed")) => t(lang, "list.answer_accepted").to_owned(),
+            (Some("refused"), Some("off_list")) => t(lang, "list.answer_off_list").to_owned(),
             (Some("refused"), Some(_)) => t(lang, "list.answer_lapsed").to_owned(),
             (Some("refused"), None) => tf(
                 lang,
@@ -196,6 +199,7 @@ async fn page(
         _ => String::new(),
     };
     let may_decide = staff.access.may_manage_postings_in(&seen.unit.path);
+    let may_extended = may_see_extended(state, staff, &seen).await?;
     let cases: Vec<Case> = if may_decide {
         let cases = state.store.exemption_cases(id).await?;
         let ids: Vec<i64> = cases.iter().map(|c| c.application_id).collect();
@@ -238,6 +242,7 @@ async fn page(
         let parties: Vec<(i64, String)> = view
             .applicants()
             .iter()
+            .filter(|a| a.phase != talentflyt_domain::posting::Phase::Withdrawn)
             .map(|a| (a.id, super::pipeline::shown_name(lang, view.blind_until, a)))
             .collect();
         let requests = state
@@ -268,6 +273,7 @@ async fn page(
         may_decide,
         cases,
         undecided,
+        may_extended,
         requests,
         parties,
         today: today.format("%Y-%m-%d").to_string(),
@@ -886,6 +892,18 @@ pub async fn decide_request(
     }
 }
 
+/// The extended list names everyone with their history: while the posting screens blind, only
+/// HR over it may open it (the assessors would match "Søker 3" to a name).
+async fn may_see_extended(state: &AppState, staff: &Staff, seen: &Seen) -> Result<bool, AppError> {
+    Ok(staff.access.may_manage_postings_in(&seen.unit.path)
+        || state
+            .store
+            .applicant_view(seen.posting.id)
+            .await?
+            .blind_until
+            .is_none())
+}
+
 /// One applicant on the extended list as a page shows them.
 pub(crate) struct ExtendedLine {
     pub name: String,
@@ -933,6 +951,9 @@ pub async fn extended(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let seen = readable_posting(&state, &staff, &ip, id).await?;
+    if !may_see_extended(&state, &staff, &seen).await? {
+        return Err(AppError::Forbidden);
+    }
     let entries = state
         .store
         .extended_list(&Reader::user(staff.user.id, &ip), id)

@@ -176,7 +176,9 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let key = format!("/jobs/{id}/applicants");
-    let (posting, v, entries) = public_list(&state, id).await?;
+    // The posting (a read by key) decides 404 and 410; the list itself is read only when the
+    // page is rendered, not on every cached answer.
+    let posting = public_posting(&state, id).await?;
     let title = lang.pick(&posting.title, &posting.title_en).0.to_owned();
     let mut page = ListPage {
         p: PageCtx::new(
@@ -201,11 +203,17 @@ pub async fn show(
             .unwrap_or_default(),
     };
     if let Some(until) = taken_down(&state, &posting) {
+        public_list(&state, id).await?;
         page.gone = tf(lang, "list.gone", &[("date", &i18n::date(lang, until))]);
         return noindex(render_status(StatusCode::GONE, &page)?);
     }
+    let store = state.store.clone();
     noindex(
         cached(&state, lang, Cacheable::Yes(key), || async move {
+            let (v, entries) = store
+                .applicant_list(id, None)
+                .await?
+                .ok_or(AppError::NotFound)?;
             page.list = Some(ListView::new(lang, &posting, &v, &entries));
             page.render()
                 .map_err(|e| AppError::Internal(format!("template: {e}")))
@@ -220,17 +228,23 @@ pub async fn pdf(
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (posting, v, entries) = public_list(&state, id).await?;
+    let posting = public_posting(&state, id).await?;
     if taken_down(&state, &posting).is_some() {
+        public_list(&state, id).await?;
         return Err(AppError::Closed);
     }
     let org = state.cfg.brand.org_name.clone();
+    let store = state.store.clone();
     let mut r = cached_as(
         &state,
         lang,
         Cacheable::Yes(format!("/jobs/{id}/applicants.pdf")),
         "application/pdf",
         || async move {
+            let (v, entries) = store
+                .applicant_list(id, None)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let title = lang.pick(&posting.title, &posting.title_en).0;
             let bytes = ListView::new(lang, &posting, &v, &entries).pdf(
                 lang,

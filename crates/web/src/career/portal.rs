@@ -645,13 +645,15 @@ async fn party_list(
     cid: i64,
     id: i64,
     posting_id: i64,
+    withdrawn: bool,
     ip: &str,
 ) -> Result<Option<PartyList>, AppError> {
-    if state
-        .store
-        .applicant_list(posting_id, None)
-        .await?
-        .is_none()
+    if withdrawn
+        || state
+            .store
+            .applicant_list(posting_id, None)
+            .await?
+            .is_none()
     {
         return Ok(None);
     }
@@ -781,6 +783,7 @@ async fn application_page(
         (_, None, _) => t(lang, "portal.exemption_pending").to_owned(),
         (_, Some("granted"), _) => t(lang, "portal.exemption_granted").to_owned(),
         (_, _, Some("lapsed")) => t(lang, "portal.exemption_lapsed").to_owned(),
+        (_, _, Some("off_list")) => t(lang, "portal.exemption_off_list").to_owned(),
         (_, _, Some(_)) => t(lang, "portal.exemption_accepted").to_owned(),
         _ => match rec.exemption.exemption_answer_by.as_deref() {
             Some(by) => i18n::tf(
@@ -875,7 +878,8 @@ async fn application_page(
             )
         })
         .collect();
-    let mut party = party_list(state, lang, cid, id, a.posting_id, ip).await?;
+    let withdrawn = a.phase == Phase::Withdrawn;
+    let mut party = party_list(state, lang, cid, id, a.posting_id, withdrawn, ip).await?;
     Ok(ApplicationPage {
         p,
         errs,
@@ -1213,10 +1217,11 @@ pub async fn accept_listing(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     session: tower_sessions::Session,
-    Csrf(_): Csrf<Form<Vec<(String, String)>>>,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
 ) -> Result<Response, AppError> {
     let cid = signed_in(&session).await?;
-    state.store.accept_listing(cid, id, &ip).await?;
+    let accept = !pairs.iter().any(|(k, v)| k == "choice" && v == "off");
+    state.store.accept_listing(cid, id, accept, &ip).await?;
     Ok(Redirect::to(&format!("/portal/applications/{id}?done=listed")).into_response())
 }
 

@@ -523,6 +523,37 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
     assert!(!v1.contains("Kari Nordmann"));
     assert!(v1.contains("Ola Berg"));
 
+    // While the posting screens blind, only HR opens the extended list.
+    let stage = s
+        .posting_stages(id)
+        .await
+        .unwrap()
+        .iter()
+        .find(|x| x.phase == talentflyt_domain::posting::Phase::Interview)
+        .unwrap()
+        .position
+        .to_string();
+    let r = hr
+        .post_form(
+            &format!("/admin/postings/{id}/blind"),
+            &[("csrf", &csrf), ("blind_until", &stage)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(
+        leder.get(&format!("{url}/extended")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(!leder
+        .get(&url)
+        .await
+        .text()
+        .contains("Se den utvidede søkerlisten"));
+    assert_eq!(
+        hr.get(&format!("{url}/extended")).await.status,
+        StatusCode::OK
+    );
+
     // Half a year after the first deadline the list leaves the web.
     clock.advance(chrono::Duration::days(
         talentflyt_domain::applicant_list::PUBLIC_DAYS,
