@@ -170,10 +170,12 @@ pub fn build(applicants: &[Applicant], on: NaiveDate) -> Content {
     }
 }
 
-/// Family name, then given name, lowercased, with æ, ø and å after z as in Norwegian.
-fn sort_key(family: &str, given: &str) -> Vec<u32> {
+/// Family name, then given name, lowercased, in Norwegian order: æ, ø and å after z, and a
+/// double "aa" (the old spelling of å, as in Aasen) sorted as å.
+pub fn sort_key(family: &str, given: &str) -> Vec<u32> {
     format!("{} {}", family.trim(), given.trim())
         .to_lowercase()
+        .replace("aa", "å")
         .chars()
         .map(|c| match c {
             'æ' | 'ä' => 0x7b,
@@ -312,6 +314,7 @@ mod tests {
         let names: Vec<&str> = list.entries.iter().map(|e| e.name.as_str()).collect();
         // Norwegian order: Z before Ø before Å.
         assert_eq!(names, ["Eva Zahl", "Kari Øverby", "Kim Ås"]);
+        assert!(sort_key("Aasen", "Per") > sort_key("Zahl", "Eva"));
         assert_eq!(
             list.counts,
             Counts {

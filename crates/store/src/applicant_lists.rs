@@ -26,6 +26,8 @@ pub struct ListVersion {
     pub list_date: String,
     pub added: i64,
     pub removed: i64,
+    /// Named when made.
+    pub named: i64,
     pub total: i64,
     pub women: i64,
     pub men: i64,
@@ -68,6 +70,8 @@ pub struct ListOverview {
     pub named: i64,
     /// Requests not to be named that wait for HR.
     pub undecided: i64,
+    /// Requests for access that wait for HR.
+    pub pending_requests: i64,
 }
 
 /// An applicant's request not to be named, as HR decides it.
@@ -106,7 +110,7 @@ const APPLICANTS_SQL: &str = "SELECT a.id, c.given_name, c.family_name, COALESCE
      WHERE a.posting_id = $1 AND a.phase <> 'withdrawn' ORDER BY a.id";
 
 const VERSION_COLS: &str =
-    "id, posting_id, version, produced_at, list_date, added, removed, total, women, men, other, unstated";
+    "id, posting_id, version, produced_at, list_date, added, removed, named, total, women, men, other, unstated";
 
 #[derive(FromRow)]
 struct ApplicantRow {
@@ -229,8 +233,8 @@ impl Tx {
         let version = latest.as_ref().map_or(1, |l| l.version + 1);
         let c = content.counts;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO applicant_lists (posting_id, version, produced_at, list_date, added, removed, total, women, men, other, unstated)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            "INSERT INTO applicant_lists (posting_id, version, produced_at, list_date, added, removed, named, total, women, men, other, unstated)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(posting_id)
         .bind(version)
@@ -238,6 +242,7 @@ impl Tx {
         .bind(list_date.format("%Y-%m-%d").to_string())
         .bind(if latest.is_some() { change.added } else { 0 })
         .bind(if latest.is_some() { change.removed } else { 0 })
+        .bind(content.entries.len() as i64)
         .bind(c.total)
         .bind(c.women)
         .bind(c.men)
@@ -245,19 +250,39 @@ impl Tx {
         .bind(c.unstated)
         .fetch_one(self.conn())
         .await?;
-        for (i, e) in content.entries.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO applicant_list_entries (list_id, position, application_id, name, age, title, municipality) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(i as i64)
-            .bind(e.application_id)
-            .bind(&e.name)
-            .bind(e.age)
-            .bind(&e.title)
-            .bind(&e.municipality)
-            .execute(self.conn())
-            .await?;
+        // One statement per hundred entries (a list of 500 is five round trips, not 500).
+        for (chunk_no, chunk) in content.entries.chunks(100).enumerate() {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|k| {
+                    let b = k * 7;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO applicant_list_entries (list_id, position, application_id, name, age, title, municipality) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (k, e) in chunk.iter().enumerate() {
+                q = q
+                    .bind(id)
+                    .bind((chunk_no * 100 + k) as i64)
+                    .bind(e.application_id)
+                    .bind(&e.name)
+                    .bind(e.age)
+                    .bind(&e.title)
+                    .bind(&e.municipality);
+            }
+            q.execute(self.conn()).await?;
         }
         sqlx::query("UPDATE site_changes SET public_version = public_version + 1 WHERE id = 1")
             .execute(self.conn())
@@ -335,22 +360,37 @@ impl Store {
         Ok(made)
     }
 
-    /// HR's work list: the newest version of each list, those with requests not to be named
-    /// still undecided first, then the newest; at most `limit`. No personal data.
-    pub async fn applicant_list_overview(&self, limit: i64) -> Result<Vec<ListOverview>> {
-        Ok(sqlx::query_as(
+    /// HR's work list over the units under `unit_paths`: the newest version of each list,
+    /// those with requests not to be named or requests for access still undecided first, then
+    /// the newest; at most `limit`. No personal data.
+    pub async fn applicant_list_overview(
+        &self,
+        unit_paths: &[String],
+        limit: i64,
+    ) -> Result<Vec<ListOverview>> {
+        if unit_paths.is_empty() {
+            return Ok(vec![]);
+        }
+        let within: Vec<String> = (0..unit_paths.len())
+            .map(|k| format!("u.path LIKE ${}", k + 2))
+            .collect();
+        let sql = format!(
             "SELECT * FROM (
-                SELECT l.posting_id, p.title, p.reference, u.path AS unit_path, l.version, l.produced_at, l.total,
-                       (SELECT COUNT(*) FROM applicant_list_entries e WHERE e.list_id = l.id) AS named,
+                SELECT l.posting_id, p.title, p.reference, u.path AS unit_path, l.version, l.produced_at, l.total, l.named,
                        (SELECT COUNT(*) FROM applications a WHERE a.posting_id = l.posting_id AND a.exemption_requested = 1
-                          AND a.exemption_decision IS NULL AND a.phase <> 'withdrawn') AS undecided
+                          AND a.exemption_decision IS NULL AND a.phase <> 'withdrawn') AS undecided,
+                       (SELECT COUNT(*) FROM applicant_list_requests r WHERE r.posting_id = l.posting_id AND r.status = 'pending') AS pending_requests
                 FROM applicant_lists l JOIN postings p ON p.id = l.posting_id JOIN org_units u ON u.id = p.unit_id
                 WHERE l.version = (SELECT MAX(m.version) FROM applicant_lists m WHERE m.posting_id = l.posting_id)
-             ) x ORDER BY CASE WHEN undecided > 0 THEN 0 ELSE 1 END, produced_at DESC, posting_id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.r())
-        .await?)
+                  AND ({})
+             ) x ORDER BY CASE WHEN undecided + pending_requests > 0 THEN 0 ELSE 1 END, produced_at DESC, posting_id DESC LIMIT $1",
+            within.join(" OR ")
+        );
+        let mut q = sqlx::query_as(&sql).bind(limit);
+        for p in unit_paths {
+            q = q.bind(format!("{p}%"));
+        }
+        Ok(q.fetch_all(self.r()).await?)
     }
 
     /// The versions of a posting's list, newest first.
@@ -631,7 +671,7 @@ impl Store {
         .bind(posting_id)
         .fetch_all(self.r())
         .await?;
-        let mut out: Vec<(String, i64, rules::ExtendedEntry)> = rows
+        let mut out: Vec<(Vec<u32>, i64, rules::ExtendedEntry)> = rows
             .into_iter()
             .map(|r| {
                 let education: Vec<talentflyt_domain::application::Education> =
@@ -639,7 +679,7 @@ impl Store {
                 let work: Vec<talentflyt_domain::application::Work> =
                     serde_json::from_str(&r.work).unwrap_or_default();
                 (
-                    format!("{} {}", r.family_name, r.given_name).to_lowercase(),
+                    rules::sort_key(&r.family_name, &r.given_name),
                     r.id,
                     rules::ExtendedEntry {
                         name: format!("{} {}", r.given_name, r.family_name),

@@ -242,7 +242,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             loads.push(distinct_search_load());
             // The longest public applicant list (§25) of the month's closed postings.
             let listed = store
-                .applicant_list_overview(10_000)
+                .applicant_list_overview(&["/".to_owned()], 10_000)
                 .await?
                 .into_iter()
                 .max_by_key(|l| l.total);

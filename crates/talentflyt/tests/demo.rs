@@ -339,7 +339,10 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     assert_eq!(refs[0].answers().unwrap().get("rehire"), "yes");
     // The postings closed within the month have their public applicant list (R11); on one of
     // them HR granted one request not to be named and refused another.
-    let lists = store.applicant_list_overview(1000).await.unwrap();
+    let lists = store
+        .applicant_list_overview(&["/".to_owned()], 1000)
+        .await
+        .unwrap();
     assert!(!lists.is_empty());
     let mut decided = vec![];
     for l in &lists {

@@ -124,7 +124,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
     )
     .route(
         "/portal/applications/{id}/extended-list",
-        post(career::portal::ask_extended_list),
+        get(career::portal::extended_list).post(career::portal::ask_extended_list),
     )
     .route(
         "/portal/applications/{id}/references",

@@ -23,6 +23,9 @@ CREATE TABLE applicant_lists (
     list_date    TEXT NOT NULL,
     added        BIGINT NOT NULL DEFAULT 0,
     removed      BIGINT NOT NULL DEFAULT 0,
+    -- How many were named when the version was made (an erasure later takes the entry, not
+    -- this figure).
+    named        BIGINT NOT NULL DEFAULT 0,
     total        BIGINT NOT NULL,
     women        BIGINT NOT NULL,
     men          BIGINT NOT NULL,

@@ -23,6 +23,9 @@ CREATE TABLE applicant_lists (
     list_date    TEXT NOT NULL,
     added        INTEGER NOT NULL DEFAULT 0,
     removed      INTEGER NOT NULL DEFAULT 0,
+    -- How many were named when the version was made (an erasure later takes the entry, not
+    -- this figure).
+    named        INTEGER NOT NULL DEFAULT 0,
     total        INTEGER NOT NULL,
     women        INTEGER NOT NULL,
     men          INTEGER NOT NULL,

@@ -529,6 +529,7 @@ struct OverviewLine {
     total: i64,
     named: i64,
     undecided: i64,
+    pending_requests: i64,
 }
 
 #[derive(Template)]
@@ -546,12 +547,18 @@ pub async fn overview(
     staff: Staff,
 ) -> Result<Response, AppError> {
     super::hr_only(&staff)?;
+    let paths: Vec<String> = staff
+        .access
+        .grants
+        .iter()
+        .filter(|g| g.role.may_manage_postings())
+        .filter_map(|g| g.unit_path.clone())
+        .collect();
     let lines = state
         .store
-        .applicant_list_overview(500)
+        .applicant_list_overview(&paths, 500)
         .await?
         .into_iter()
-        .filter(|l| staff.access.may_manage_postings_in(&l.unit_path))
         .map(|l| OverviewLine {
             posting_id: l.posting_id,
             title: l.title,
@@ -561,6 +568,7 @@ pub async fn overview(
             total: l.total,
             named: l.named,
             undecided: l.undecided,
+            pending_requests: l.pending_requests,
         })
         .collect();
     render(&OverviewPage {

@@ -61,10 +61,7 @@ impl ListView {
                 (t(lang, "list.count_men"), c.men),
                 (t(lang, "list.count_other"), c.other),
                 (t(lang, "list.count_unstated"), c.unstated),
-                (
-                    t(lang, "list.count_not_named"),
-                    c.total - entries.len() as i64,
-                ),
+                (t(lang, "list.count_not_named"), c.total - v.named),
             ],
             rows: entries
                 .iter()

@@ -626,8 +626,6 @@ struct ApplicationPage {
     /// The extended applicant list, once the list is made: where the request stands, and
     /// the list when given.
     party: Option<PartyList>,
-    /// The extended list, when given to the candidate.
-    lines: Vec<crate::admin::applicant_list::ExtendedLine>,
 }
 
 /// The extended applicant list as a party (an applicant) sees it on Min side.
@@ -635,18 +633,17 @@ struct PartyList {
     /// Where the request stands, or what the candidate may ask for.
     text: String,
     may_ask: bool,
-    lines: Vec<crate::admin::applicant_list::ExtendedLine>,
+    /// Given: the page links to the list.
+    given: bool,
 }
 
 /// The party's side of the extended list for application `id` (posting `posting_id`).
 async fn party_list(
     state: &AppState,
     lang: Lang,
-    cid: i64,
     id: i64,
     posting_id: i64,
     withdrawn: bool,
-    ip: &str,
 ) -> Result<Option<PartyList>, AppError> {
     if withdrawn
         || state
@@ -660,15 +657,10 @@ async fn party_list(
     let requests = state.store.party_requests(id).await?;
     let at = |x: Option<i64>| i18n::datetime(lang, x.unwrap_or_default());
     if let Some(r) = requests.iter().find(|r| r.status == "given") {
-        let entries = state
-            .store
-            .extended_list(&talentflyt_store::Reader::candidate(cid, ip), posting_id)
-            .await?
-            .unwrap_or_default();
         return Ok(Some(PartyList {
             text: i18n::tf(lang, "portal.party_given", &[("when", &at(r.decided_at))]),
             may_ask: false,
-            lines: crate::admin::applicant_list::extended_lines(entries),
+            given: true,
         }));
     }
     let (text, may_ask) = match requests.last() {
@@ -693,8 +685,56 @@ async fn party_list(
     Ok(Some(PartyList {
         text,
         may_ask,
-        lines: vec![],
+        given: false,
     }))
+}
+
+#[derive(Template)]
+#[template(path = "portal/extended_list.html")]
+struct ExtendedListPage {
+    p: PageCtx,
+    id: i64,
+    title: String,
+    lines: Vec<crate::admin::applicant_list::ExtendedLine>,
+}
+
+/// `GET /portal/applications/{id}/extended-list`: the extended list, for a party given it;
+/// each applicant on it audited as read by the candidate. Others get 404.
+pub async fn extended_list(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    let rec = state.store.candidate_application(cid, id, &ip).await?;
+    let a = &rec.application;
+    let given = state
+        .store
+        .party_requests(id)
+        .await?
+        .iter()
+        .any(|r| r.status == "given");
+    if a.phase == Phase::Withdrawn || !given {
+        return Err(AppError::NotFound);
+    }
+    let entries = state
+        .store
+        .extended_list(&talentflyt_store::Reader::candidate(cid, &ip), a.posting_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(&ExtendedListPage {
+        p: PageCtx::new(
+            &state,
+            lang,
+            format!("{} – {}", t(lang, "list.extended_title"), a.title),
+            format!("/portal/applications/{id}/extended-list"),
+        ),
+        id,
+        title: a.title.clone(),
+        lines: crate::admin::applicant_list::extended_lines(entries),
+    })
 }
 
 /// `POST /portal/applications/{id}/extended-list`: a party asks for the extended list.
@@ -879,7 +919,7 @@ async fn application_page(
         })
         .collect();
     let withdrawn = a.phase == Phase::Withdrawn;
-    let mut party = party_list(state, lang, cid, id, a.posting_id, withdrawn, ip).await?;
+    let party = party_list(state, lang, id, a.posting_id, withdrawn).await?;
     Ok(ApplicationPage {
         p,
         errs,
@@ -943,10 +983,6 @@ async fn application_page(
         interview,
         consents,
         contacted,
-        lines: party
-            .as_mut()
-            .map(|x| std::mem::take(&mut x.lines))
-            .unwrap_or_default(),
         party,
     })
 }

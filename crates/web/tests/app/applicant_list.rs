@@ -399,6 +399,14 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
     let rid = requests[0].id;
     let text = hr.get(&url).await.text();
     assert!(text.contains("Bedt om på Min side"), "{text}");
+    // HR's work list shows it waiting.
+    assert!(hr
+        .get("/admin/applicant-lists")
+        .await
+        .text()
+        .contains(&format!(
+            "/admin/postings/{id}/applicant-list#requests\">1</a>"
+        )));
     let csrf = hr.get(&url).await.csrf();
     let r = hr
         .post_form(
@@ -420,6 +428,7 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
     );
     let text = oc.get(&mine).await.text();
     assert!(text.contains("Du fikk innsyn"));
+    let text = oc.get(&format!("{mine}/extended-list")).await.text();
     assert!(
         text.contains("Per Hemmelig") && text.contains("Emma Stille") && text.contains("Lars Sen")
     );

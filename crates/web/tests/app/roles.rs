@@ -198,6 +198,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         (format!("{per_p}/interview.ics"), false),
         (format!("{per_p}/references"), true),
         (format!("{per_p}/extended-list"), true),
+        (format!("{per_p}/extended-list"), false),
     ] {
         let r = if post {
             me.post_form(&route, &[("csrf", &csrf), ("choice", "withdraw")])
