@@ -844,9 +844,12 @@ impl Store {
             return Ok(false);
         }
         let t = now();
+        // The same request with the same reasons keeps HR's decision on it (and the answer to
+        // it); a changed one is decided anew. (SQL evaluates every SET against the row as it
+        // was, so the CASEs see the old request.)
         if let Some(f) = a.form {
             tx.write_details(app_id, f).await?;
-            sqlx::query("UPDATE applications SET exemption_requested = $1, exemption_reason = $2, exemption_decision = NULL, exemption_answer = NULL, exemption_rationale = '', exemption_decided_by = NULL, exemption_decided_at = NULL, exemption_answer_by = NULL, lang = $3, updated_at = $4 WHERE id = $5")
+            sqlx::query("UPDATE applications SET exemption_decision = CASE WHEN exemption_requested = $1 AND exemption_reason = $2 THEN exemption_decision END, exemption_answer = CASE WHEN exemption_requested = $1 AND exemption_reason = $2 THEN exemption_answer END, exemption_rationale = CASE WHEN exemption_requested = $1 AND exemption_reason = $2 THEN exemption_rationale ELSE '' END, exemption_decided_by = CASE WHEN exemption_requested = $1 AND exemption_reason = $2 THEN exemption_decided_by END, exemption_decided_at = CASE WHEN exemption_requested = $1 AND exemption_reason = $2 THEN exemption_decided_at END, exemption_answer_by = CASE WHEN exemption_requested = $1 AND exemption_reason = $2 THEN exemption_answer_by END, exemption_requested = $1, exemption_reason = $2, lang = $3, updated_at = $4 WHERE id = $5")
                 .bind(f.exemption as i64)
                 .bind(if f.exemption { f.exemption_reason.trim() } else { "" })
                 .bind(a.lang)

@@ -96,10 +96,56 @@ fn cp1252(c: char) -> Option<u8> {
     })
 }
 
+/// The nearest Windows-1252 letter for a Latin letter outside it (Sámi, Polish, Baltic,
+/// Czech, Turkish, Romanian names): its base letter. The HTML page beside each PDF keeps the
+/// name exactly.
+fn fold(c: char) -> Option<char> {
+    const PAIRS: [(&str, char); 30] = [
+        ("ĀĂĄ", 'A'),
+        ("āăą", 'a'),
+        ("ĆĈĊČ", 'C'),
+        ("ćĉċč", 'c'),
+        ("ĎĐ", 'D'),
+        ("ďđ", 'd'),
+        ("ĒĔĖĘĚ", 'E'),
+        ("ēĕėęě", 'e'),
+        ("ĜĞĠĢ", 'G'),
+        ("ĝğġģ", 'g'),
+        ("ĪĬĮİ", 'I'),
+        ("īĭįı", 'i'),
+        ("Ķ", 'K'),
+        ("ķ", 'k'),
+        ("ĹĻĽĿŁ", 'L'),
+        ("ĺļľŀł", 'l'),
+        ("ŃŅŇŊ", 'N'),
+        ("ńņňŋ", 'n'),
+        ("ŌŎŐ", 'O'),
+        ("ōŏő", 'o'),
+        ("ŔŖŘ", 'R'),
+        ("ŕŗř", 'r'),
+        ("ŚŜŞȘ", 'S'),
+        ("śŝşș", 's'),
+        ("ŢŤŦȚ", 'T'),
+        ("ţťŧț", 't'),
+        ("ŨŪŬŮŰŲ", 'U'),
+        ("ũūŭůűų", 'u'),
+        ("ŹŻ", 'Z'),
+        ("źż", 'z'),
+    ];
+    PAIRS
+        .iter()
+        .find(|(from, _)| from.contains(c))
+        .map(|(_, to)| *to)
+}
+
 fn encode(s: &str) -> Vec<u8> {
     s.chars()
         .filter(|c| !c.is_control())
-        .map(|c| cp1252(c).unwrap_or(b'?'))
+        .map(|c| {
+            cp1252(c)
+                .or_else(|| fold(c).and_then(cp1252))
+                .unwrap_or(b'?')
+        })
         .collect()
 }
 
@@ -417,6 +463,11 @@ mod tests {
             b"\xe6\xf8\xe5 \xc6\xd8\xc5 \x96 \x93x\x94 \x80"
         );
         assert_eq!(encode("日本"), b"??");
+        // Names outside Windows-1252 keep their base letters.
+        assert_eq!(
+            encode("Čoavddáš Łukasz Żółć Đorđe Ŋ"),
+            encode("Coavddáš Lukasz Zólc Dorde N")
+        );
         assert_eq!(literal("(a\\b) ø"), "(\\(a\\\\b\\) \\370)");
     }
 

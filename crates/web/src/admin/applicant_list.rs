@@ -482,7 +482,7 @@ pub async fn decide(
                 DecideRefused::NotRequested => "list.refused_not_requested",
             };
             let mut errs = Errors::default();
-            errs.add_labelled(format!("case-{id}"), String::new(), t(lang, key).to_owned());
+            errs.add_labelled("exemptions".into(), String::new(), t(lang, key).to_owned());
             again(
                 &state,
                 &staff,
@@ -653,6 +653,11 @@ pub struct RequestForm {
     contact: String,
     party: String,
     received_on: String,
+    /// A decision's note as typed, and the request it was for.
+    #[serde(skip)]
+    note_for: Option<i64>,
+    #[serde(skip)]
+    note: String,
 }
 
 /// The posting for HR over its unit (readers who may not get 403).
@@ -812,26 +817,27 @@ pub async fn decide_request(
     Csrf(Form(f)): Csrf<Form<RequestDecision>>,
 ) -> Result<Response, AppError> {
     let seen = hr_posting(&state, &staff, &ip, id).await?;
-    let given = match f.decision.as_str() {
-        "given" => true,
-        "refused" => false,
-        _ => return Err(AppError::BadRequest),
-    };
+    let given = f.decision == "given";
     let note = f.note.trim().to_owned();
-    if !line_ok(&note, !given, 500) {
+    if !matches!(f.decision.as_str(), "given" | "refused") || !line_ok(&note, !given, 500) {
         let mut errs = Errors::default();
         errs.add_labelled(
             format!("note-{rid}"),
             t(lang, "list.note").to_owned(),
             t(lang, "list.error_note").to_owned(),
         );
+        let typed = RequestForm {
+            note_for: Some(rid),
+            note: f.note.clone(),
+            ..RequestForm::default()
+        };
         return request_again(
             &state,
             &staff,
             lang,
             &ip,
             seen,
-            RequestForm::default(),
+            typed,
             errs,
             StatusCode::UNPROCESSABLE_ENTITY,
         )

@@ -393,7 +393,7 @@ async fn the_public_applicant_list_is_produced_at_the_first_deadline_and_kept_in
         .get(&mine)
         .await
         .text()
-        .contains("Vi behandler forespørselen."));
+        .contains("Vi behandler innsynskravet."));
     let requests = s.list_requests(id).await.unwrap();
     assert_eq!(requests.len(), 1);
     let rid = requests[0].id;
