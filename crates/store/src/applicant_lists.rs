@@ -425,13 +425,18 @@ impl Store {
             .await?,
         };
         let Some(v) = v else { return Ok(None) };
-        let entries = sqlx::query_as(
+        let entries = self.applicant_list_entries(v.id).await?;
+        Ok(Some((v, entries)))
+    }
+
+    /// The named applicants of one version (by its row id).
+    pub async fn applicant_list_entries(&self, list_id: i64) -> Result<Vec<ListEntry>> {
+        Ok(sqlx::query_as(
             "SELECT application_id, name, age, title, municipality FROM applicant_list_entries WHERE list_id = $1 ORDER BY position",
         )
-        .bind(v.id)
+        .bind(list_id)
         .fetch_all(self.r())
-        .await?;
-        Ok(Some((v, entries)))
+        .await?)
     }
 
     /// The requests not to be named on a posting's list, in the order they came. The reasons

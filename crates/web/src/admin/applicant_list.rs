@@ -162,11 +162,26 @@ async fn page(
 ) -> Result<ListPage, AppError> {
     let id = seen.posting.id;
     let versions = state.store.applicant_list_versions(id).await?;
-    let list = match state.store.applicant_list(id, version).await? {
-        Some((v, entries)) => Some(ListView::new(lang, &seen.posting, &v, &entries)),
-        None if version.is_some() => return Err(AppError::NotFound),
+    // The version shown comes from the versions read; only its entries are read besides.
+    let shown_version = match version {
+        Some(n) => Some(
+            versions
+                .iter()
+                .find(|v| v.version == n)
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => versions.first(),
+    };
+    let list = match shown_version {
+        Some(v) => Some(ListView::new(
+            lang,
+            &seen.posting,
+            v,
+            &state.store.applicant_list_entries(v.id).await?,
+        )),
         None => None,
     };
+    let view = state.store.applicant_view(id).await?;
     let first = first_deadline(&seen.posting);
     let today = state.today();
     let when = match (first, list.is_some()) {
@@ -199,7 +214,7 @@ async fn page(
         _ => String::new(),
     };
     let may_decide = staff.access.may_manage_postings_in(&seen.unit.path);
-    let may_extended = may_see_extended(state, staff, &seen).await?;
+    let may_extended = may_decide || view.blind_until.is_none();
     let cases: Vec<Case> = if may_decide {
         let cases = state.store.exemption_cases(id).await?;
         let ids: Vec<i64> = cases.iter().map(|c| c.application_id).collect();
@@ -238,7 +253,6 @@ async fn page(
         .collect();
     let undecided = cases.iter().filter(|c| c.open).count();
     let (requests, parties) = if may_decide && list.is_some() {
-        let view = state.store.applicant_view(id).await?;
         let parties: Vec<(i64, String)> = view
             .applicants()
             .iter()
