@@ -168,27 +168,22 @@ impl Tx {
         posting_id: i64,
         first_due: Option<NaiveDate>,
     ) -> Result<Option<i64>> {
-        // Most changes come before the deadline, when there is no list: they take no lock.
-        // After it, the posting is locked before looking, so a change committed while the job
-        // makes the first version waits for it and then makes the next.
-        let deadline: Option<String> = sqlx::query_scalar(
-            "SELECT COALESCE(original_deadline, deadline) FROM postings WHERE id = $1",
-        )
-        .bind(posting_id)
-        .fetch_optional(self.conn())
-        .await?;
-        let today = talentflyt_domain::clock::norwegian_date(chrono::Utc::now())
-            .format("%Y-%m-%d")
-            .to_string();
-        if deadline.is_some_and(|d| d < today) {
-            self.lock_posting(posting_id).await?;
-        } else if first_due.is_none() {
-            let listed: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM applicant_lists WHERE posting_id = $1 LIMIT 1")
-                    .bind(posting_id)
-                    .fetch_optional(self.conn())
-                    .await?;
-            if listed.is_none() {
+        // Most changes come before the deadline, when there is no list: they take no lock and
+        // cost one read. After the deadline the posting is locked before looking, so a change
+        // committed while the job makes the first version waits for it and then makes the next.
+        if first_due.is_none() {
+            let (deadline, listed): (String, Option<i64>) = sqlx::query_as(
+                "SELECT COALESCE(p.original_deadline, p.deadline), (SELECT MIN(l.id) FROM applicant_lists l WHERE l.posting_id = p.id)
+                 FROM postings p WHERE p.id = $1",
+            )
+            .bind(posting_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let today = talentflyt_domain::clock::norwegian_date(chrono::Utc::now())
+                .format("%Y-%m-%d")
+                .to_string();
+            if listed.is_none() && deadline >= today {
                 return Ok(None);
             }
         }

@@ -214,7 +214,7 @@ async fn page(
         _ => String::new(),
     };
     let may_decide = staff.access.may_manage_postings_in(&seen.unit.path);
-    let may_extended = may_decide || view.blind_until.is_none();
+    let may_extended = may_see_extended(staff, &seen, view.blind_until);
     let cases: Vec<Case> = if may_decide {
         let cases = state.store.exemption_cases(id).await?;
         let ids: Vec<i64> = cases.iter().map(|c| c.application_id).collect();
@@ -922,14 +922,8 @@ pub async fn decide_request(
 
 /// The extended list names everyone with their history: while the posting screens blind, only
 /// HR over it may open it (the assessors would match "Søker 3" to a name).
-async fn may_see_extended(state: &AppState, staff: &Staff, seen: &Seen) -> Result<bool, AppError> {
-    Ok(staff.access.may_manage_postings_in(&seen.unit.path)
-        || state
-            .store
-            .applicant_view(seen.posting.id)
-            .await?
-            .blind_until
-            .is_none())
+fn may_see_extended(staff: &Staff, seen: &Seen, blind_until: Option<i64>) -> bool {
+    staff.access.may_manage_postings_in(&seen.unit.path) || blind_until.is_none()
 }
 
 /// One applicant on the extended list as a page shows them.
@@ -979,7 +973,8 @@ pub async fn extended(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let seen = readable_posting(&state, &staff, &ip, id).await?;
-    if !may_see_extended(&state, &staff, &seen).await? {
+    let blind_until = state.store.applicant_view(id).await?.blind_until;
+    if !may_see_extended(&staff, &seen, blind_until) {
         return Err(AppError::Forbidden);
     }
     let entries = state

@@ -147,23 +147,24 @@ struct ListPage {
     public_until: String,
 }
 
-/// The posting and its newest list, or 404 (no such public posting, or no list yet).
-async fn public_list(
-    state: &AppState,
-    id: i64,
-) -> Result<(Posting, ListVersion, Vec<ListEntry>), AppError> {
-    let posting = public_posting(state, id).await?;
-    let (v, entries) = state
+/// The day the posting's list left the public site, once it has; 404 for a posting that never
+/// had a list.
+async fn taken_down(state: &AppState, posting: &Posting) -> Result<Option<NaiveDate>, AppError> {
+    let Some(until) = first_deadline(posting).map(public_until) else {
+        return Ok(None);
+    };
+    if state.today() <= until {
+        return Ok(None);
+    }
+    if state
         .store
-        .applicant_list(id, None)
+        .applicant_list_versions(posting.id)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((posting, v, entries))
-}
-
-fn taken_down(state: &AppState, posting: &Posting) -> Option<NaiveDate> {
-    let until = public_until(first_deadline(posting)?);
-    (state.today() > until).then_some(until)
+        .is_empty()
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(Some(until))
 }
 
 /// `GET /jobs/{id}/applicants`.
@@ -199,8 +200,7 @@ pub async fn show(
             })
             .unwrap_or_default(),
     };
-    if let Some(until) = taken_down(&state, &posting) {
-        public_list(&state, id).await?;
+    if let Some(until) = taken_down(&state, &posting).await? {
         page.gone = tf(lang, "list.gone", &[("date", &i18n::date(lang, until))]);
         return noindex(render_status(StatusCode::GONE, &page)?);
     }
@@ -226,8 +226,7 @@ pub async fn pdf(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let posting = public_posting(&state, id).await?;
-    if taken_down(&state, &posting).is_some() {
-        public_list(&state, id).await?;
+    if taken_down(&state, &posting).await?.is_some() {
         return Err(AppError::Closed);
     }
     let org = state.cfg.brand.org_name.clone();

@@ -746,11 +746,14 @@ pub async fn ask_extended_list(
     Csrf(_): Csrf<Form<Vec<(String, String)>>>,
 ) -> Result<Response, AppError> {
     let cid = signed_in(&session).await?;
-    let rec = state.store.candidate_application(cid, id, &ip).await?;
-    let a = &rec.application;
+    // Asking reads nothing of the application: who owns it and its posting are enough.
+    if state.store.application_candidate_id(id).await? != cid {
+        return Err(AppError::NotFound);
+    }
+    let posting_id = state.store.application_posting_id(id).await?;
     let c = state.store.candidate(cid).await?;
     let new = talentflyt_store::NewListRequest {
-        posting_id: a.posting_id,
+        posting_id,
         kind: "extended",
         requester: &format!("{} {}", c.given_name, c.family_name),
         contact: &c.email,
