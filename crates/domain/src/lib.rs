@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod posting;
 pub mod preference;
 pub mod profession;
+pub mod recommendation;
 pub mod reference;
 pub mod requisition;
 pub mod scorecard;

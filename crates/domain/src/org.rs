@@ -277,6 +277,26 @@ impl Access {
         }
     }
 
+    /// May sign off an innstilling for a posting in the unit at `unit_path` as the configured
+    /// appointing authority.
+    pub fn may_sign(&self, authority: crate::recommendation::Authority, unit_path: &str) -> bool {
+        use crate::recommendation::Authority;
+        match authority {
+            Authority::Hr => self.may_approve(crate::requisition::Approver::Hr, unit_path),
+            Authority::ClinicLeader => {
+                self.may_approve(crate::requisition::Approver::ClinicLeader, unit_path)
+            }
+            Authority::Manager => self.allows(unit_path, None, |r| r == Role::Manager),
+        }
+    }
+
+    /// Is a union representative for this posting.
+    pub fn is_union_rep_of(&self, posting_id: i64) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::UnionRep && g.posting_id == Some(posting_id))
+    }
+
     /// May move, reject and message the candidates of a posting in this unit: HR over it and
     /// its managers. Committee members and union representatives read and score, never decide.
     pub fn may_handle_candidates_in(&self, unit_path: &str) -> bool {

@@ -209,6 +209,11 @@ pub struct ServeArgs {
         default_value = "hr:1,clinic_leader:3"
     )]
     pub approval_chain: String,
+    /// Who signs an innstilling off as the appointing authority: `hr` (HR over the unit),
+    /// `clinic_leader` (a manager of the clinic) or `manager` (any manager over the unit). The
+    /// one who sent it for sign-off never signs it.
+    #[arg(long, env = "TALENTFLYT_APPOINTING_AUTHORITY", default_value = "hr")]
+    pub appointing_authority: String,
     /// Run the background job worker in this process.
     #[arg(long, env = "TALENTFLYT_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker: bool,
@@ -311,6 +316,10 @@ impl ServeArgs {
                 &self.approval_chain,
             )
             .map_err(|e| anyhow::anyhow!("TALENTFLYT_APPROVAL_CHAIN: {e}"))?,
+            appointing_authority: talentflyt_domain::recommendation::Authority::parse(
+                &self.appointing_authority,
+            )
+            .map_err(|e| anyhow::anyhow!("TALENTFLYT_APPOINTING_AUTHORITY: {e}"))?,
         })
     }
 

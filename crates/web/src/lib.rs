@@ -291,6 +291,22 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         post(admin::references::request),
     )
     .route(
+        "/admin/postings/{id}/recommendation",
+        get(admin::recommendation::show).post(admin::recommendation::save),
+    )
+    .route(
+        "/admin/postings/{id}/recommendation.pdf",
+        get(admin::recommendation::pdf),
+    )
+    .route(
+        "/admin/postings/{id}/recommendation/decision",
+        post(admin::recommendation::decide),
+    )
+    .route(
+        "/admin/postings/{id}/recommendation/comment",
+        post(admin::recommendation::comment),
+    )
+    .route(
         "/admin/applicant-lists",
         get(admin::applicant_list::overview),
     )

@@ -38,6 +38,8 @@ pub struct WebConfig {
     pub a11y_contact: Option<String>,
     /// The trust's approval chain for staffing requests.
     pub approval_policy: talentflyt_domain::requisition::ApprovalPolicy,
+    /// Who signs an innstilling off (the appointing authority).
+    pub appointing_authority: talentflyt_domain::recommendation::Authority,
     /// Ads go to NAV arbeidsplassen: a change to a public ad queues a sync at once.
     pub nav_channel: bool,
     /// How many days a job alert's consent lasts.
@@ -91,6 +93,7 @@ impl WebConfig {
             metrics: MetricsAccess::Open,
             a11y_contact: None,
             approval_policy: Default::default(),
+            appointing_authority: talentflyt_domain::recommendation::Authority::Hr,
             nav_channel: false,
             alert_consent_days: talentflyt_domain::alert::DEFAULT_CONSENT_DAYS,
             session_idle: Duration::from_secs(30 * 60),

@@ -8,7 +8,7 @@
 
 use super::applications::check_readable;
 use super::{readable_posting, Seen};
-use crate::career::applicant_list::{first_deadline, noindex, ListView};
+use crate::career::applicant_list::{first_deadline, staff_pdf, ListView};
 use crate::error::AppError;
 use crate::extract::{ClientIp, Csrf, ReqLang, Staff};
 use crate::i18n::{self, t, tf};
@@ -16,7 +16,7 @@ use crate::view::{render, render_status, Errors, PageCtx};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use talentflyt_domain::applicant_list::{check_rationale, produced_from, public_until};
 use talentflyt_domain::pipeline::Message;
@@ -351,20 +351,10 @@ pub async fn pdf(
         &seen.posting.reference,
         &state.cfg.brand.org_name,
     );
-    let mut r = bytes.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    r.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!(
-            "inline; filename=\"sokerliste-{}-v{}.pdf\"",
-            seen.posting.id, v.version
-        ))
-        .map_err(|_| AppError::BadRequest)?,
-    );
-    noindex(r)
+    staff_pdf(
+        bytes,
+        &format!("sokerliste-{}-v{}.pdf", seen.posting.id, v.version),
+    )
 }
 
 #[derive(serde::Deserialize, Default)]

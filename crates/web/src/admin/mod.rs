@@ -11,6 +11,7 @@ pub mod postings;
 pub mod preferences;
 pub mod publishing;
 pub mod questions;
+pub mod recommendation;
 pub mod references;
 pub mod requisitions;
 pub mod scorecards;
@@ -170,6 +171,8 @@ struct HomePage {
     /// HR edits the ad templates.
     may_templates: bool,
     rows: Vec<Row>,
+    /// Innstillinger waiting for this user's signature: posting and title.
+    to_sign: Vec<(i64, String)>,
     /// Signed in, but with no role that shows postings (e.g. an employee).
     no_roles: bool,
     count_text: String,
@@ -331,7 +334,24 @@ pub async fn home(
         format!("/admin?{params}{sep}{key}={}", c.param())
     };
     let option = |value: &str, label: &str, on: bool| (value.to_owned(), label.to_owned(), on);
+    let to_sign = if scope_empty {
+        vec![]
+    } else {
+        let authority = state.cfg.appointing_authority;
+        state
+            .store
+            .awaiting_signature()
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.submitted_by != Some(staff.user.id)
+                    && staff.access.may_sign(authority, &r.unit_path)
+            })
+            .map(|r| (r.posting_id, r.title))
+            .collect()
+    };
     render(&HomePage {
+        to_sign,
         p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
         may_create: staff.access.may_write_any_ads(),
         may_templates: staff.access.may_manage_any_postings(),

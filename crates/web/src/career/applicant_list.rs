@@ -260,6 +260,22 @@ pub async fn pdf(
     noindex(r)
 }
 
+/// A PDF made for the staff (never cached), shown in the browser as `filename`, kept away from
+/// search engines.
+pub(crate) fn staff_pdf(bytes: Vec<u8>, filename: &str) -> Result<Response, AppError> {
+    let mut r = axum::response::IntoResponse::into_response(bytes);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("inline; filename=\"{filename}\""))
+            .map_err(|_| AppError::BadRequest)?,
+    );
+    noindex(r)
+}
+
 /// Keep search engines away from a list of names.
 pub(crate) fn noindex(mut r: Response) -> Result<Response, AppError> {
     r.headers_mut().insert(

@@ -46,11 +46,11 @@ async fn run_list_job(app: &TestApp) {
     app.worker.drain().await.unwrap();
 }
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     pdf_extract::extract_text_from_mem(bytes).expect("a PDF that a reader can read")
 }
 
-fn mail_text(app: &TestApp, to: &str) -> String {
+pub(crate) fn mail_text(app: &TestApp, to: &str) -> String {
     app.inbox
         .messages()
         .iter()

@@ -10,6 +10,7 @@ mod career;
 mod helpers;
 mod interviews;
 mod pipeline;
+mod recommendation;
 mod references;
 mod requisitions;
 mod roles;

@@ -107,6 +107,25 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
             true,
             vec![("decision", "granted"), ("rationale", "Ja.")],
         ),
+        (format!("{p}/recommendation"), false, vec![]),
+        // Before the deadline: refused (409) for those who write the innstilling.
+        (
+            format!("{p}/recommendation"),
+            true,
+            vec![("action", "save"), ("version", &version), ("seen", "0")],
+        ),
+        // Nothing waits for a signature: refused (409) for the authority (HR here).
+        (
+            format!("{p}/recommendation/decision"),
+            true,
+            vec![("decision", "sign")],
+        ),
+        // Nothing waits: refused (409) for the union representative, who alone comments.
+        (
+            format!("{p}/recommendation/comment"),
+            true,
+            vec![("comment", "Enig.")],
+        ),
     ];
     use StatusCode as S;
     const OK: S = S::OK;
@@ -117,26 +136,33 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     let readers_only = [
         OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO, OK, NO, OK, NO,
     ];
-    let table: Vec<(&str, [S; 21])> = vec![
+    let row = |a: [S; 21], b: [S; 4]| -> Vec<S> { a.iter().chain(b.iter()).copied().collect() };
+    let table: Vec<(&str, Vec<S>)> = vec![
         (
             "hr",
-            [
-                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE, OK, LATE,
-                OK, LATE,
-            ],
+            row(
+                [
+                    OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE, OK,
+                    LATE, OK, LATE,
+                ],
+                [OK, LATE, LATE, NO],
+            ),
         ),
         (
             "leder",
-            [
-                OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE, OK, LATE, OK,
-                NO,
-            ],
+            row(
+                [
+                    OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE, OK, LATE,
+                    OK, NO,
+                ],
+                [OK, LATE, NO, NO],
+            ),
         ),
-        ("tv", readers_only),
-        ("utvalg", readers_only),
-        ("annen", [S::NOT_FOUND; 21]),
-        ("utvalg-annen", [S::NOT_FOUND; 21]),
-        ("ansatt", [S::NOT_FOUND; 21]),
+        ("tv", row(readers_only, [OK, NO, NO, LATE])),
+        ("utvalg", row(readers_only, [OK, NO, NO, NO])),
+        ("annen", vec![S::NOT_FOUND; 25]),
+        ("utvalg-annen", vec![S::NOT_FOUND; 25]),
+        ("ansatt", vec![S::NOT_FOUND; 25]),
     ];
     let denied = |kind, id| async move {
         s.audit_trail(kind, id)
@@ -164,7 +190,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
             };
             got.push(status);
         }
-        assert_eq!(got, want.to_vec(), "{user}");
+        assert_eq!(got, *want, "{user}");
         // The search across applications shows only what the role may see.
         let found = c.get("/admin/search?q=kari").await.text();
         let sees = matches!(*user, "hr" | "leder" | "tv" | "utvalg");
