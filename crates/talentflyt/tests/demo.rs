@@ -366,6 +366,25 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     assert_eq!(decided, ["granted", "refused"]);
     // And at least one request waits for HR, first on HR's work list.
     assert!(lists[0].undecided >= 1, "{lists:?}");
+    // An innstilling (R12) signed in the manager's department, and a second one waiting for
+    // HR where the department has two postings being assessed (always at full scale).
+    use talentflyt_domain::recommendation::Status;
+    let waiting = store.awaiting_signature().await.unwrap();
+    assert!(waiting.len() <= 1, "{waiting:?}");
+    let mut signed = 0;
+    for l in &lists {
+        if store.recommendation_status(l.posting_id).await.unwrap() == Some(Status::Signed) {
+            signed += 1;
+            let rec = store
+                .recommendation(&talentflyt_store::Reader::user(0, "test"), l.posting_id)
+                .await
+                .unwrap();
+            assert_eq!(rec.entries.len(), 3);
+            assert_eq!(rec.entries.iter().filter(|e| e.rank.is_some()).count(), 2);
+            assert!(rec.entries.iter().all(|e| !e.reason.is_empty()));
+        }
+    }
+    assert_eq!(signed, 1);
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;

@@ -889,12 +889,24 @@ pub async fn generate(
     // The first listed posting with three applicants or more has three requests not to be
     // named, so there is always one for HR to decide (see `applicant_lists`).
     let mut forced: Option<i64> = None;
+    // Postings still being assessed with three interviewed or more: where an innstilling can
+    // be written (see `recommendations`).
+    let mut assessed: std::collections::HashSet<i64> = Default::default();
+    // Open postings and how many have applied: the committee's posting is a busy one.
+    let mut open_sizes: std::collections::HashMap<i64, usize> = Default::default();
     for (m, n) in made.iter().zip(counts) {
         let window = (m.deadline - m.published).num_days().max(1) as u64;
         let decided = m.deadline < today;
         // Postings whose deadline passed within the month have a public applicant list: their
         // applications carry the details it shows, and some ask not to be named.
         let listed = decided && m.deadline + Days::new(30) >= today;
+        let in_process = decided && m.deadline + Days::new(21) >= today;
+        if in_process && n >= 3 {
+            assessed.insert(m.id);
+        }
+        if !decided {
+            open_sizes.insert(m.id, n);
+        }
         let force_here = listed && n >= 3 && *forced.get_or_insert(m.id) == m.id;
         let mut hired_left = m.positions;
         for i in 0..n {
@@ -923,6 +935,17 @@ pub async fn generate(
                     "screening"
                 } else {
                     "applied"
+                }
+            } else if in_process && n >= 3 && i < 3 {
+                "interview"
+            } else if in_process {
+                // Closed within three weeks: still being assessed, nobody hired yet.
+                match rng.gen_range(0..100) {
+                    0..=14 => "interview",
+                    15..=49 => "screening",
+                    50..=89 => "rejected",
+                    90..=94 => "withdrawn",
+                    _ => "applied",
                 }
             } else if hired_left > 0 && rng.gen_bool(0.35) {
                 hired_left -= 1;
@@ -1015,20 +1038,37 @@ pub async fn generate(
         .iter()
         .find(|u| u.kind == UnitKind::Clinic)
         .context("no clinic")?;
-    // The department with the most open postings, so its manager has something to look at.
+    // A department with postings closed within three weeks (still being assessed: applicant
+    // lists, innstillinger) and the most open postings, so its manager has something to look
+    // at in every phase.
     let busiest = departments
         .iter()
         .max_by_key(|d| {
-            made.iter()
-                .filter(|m| m.deadline >= today && m.unit_path.starts_with(&d.path))
-                .count()
+            let of = |m: &&Made| m.unit_path.starts_with(&d.path);
+            let open = made
+                .iter()
+                .filter(of)
+                .filter(|m| m.deadline >= today)
+                .count();
+            // An open posting with four or more to call to interview (the committee's).
+            let busy = made
+                .iter()
+                .filter(of)
+                .filter(|m| open_sizes.get(&m.id).is_some_and(|n| *n >= 6))
+                .count();
+            let recent = made
+                .iter()
+                .filter(of)
+                .filter(|m| assessed.contains(&m.id))
+                .count();
+            (busy.min(1), recent.min(2), open)
         })
         .copied()
         .unwrap_or(departments[0]);
     let committee_posting = made
         .iter()
-        .filter(|m| m.deadline >= today)
-        .find(|m| m.unit_path.starts_with(&busiest.path))
+        .filter(|m| m.deadline >= today && m.unit_path.starts_with(&busiest.path))
+        .max_by_key(|m| open_sizes.get(&m.id).copied().unwrap_or(0))
         .map(|m| m.id)
         .unwrap_or(1);
     let clinic_name = CLINICS[first_clinic.clinic].name_nb;
@@ -1135,6 +1175,7 @@ pub async fn generate(
             .collect();
         recent.sort();
         applicant_lists(store, &recent, hr, today).await?;
+        recommendations(store, &recent, hr).await?;
     }
     store.refresh_statistics().await?;
 
@@ -1384,7 +1425,14 @@ async fn applicant_lists(
     today: NaiveDate,
 ) -> anyhow::Result<()> {
     for (_, posting) in recent {
-        let cases = store.exemption_cases(*posting).await?;
+        // Only applicants still in the process: a refused one answers on Min side.
+        let cases: Vec<_> = store
+            .exemption_cases(*posting)
+            .await?
+            .into_iter()
+            .filter(|c| !matches!(c.phase.as_str(), "withdrawn" | "rejected" | "hired"))
+            .filter(|c| c.decision.is_none())
+            .collect();
         if cases.len() < 2 {
             continue;
         }
@@ -1426,6 +1474,126 @@ async fn applicant_lists(
         break;
     }
     store.produce_applicant_lists(today).await?;
+    Ok(())
+}
+
+/// Two innstillinger (R12) in the manager's department, on postings closed within the month:
+/// one signed by HR, one sent by the manager and waiting for HR's signature. On each, three
+/// candidates were interviewed; two are ranked with written reasons and the third did not meet
+/// a required item.
+async fn recommendations(store: &Store, recent: &[(bool, i64)], hr: i64) -> anyhow::Result<()> {
+    use talentflyt_domain::recommendation::{check, Authority, Decision, RawEntry};
+    let Some(leder) = store.user_by_username("leder").await? else {
+        return Ok(());
+    };
+    let mail = |to: &talentflyt_store::StaffAddress| {
+        plain_message(
+            &to.0,
+            "Innstilling / Recommendation".into(),
+            format!("Hei, {}.", to.1),
+        )
+        .email
+    };
+    let mut made = 0;
+    for (elsewhere, posting) in recent {
+        if *elsewhere || made == 2 {
+            break;
+        }
+        let view = store.applicant_view(*posting).await?;
+        let chosen: Vec<i64> = view
+            .applicants()
+            .iter()
+            .filter(|a| !a.phase.is_final())
+            .take(3)
+            .map(|a| a.id)
+            .collect();
+        if chosen.len() < 3 {
+            continue;
+        }
+        let reader = talentflyt_store::Reader::user(leder.id, "demo");
+        let interview = view
+            .stages
+            .iter()
+            .find(|s| s.phase == Phase::Interview)
+            .map(|s| s.position);
+        if let Some(stage) = interview {
+            store
+                .move_applications(
+                    &reader,
+                    leder.id,
+                    &talentflyt_store::MoveRequest {
+                        posting_id: *posting,
+                        application_ids: &chosen,
+                        target: talentflyt_domain::pipeline::Target::Stage(stage),
+                        reason: "Innkalt til intervju",
+                    },
+                    None,
+                )
+                .await?;
+        }
+        let p = store.posting(*posting).await?;
+        let profile = p.content().requirements.clone();
+        let all: Vec<u32> = (1..=profile.len() as u32).collect();
+        let desired: Vec<u32> = profile
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.required)
+            .map(|(i, _)| i as u32 + 1)
+            .collect();
+        let raw = [
+            RawEntry {
+                application_id: chosen[1],
+                rank: "1".into(),
+                right: String::new(),
+                meets: all.clone(),
+                reason: "Oppfyller alle kravene. Lang erfaring fra tilsvarende avdeling og svært gode referanser. Ga gode, konkrete svar i intervjuet.".into(),
+            },
+            RawEntry {
+                application_id: chosen[0],
+                rank: "2".into(),
+                right: String::new(),
+                meets: all.clone(),
+                reason: "Oppfyller alle kravene. Noe kortere erfaring enn nr. 1, men god faglig forståelse og motivasjon.".into(),
+            },
+            RawEntry {
+                application_id: chosen[2],
+                rank: String::new(),
+                right: String::new(),
+                meets: desired,
+                reason: "Har relevant erfaring, men mangler norsk autorisasjon, som er et krav i utlysningen.".into(),
+            },
+        ];
+        let checked = check(
+            &profile,
+            "Tre kandidater ble intervjuet av leder og en tillitsvalgt. Rangeringen bygger på kravene i utlysningen, intervjuene og referansene.",
+            &raw,
+            true,
+        )
+        .map_err(|p| anyhow::anyhow!("the demo's innstilling: {p:?}"))?;
+        store
+            .save_recommendation(
+                &reader,
+                leder.id,
+                &talentflyt_store::SaveRecommendation {
+                    posting_id: *posting,
+                    ad_version: p.version,
+                    checked: &checked,
+                    submit: true,
+                    seen: 0,
+                },
+                Authority::Hr,
+                &mail,
+            )
+            .await?
+            .map_err(|r| anyhow::anyhow!("the demo's innstilling: {r:?}"))?;
+        if made == 0 {
+            store
+                .decide_recommendation(hr, *posting, Decision::Sign, "Godkjent.", &mail)
+                .await?
+                .map_err(|r| anyhow::anyhow!("the demo's signature: {r:?}"))?;
+        }
+        made += 1;
+    }
     Ok(())
 }
 
