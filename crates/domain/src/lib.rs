@@ -15,6 +15,7 @@ pub mod interview;
 pub mod lang;
 pub mod language;
 pub mod nav;
+pub mod offer;
 pub mod org;
 pub mod pdf;
 pub mod person;

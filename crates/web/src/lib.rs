@@ -147,6 +147,14 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         post(career::portal::withdraw),
     )
     .route(
+        "/portal/applications/{id}/offer",
+        post(career::portal::answer_offer),
+    )
+    .route(
+        "/portal/applications/{id}/offer.pdf",
+        get(career::portal::offer_pdf),
+    )
+    .route(
         "/portal/applications/{id}/listing",
         post(career::portal::accept_listing),
     )
@@ -294,6 +302,13 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/postings/{id}/recommendation",
         get(admin::recommendation::show).post(admin::recommendation::save),
     )
+    .route(
+        "/admin/postings/{id}/offers",
+        get(admin::offers::show).post(admin::offers::propose),
+    )
+    .route("/admin/offers/{id}/letter.pdf", get(admin::offers::pdf))
+    .route("/admin/offers/{id}/approve", post(admin::offers::approve))
+    .route("/admin/offers/{id}/withdraw", post(admin::offers::withdraw))
     .route(
         "/admin/postings/{id}/recommendation.pdf",
         get(admin::recommendation::pdf),

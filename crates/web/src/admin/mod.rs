@@ -6,6 +6,7 @@ pub mod applicant_list;
 pub mod applications;
 pub mod clinics;
 pub mod interviews;
+pub mod offers;
 pub mod pipeline;
 pub mod postings;
 pub mod preferences;

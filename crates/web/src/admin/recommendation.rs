@@ -528,7 +528,7 @@ async fn refused(
 
 /// A bilingual e-mail to a member of staff (staff have no language on record): bokmål first.
 #[allow(clippy::too_many_arguments)]
-fn staff_mail(
+pub(crate) fn staff_mail(
     state: &AppState,
     to: &StaffAddress,
     template: &str,

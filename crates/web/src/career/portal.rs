@@ -626,6 +626,190 @@ struct ApplicationPage {
     /// The extended applicant list, once the list is made: where the request stands, and
     /// the list when given.
     party: Option<PartyList>,
+    /// An offer sent to the candidate.
+    offer: Option<PortalOffer>,
+}
+
+/// The offer as the candidate sees it on Min side.
+struct PortalOffer {
+    status: String,
+    facts: Vec<(String, String)>,
+    note: String,
+    /// "Svar innen 8. desember 2026."
+    answer_by: String,
+    may_answer: bool,
+}
+
+/// The offer sent on application `id`, in `lang`.
+async fn portal_offer(
+    state: &AppState,
+    lang: Lang,
+    id: i64,
+) -> Result<Option<PortalOffer>, AppError> {
+    let Some(o) = state.store.candidate_offer(id).await? else {
+        return Ok(None);
+    };
+    let terms = o.terms()?;
+    let today = state.today();
+    let lapsed = today > o.answer_by();
+    let engagement = if terms.permanent {
+        t(lang, "offer.permanent").to_owned()
+    } else {
+        i18n::tf(
+            lang,
+            "offer.temporary_short",
+            &[(
+                "until",
+                &terms.until.map(|d| i18n::date(lang, d)).unwrap_or_default(),
+            )],
+        )
+    };
+    Ok(Some(PortalOffer {
+        status: t(lang, o.status.key(o.answer_by(), today)).to_owned(),
+        facts: vec![
+            (
+                t(lang, "offer.position").to_owned(),
+                terms.position(lang).to_owned(),
+            ),
+            (
+                t(lang, "offer.fte").to_owned(),
+                format!("{} %", terms.fte_percent),
+            ),
+            (
+                t(lang, "offer.start").to_owned(),
+                i18n::date(lang, terms.start_date),
+            ),
+            (
+                t(lang, "offer.salary").to_owned(),
+                talentflyt_domain::offer::kroner(lang, terms.salary),
+            ),
+            (t(lang, "offer.engagement").to_owned(), engagement),
+        ],
+        note: terms.note.clone(),
+        answer_by: i18n::tf(
+            lang,
+            "offer.answer_by_text",
+            &[("date", &i18n::date(lang, o.answer_by()))],
+        ),
+        may_answer: o.status == talentflyt_domain::offer::Status::Sent && !lapsed,
+    }))
+}
+
+/// `POST /portal/applications/{id}/offer`: accept (`choice=accept`) or decline the offer.
+pub async fn answer_offer(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    FormToken(token): FormToken,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+    Csrf(Form(pairs)): Csrf<Form<Vec<(String, String)>>>,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    // Only the candidate's own application: another's answers as missing.
+    let rec = state.store.candidate_application(cid, id, &ip).await?;
+    let accept = match pairs
+        .iter()
+        .find(|(k, _)| k == "choice")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("accept") => true,
+        Some("decline") => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let (title, title_en) = (rec.application.title.clone(), rec.application.title.clone());
+    let brand = state.mail_brand.clone();
+    let base = state.cfg.base_url.trim_end_matches('/').to_owned();
+    let final_answer = move |r: &talentflyt_store::Recipient| -> talentflyt_store::Written {
+        let title = r.lang.pick(&title, &title_en).0;
+        let message = talentflyt_domain::pipeline::Message {
+            subject: i18n::tf(r.lang, "offer.final_subject", &[("title", title)]),
+            body: i18n::tf(
+                r.lang,
+                "offer.final_body",
+                &[("name", &r.name), ("title", title)],
+            ),
+        };
+        let email = crate::admin::pipeline::candidate_message(
+            r.email,
+            r.lang,
+            &message,
+            &format!("{base}/portal/applications/{}", r.application_id),
+            &brand,
+        );
+        talentflyt_store::Written { message, email }
+    };
+    let site_title = rec.application.title.clone();
+    let st = state.clone();
+    let staff_mail = move |to: &(String, String), accepted: bool| {
+        crate::admin::recommendation::staff_mail(
+            &st,
+            to,
+            "offer_answered",
+            if accepted {
+                "offer.mail_accepted_subject"
+            } else {
+                "offer.mail_declined_subject"
+            },
+            if accepted {
+                "offer.mail_accepted_body"
+            } else {
+                "offer.mail_declined_body"
+            },
+            &[("title", &site_title)],
+            format!(
+                "{}/admin/postings/{}/offers",
+                st.cfg.base_url.trim_end_matches('/'),
+                rec.application.posting_id
+            ),
+        )
+    };
+    match state
+        .store
+        .answer_offer(
+            cid,
+            id,
+            accept,
+            state.today(),
+            &ip,
+            &staff_mail,
+            &final_answer,
+        )
+        .await?
+    {
+        Ok(_) => {
+            state.wake_jobs();
+            let done = if accept { "hired" } else { "declined" };
+            Ok(Redirect::to(&format!("/portal/applications/{id}?done={done}")).into_response())
+        }
+        Err(r) => {
+            let mut errs = Errors::default();
+            errs.add_labelled("offer".into(), String::new(), t(lang, r.key()).to_owned());
+            let page = application_page(&state, lang, &token, cid, id, &ip, errs, "").await?;
+            render_status(StatusCode::CONFLICT, &page)
+        }
+    }
+}
+
+/// `GET /portal/applications/{id}/offer.pdf`: the offer letter, in the candidate's language.
+pub async fn offer_pdf(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    session: tower_sessions::Session,
+) -> Result<Response, AppError> {
+    let cid = signed_in(&session).await?;
+    let rec = state.store.candidate_application(cid, id, &ip).await?;
+    let o = state
+        .store
+        .candidate_offer(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = state.store.candidate(cid).await?;
+    let lang = Lang::parse(&rec.application.lang).unwrap_or(Lang::Nb);
+    let name = format!("{} {}", c.given_name, c.family_name);
+    let bytes = crate::admin::offers::letter_pdf(&state, lang, &o, &name).await?;
+    crate::career::applicant_list::staff_pdf(bytes, "tilbud.pdf")
 }
 
 /// The extended applicant list as a party (an applicant) sees it on Min side.
@@ -987,6 +1171,7 @@ async fn application_page(
         consents,
         contacted,
         party,
+        offer: portal_offer(state, lang, id).await?,
     })
 }
 
@@ -1082,6 +1267,8 @@ pub async fn application(
         Some("interview") => t(lang, "portal.done_interview"),
         Some("references") => t(lang, "portal.done_references"),
         Some("extended") => t(lang, "portal.done_extended"),
+        Some("hired") => t(lang, "portal.done_hired"),
+        Some("declined") => t(lang, "portal.done_declined"),
         _ => "",
     };
     render(

@@ -9,6 +9,7 @@ mod blind;
 mod career;
 mod helpers;
 mod interviews;
+mod offers;
 mod pipeline;
 mod recommendation;
 mod references;

@@ -126,6 +126,13 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
             true,
             vec![("comment", "Enig.")],
         ),
+        (format!("{p}/offers"), false, vec![]),
+        // No terms: refused (422) for those who propose offers.
+        (
+            format!("{p}/offers"),
+            true,
+            vec![("application", kari_s.as_str())],
+        ),
     ];
     use StatusCode as S;
     const OK: S = S::OK;
@@ -136,7 +143,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
     let readers_only = [
         OK, OK, OK, NO, OK, OK, OK, OK, GO, GO, NO, NO, NO, NO, NO, OK, NO, OK, NO, OK, NO,
     ];
-    let row = |a: [S; 21], b: [S; 4]| -> Vec<S> { a.iter().chain(b.iter()).copied().collect() };
+    let row = |a: [S; 21], b: [S; 6]| -> Vec<S> { a.iter().chain(b.iter()).copied().collect() };
     let table: Vec<(&str, Vec<S>)> = vec![
         (
             "hr",
@@ -145,7 +152,7 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
                     OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, GO, BAD, GO, LATE, OK, LATE, OK,
                     LATE, OK, LATE,
                 ],
-                [OK, LATE, LATE, NO],
+                [OK, LATE, LATE, NO, OK, BAD],
             ),
         ),
         (
@@ -155,14 +162,14 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
                     OK, OK, OK, OK, OK, OK, OK, OK, GO, GO, GO, NO, NO, GO, NO, OK, LATE, OK, LATE,
                     OK, NO,
                 ],
-                [OK, LATE, NO, NO],
+                [OK, LATE, NO, NO, OK, BAD],
             ),
         ),
-        ("tv", row(readers_only, [OK, NO, NO, LATE])),
-        ("utvalg", row(readers_only, [OK, NO, NO, NO])),
-        ("annen", vec![S::NOT_FOUND; 25]),
-        ("utvalg-annen", vec![S::NOT_FOUND; 25]),
-        ("ansatt", vec![S::NOT_FOUND; 25]),
+        ("tv", row(readers_only, [OK, NO, NO, LATE, OK, NO])),
+        ("utvalg", row(readers_only, [OK, NO, NO, NO, OK, NO])),
+        ("annen", vec![S::NOT_FOUND; 27]),
+        ("utvalg-annen", vec![S::NOT_FOUND; 27]),
+        ("ansatt", vec![S::NOT_FOUND; 27]),
     ];
     let denied = |kind, id| async move {
         s.audit_trail(kind, id)
@@ -225,6 +232,8 @@ async fn each_role_reaches_only_what_it_may_on_every_deciding_route() {
         (format!("{per_p}/references"), true),
         (format!("{per_p}/extended-list"), true),
         (format!("{per_p}/extended-list"), false),
+        (format!("{per_p}/offer"), true),
+        (format!("{per_p}/offer.pdf"), false),
     ] {
         let r = if post {
             me.post_form(&route, &[("csrf", &csrf), ("choice", "withdraw")])
