@@ -152,7 +152,7 @@ pub fn required_items(profile: &[Requirement]) -> Vec<u32> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Problem {
     pub application_id: Option<i64>,
-    /// `rank`, `right`, `reason` or `summary`.
+    /// `rank`, `right`, `reason`; for the whole, `summary` or `ranking`.
     pub field: &'static str,
     pub key: &'static str,
 }
@@ -283,7 +283,7 @@ fn submit_rules(profile: &[Requirement], entries: &[Entry], problems: &mut Vec<P
     if ranked == 0 {
         problems.push(Problem {
             application_id: None,
-            field: "summary",
+            field: "ranking",
             key: "rec.none_ranked",
         });
         return;

@@ -1559,8 +1559,13 @@ async fn recommendations(store: &Store, recent: &[(bool, i64)], hr: i64) -> anyh
                 application_id: chosen[2],
                 rank: String::new(),
                 right: String::new(),
+                reason: if desired.len() < all.len() {
+                    "Har relevant erfaring, men mangler norsk autorisasjon, som er et krav i utlysningen."
+                } else {
+                    "Kvalifisert, men de to rangerte har mer relevant erfaring og ga bedre svar i intervjuet."
+                }
+                .into(),
                 meets: desired,
-                reason: "Har relevant erfaring, men mangler norsk autorisasjon, som er et krav i utlysningen.".into(),
             },
         ];
         let checked = check(

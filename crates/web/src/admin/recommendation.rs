@@ -71,7 +71,7 @@ impl Candidate {
     fn right_label(&self, lang: Lang) -> &'static str {
         match RightKind::parse(&self.right) {
             Some(k) => t(lang, k.label_key()),
-            None => "",
+            None => t(lang, "rec.right_none"),
         }
     }
 }
@@ -110,6 +110,8 @@ struct RecPage {
     errs: Errors,
     done: String,
     decision_note: String,
+    /// The decision chosen, when the form came back with an error.
+    decision_choice: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -340,12 +342,18 @@ async fn page(
         }
         candidates.push(c);
     }
-    // Problems with the whole: on the summary.
+    // Problems with the whole: on the summary, or on the ranking as a whole (the candidates'
+    // heading), each on its own so every one is reported.
     if let Some(ty) = typed.as_ref() {
         for p in ty.problems.iter().filter(|p| p.application_id.is_none()) {
+            let label = if p.field == "ranking" {
+                "rec.candidates"
+            } else {
+                "rec.summary"
+            };
             errs.add_labelled(
-                "summary".into(),
-                t(lang, "rec.summary").to_owned(),
+                p.field.into(),
+                t(lang, label).to_owned(),
                 t(lang, p.key).to_owned(),
             );
         }
@@ -469,6 +477,7 @@ async fn page(
         errs,
         done,
         decision_note: String::new(),
+        decision_choice: String::new(),
     })
 }
 
@@ -745,6 +754,7 @@ pub async fn decide(
         }
         let mut page = page(&state, &staff, lang, &ip, seen, None, errs, String::new()).await?;
         page.decision_note = f.note.clone();
+        page.decision_choice = f.decision.clone();
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let title = seen.posting.title.clone();
