@@ -110,9 +110,10 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     );
     assert!(store.holds_data().await.unwrap());
 
-    // The staff stays the same size; postings and applications come once per year.
+    // The staff stays the same size but for the one hire the demo makes (R13); postings and
+    // applications come once per year.
     let n = counts(store).await;
-    assert_eq!(n["employees"], EMPLOYEES);
+    assert_eq!(n["employees"], EMPLOYEES + 1);
     assert_eq!(
         n["postings"],
         2 * POSTINGS_A_YEAR as i64 + AD_PATH_POSTINGS,
@@ -385,6 +386,12 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         }
     }
     assert_eq!(signed, 1);
+    // Its first is offered the post and has accepted (R13): hired, an employee.
+    let mut hired = 0;
+    for l in &lists {
+        hired += store.hires_of(l.posting_id).await.unwrap();
+    }
+    assert_eq!(hired, 1);
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;
@@ -402,7 +409,12 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
     let n = counts(store).await;
     assert_eq!(n["postings"], POSTINGS_A_YEAR as i64 + AD_PATH_POSTINGS);
     assert_eq!(n["applications"], APPLICATIONS_A_YEAR + 3);
-    assert_eq!(n["employees"], EMPLOYEES);
+    // The staff, and the demo's hire where it made one.
+    let hires = talentflyt_store::testing::count_rows(store, "hires")
+        .await
+        .unwrap();
+    assert!(hires <= 1);
+    assert_eq!(n["employees"], EMPLOYEES + hires);
 }
 
 #[tokio::test]

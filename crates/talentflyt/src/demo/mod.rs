@@ -1175,7 +1175,7 @@ pub async fn generate(
             .collect();
         recent.sort();
         applicant_lists(store, &recent, hr, today).await?;
-        recommendations(store, &recent, hr).await?;
+        recommendations(store, &recent, hr, today).await?;
     }
     store.refresh_statistics().await?;
 
@@ -1481,7 +1481,12 @@ async fn applicant_lists(
 /// one signed by HR, one sent by the manager and waiting for HR's signature. On each, three
 /// candidates were interviewed; two are ranked with written reasons and the third did not meet
 /// a required item.
-async fn recommendations(store: &Store, recent: &[(bool, i64)], hr: i64) -> anyhow::Result<()> {
+async fn recommendations(
+    store: &Store,
+    recent: &[(bool, i64)],
+    hr: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
     use talentflyt_domain::recommendation::{check, Authority, Decision, RawEntry};
     let Some(leder) = store.user_by_username("leder").await? else {
         return Ok(());
@@ -1596,9 +1601,91 @@ async fn recommendations(store: &Store, recent: &[(bool, i64)], hr: i64) -> anyh
                 .decide_recommendation(hr, *posting, Decision::Sign, "Godkjent.", &mail)
                 .await?
                 .map_err(|r| anyhow::anyhow!("the demo's signature: {r:?}"))?;
+            hire(store, &p, chosen[1], leder.id, hr, today).await?;
         }
         made += 1;
     }
+    Ok(())
+}
+
+/// The offer to the first in a signed innstilling (R13): proposed by the manager, approved by
+/// HR, accepted by the candidate, which makes the hire (an employee record, the hand-off to
+/// onboarding) and, once every position is filled, the final answer to the rest.
+async fn hire(
+    store: &Store,
+    p: &talentflyt_store::Posting,
+    application: i64,
+    leder: i64,
+    hr: i64,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use talentflyt_domain::offer::{check, RawTerms};
+    let terms = check(
+        &RawTerms {
+            position_nb: p.title.clone(),
+            position_en: p.title_en.clone(),
+            fte_percent: p.extent_percent.to_string(),
+            start_date: (today + Days::new(45)).to_string(),
+            salary: "615000".into(),
+            salary_note: "Lønnstrinn 54".into(),
+            engagement: "permanent".into(),
+            answer_by: (today + Days::new(7)).to_string(),
+            note: "Prøvetiden er seks måneder.".into(),
+            ..RawTerms::default()
+        },
+        today,
+    )
+    .map_err(|e| anyhow::anyhow!("the demo's offer: {e:?}"))?;
+    let reader = talentflyt_store::Reader::user(leder, "demo");
+    let offer = store
+        .propose_offer(&reader, leder, p.id, application, &terms)
+        .await?
+        .map_err(|r| anyhow::anyhow!("the demo's offer: {r:?}"))?;
+    let title = p.title.clone();
+    store
+        .approve_offer(
+            &talentflyt_store::Reader::user(hr, "demo"),
+            hr,
+            offer,
+            &|r| {
+                plain_message(
+                    r.email,
+                    format!("Tilbud om stilling: {title}"),
+                    format!("Hei, {}. Vi har gleden av å tilby deg stillingen {title}. Svar på Min side.", r.name),
+                )
+            },
+        )
+        .await?
+        .map_err(|r| anyhow::anyhow!("the demo's approval: {r:?}"))?;
+    let cid = store.application_candidate_id(application).await?;
+    store
+        .answer_offer(
+            cid,
+            application,
+            true,
+            today,
+            "demo",
+            &|to, _| {
+                plain_message(
+                    &to.0,
+                    "Tilbudet er akseptert".into(),
+                    format!("Hei, {}.", to.1),
+                )
+                .email
+            },
+            &|r| {
+                plain_message(
+                    r.email,
+                    format!("Svar på søknaden din: {title}"),
+                    format!(
+                        "Hei, {}. Stillingen {title} er nå besatt. Takk for at du søkte.",
+                        r.name
+                    ),
+                )
+            },
+        )
+        .await?
+        .map_err(|r| anyhow::anyhow!("the demo's answer: {r:?}"))?;
     Ok(())
 }
 
