@@ -227,6 +227,9 @@ impl Store {
         if o.proposed_by == Some(user_id) {
             return Ok(Err(OfferRefused::OwnProposal));
         }
+        if tx.phase_of(o.application_id).await?.is_final() {
+            return Ok(Err(OfferRefused::Final));
+        }
         let t = now();
         let changed = sqlx::query(
             "UPDATE offers SET status = 'sent', approved_by = $1, approved_at = $2 WHERE id = $3 AND status = 'proposed'",
@@ -271,6 +274,7 @@ impl Store {
     ) -> Result<Refusable<()>> {
         let o = self.offer(offer_id).await?;
         let mut tx = self.begin().await?;
+        tx.lock_posting(o.posting_id).await?;
         let changed = sqlx::query(
             "UPDATE offers SET status = 'withdrawn', answered_at = $1 WHERE id = $2 AND status IN ('proposed','sent')",
         )
@@ -323,6 +327,10 @@ impl Store {
         let reader = Reader::candidate(candidate_id, ip);
         let mut tx = self.begin().await?;
         tx.lock_posting(o.posting_id).await?;
+        // Withdrawn meanwhile (the offer went with it, but a stale page may still post).
+        if tx.phase_of(application_id).await?.is_final() {
+            return Ok(Err(OfferRefused::NotWaiting));
+        }
         let t = now();
         let changed = sqlx::query(
             "UPDATE offers SET status = $1, answered_at = $2 WHERE id = $3 AND status = 'sent'",
@@ -448,6 +456,15 @@ impl Tx {
             name: format!("{given} {family}"),
             lang: Lang::parse(&lang).unwrap_or(Lang::Nb),
         })
+    }
+
+    async fn phase_of(&mut self, application_id: i64) -> Result<Phase> {
+        let p: String = sqlx::query_scalar("SELECT phase FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(Phase::parse(&p).unwrap_or(Phase::Applied))
     }
 
     /// Every position of the posting is filled.

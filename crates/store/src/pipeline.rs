@@ -857,10 +857,19 @@ impl Tx {
     }
 
     /// An application leaves the process (rejected, withdrawn): a time ahead is freed and
-    /// cancelled in the candidate's calendar, references not taken are closed.
+    /// cancelled in the candidate's calendar, references not taken are closed, and an offer not
+    /// yet answered is withdrawn.
     pub(crate) async fn leave_process(&mut self, application_id: i64) -> Result<()> {
         self.release_on_exit(application_id).await?;
-        self.close_references(application_id).await
+        self.close_references(application_id).await?;
+        sqlx::query(
+            "UPDATE offers SET status = 'withdrawn', answered_at = $1 WHERE application_id = $2 AND status IN ('proposed','sent')",
+        )
+        .bind(now())
+        .bind(application_id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 
     /// The staff to remind about a posting: its maker and the requisition's requester (if still

@@ -103,6 +103,19 @@ async fn page(
             .unwrap_or_default()
     };
     let offers = state.store.posting_offers(id).await?;
+    // The candidates named on the page's offers.
+    let shown: Vec<_> = offers
+        .iter()
+        .map(|o| {
+            reader.event(
+                talentflyt_store::AuditAction::List,
+                talentflyt_store::SubjectKind::Application,
+                o.application_id,
+                "offers",
+            )
+        })
+        .collect();
+    state.store.audit_many(&shown).await?;
     let hired = state.store.hires_of(id).await?;
     let positions = seen.posting.positions;
     let may_handle = staff.access.may_handle_candidates_in(&seen.unit.path);

@@ -314,6 +314,27 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Offered again, Ola withdraws the application instead: the offer goes with it, and can no
+    // longer be approved.
+    let r = post(&mut hr, &url, &terms(&hr_csrf, ola, today)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let again = newest_offer(&hr.get(&url).await.text());
+    let ola_csrf = ola_c.get("/portal").await.csrf();
+    let r = ola_c
+        .post_form(
+            &format!("/portal/applications/{ola}/withdraw"),
+            &[("csrf", &ola_csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = rune
+        .post_form(
+            &format!("/admin/offers/{again}/approve"),
+            &[("csrf", &rcsrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(s.offer(again).await.unwrap().status.as_str(), "withdrawn");
     let r = post(&mut leder, &url, &terms(&csrf, kari, today)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let kari_offer = newest_offer(&leder.get(&url).await.text());
@@ -336,24 +357,20 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
-    // Both positions filled: Ola and Lars, still waiting, are given their final answer.
+    // Both positions filled: Lars, still waiting, is given the final answer.
     assert_eq!(s.hires_of(id).await.unwrap(), 2);
     let view = s.applicant_view(id).await.unwrap();
     for (a, phase) in [
         (per, Phase::Hired),
         (kari, Phase::Hired),
-        (ola, Phase::Rejected),
+        (ola, Phase::Withdrawn),
         (lars, Phase::Rejected),
     ] {
         assert_eq!(view.applicant(a).unwrap().phase, phase, "{a}");
     }
     app.worker.drain().await.unwrap();
-    for to in ["ola@example.no", "lars@example.no"] {
-        assert!(
-            mail_text(&app, to).contains("Stillingen er nå besatt"),
-            "{to}"
-        );
-    }
+    assert!(!mail_text(&app, "ola@example.no").contains("Stillingen er nå besatt"));
+    assert!(mail_text(&app, "lars@example.no").contains("Stillingen er nå besatt"));
     assert!(hr
         .get(&url)
         .await
