@@ -94,7 +94,27 @@ pub struct Answered {
     pub answered_rest: usize,
 }
 
+/// An offer waiting for HR's approval, for HR's front page.
+#[derive(Debug, Clone, FromRow)]
+pub struct AwaitingApproval {
+    pub posting_id: i64,
+    pub title: String,
+    pub unit_path: String,
+    pub proposed_by: Option<i64>,
+}
+
 impl Store {
+    /// Every offer waiting for approval (the caller keeps those the reader may approve); they
+    /// wait hours or days, so there are never many.
+    pub async fn offers_awaiting_approval(&self) -> Result<Vec<AwaitingApproval>> {
+        Ok(sqlx::query_as(
+            "SELECT o.posting_id, p.title, u.path AS unit_path, o.proposed_by FROM offers o JOIN postings p ON p.id = o.posting_id JOIN org_units u ON u.id = p.unit_id
+             WHERE o.status = 'proposed' ORDER BY o.proposed_at, o.id",
+        )
+        .fetch_all(self.r())
+        .await?)
+    }
+
     /// The posting's offers, newest first (no candidate data but ids).
     pub async fn posting_offers(&self, posting_id: i64) -> Result<Vec<OfferRow>> {
         Ok(sqlx::query_as(&format!(
@@ -135,7 +155,8 @@ impl Store {
     }
 
     /// Propose an offer to a candidate ranked in the signed innstilling, while positions are
-    /// left and no offer to them is open. Audited as a change to the application.
+    /// left and no offer to them is open. Audited as a change to the application; HR over the
+    /// unit (but the proposer) are e-mailed (`notify`) to approve it.
     pub async fn propose_offer(
         &self,
         reader: &Reader<'_>,
@@ -143,6 +164,7 @@ impl Store {
         posting_id: i64,
         application_id: i64,
         terms: &Terms,
+        notify: &(dyn Fn(&crate::StaffAddress) -> OutgoingEmail + Sync),
     ) -> Result<Refusable<i64>> {
         let mut tx = self.begin().await?;
         tx.lock_posting(posting_id).await?;
@@ -208,6 +230,16 @@ impl Store {
             "offer proposed",
         )])
         .await?;
+        for to in tx
+            .signers(
+                posting_id,
+                talentflyt_domain::recommendation::Authority::Hr,
+                Some(user_id),
+            )
+            .await?
+        {
+            tx.enqueue_email(&notify(&to)).await?;
+        }
         tx.commit().await?;
         Ok(Ok(id))
     }

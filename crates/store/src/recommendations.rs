@@ -447,7 +447,7 @@ impl Tx {
 
     /// The active staff who may sign the posting's innstilling as `authority`, but for
     /// `except`: HR over the unit; the managers of the clinic it lies in; or any manager over it.
-    async fn signers(
+    pub(crate) async fn signers(
         &mut self,
         posting_id: i64,
         authority: Authority,

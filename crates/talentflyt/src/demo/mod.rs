@@ -1638,7 +1638,14 @@ async fn hire(
     .map_err(|e| anyhow::anyhow!("the demo's offer: {e:?}"))?;
     let reader = talentflyt_store::Reader::user(leder, "demo");
     let offer = store
-        .propose_offer(&reader, leder, p.id, application, &terms)
+        .propose_offer(&reader, leder, p.id, application, &terms, &|to| {
+            plain_message(
+                &to.0,
+                "Tilbud til godkjenning".into(),
+                format!("Hei, {}.", to.1),
+            )
+            .email
+        })
         .await?
         .map_err(|r| anyhow::anyhow!("the demo's offer: {r:?}"))?;
     let title = p.title.clone();

@@ -174,6 +174,8 @@ struct HomePage {
     rows: Vec<Row>,
     /// Innstillinger waiting for this user's signature: posting and title.
     to_sign: Vec<(i64, String)>,
+    /// Offers waiting for this user's approval: posting and title.
+    to_approve: Vec<(i64, String)>,
     /// Signed in, but with no role that shows postings (e.g. an employee).
     no_roles: bool,
     count_text: String,
@@ -351,8 +353,26 @@ pub async fn home(
             .map(|r| (r.posting_id, r.title))
             .collect()
     };
+    let to_approve = if scope_empty {
+        vec![]
+    } else {
+        let mut v: Vec<(i64, String)> = state
+            .store
+            .offers_awaiting_approval()
+            .await?
+            .into_iter()
+            .filter(|o| {
+                o.proposed_by != Some(staff.user.id)
+                    && staff.access.may_manage_postings_in(&o.unit_path)
+            })
+            .map(|o| (o.posting_id, o.title))
+            .collect();
+        v.dedup();
+        v
+    };
     render(&HomePage {
         to_sign,
+        to_approve,
         p: staff.page(&state, lang, t(lang, "admin.postings"), "/admin"),
         may_create: staff.access.may_write_any_ads(),
         may_templates: staff.access.may_manage_any_postings(),

@@ -201,6 +201,23 @@ async fn page(
     })
 }
 
+/// The label of a field of the offer form, for the error summary.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "position_nb" => "offer.position_nb",
+        "position_en" => "offer.position_en",
+        "fte_percent" => "offer.fte",
+        "start_date" => "offer.start",
+        "salary" => "offer.salary_kroner",
+        "salary_note" => "offer.salary_note",
+        "engagement" => "offer.engagement",
+        "ground" => "offer.ground",
+        "until" => "offer.until",
+        "answer_by" => "offer.answer_by",
+        _ => "offer.note",
+    }
+}
+
 fn ground_key(letter: &str) -> &'static str {
     match letter {
         "a" => "requisition.ground.a",
@@ -267,9 +284,34 @@ pub async fn propose(
     let (errs, status) = match (app, checked) {
         (Some(app), Ok(terms)) => {
             let reader = Reader::user(staff.user.id, &ip);
+            let title = seen.posting.title.clone();
+            let sender = staff.user.display_name.clone();
+            let link = format!(
+                "{}/admin/postings/{id}/offers",
+                state.cfg.base_url.trim_end_matches('/')
+            );
+            let st = state.clone();
+            let notify = move |to: &talentflyt_store::StaffAddress| {
+                super::recommendation::staff_mail(
+                    &st,
+                    to,
+                    "offer_proposed",
+                    "offer.mail_proposed_subject",
+                    "offer.mail_proposed_body",
+                    &[("title", &title), ("sender", &sender)],
+                    link.clone(),
+                )
+            };
             match state
                 .store
-                .propose_offer(&reader, staff.user.id, seen.posting.id, app, &terms)
+                .propose_offer(
+                    &reader,
+                    staff.user.id,
+                    seen.posting.id,
+                    app,
+                    &terms,
+                    &notify,
+                )
                 .await?
             {
                 Ok(_) => {
@@ -286,10 +328,14 @@ pub async fn propose(
             }
         }
         (app, checked) => {
-            let mut errs = match checked {
-                Err(e) => Errors::from_invalid(lang, &e),
-                Ok(_) => Errors::default(),
-            };
+            let mut errs = Errors::default();
+            for e in checked.err().unwrap_or_default() {
+                errs.add_labelled(
+                    e.field.to_owned(),
+                    t(lang, field_label(e.field)).to_owned(),
+                    t(lang, e.key).to_owned(),
+                );
+            }
             if app.is_none() {
                 errs.add_labelled(
                     "application".into(),

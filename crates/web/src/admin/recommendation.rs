@@ -102,6 +102,8 @@ struct RecPage {
     comments: Vec<(String, String, String)>,
     events: Vec<(String, String, String)>,
     has_rec: bool,
+    /// Signed: the offers come next.
+    signed: bool,
     authority: &'static str,
     rank_options: Vec<String>,
     right_options: Vec<(&'static str, &'static str)>,
@@ -459,6 +461,7 @@ async fn page(
         comments,
         events,
         has_rec: head.is_some(),
+        signed: status == Status::Signed,
         authority: t(lang, authority.key()),
         rank_options: (1..=n).map(|i| i.to_string()).collect(),
         right_options: vec![

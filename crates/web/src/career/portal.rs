@@ -717,7 +717,8 @@ pub async fn answer_offer(
         Some("decline") => false,
         _ => return Err(AppError::BadRequest),
     };
-    let (title, title_en) = (rec.application.title.clone(), rec.application.title.clone());
+    let posting = state.store.posting(rec.application.posting_id).await?;
+    let (title, title_en) = (posting.title.clone(), posting.title_en.clone());
     let brand = state.mail_brand.clone();
     let base = state.cfg.base_url.trim_end_matches('/').to_owned();
     let final_answer = move |r: &talentflyt_store::Recipient| -> talentflyt_store::Written {

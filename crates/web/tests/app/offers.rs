@@ -152,6 +152,10 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
         assert!(text.contains(msg), "{msg}");
     }
     assert!(text.contains("Prøvetiden er seks måneder."), "kept");
+    assert!(
+        text.contains("Årslønn i kroner: Skriv årslønnen"),
+        "the summary names the field"
+    );
 
     // Proposed by the manager; a second to the same candidate is refused.
     let r = post(&mut leder, &url, &terms(&csrf, per, today)).await;
@@ -164,6 +168,13 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text().contains("ikke rangert"));
 
+    // HR is asked to approve it, by e-mail and on the front page.
+    app.worker.drain().await.unwrap();
+    assert!(
+        mail_text(&app, "hr@ous.example").contains("Tilbud til godkjenning: Intensivsykepleier")
+    );
+    let home = hr.get("/admin").await.text();
+    assert!(home.contains("Tilbud som venter på din godkjenning") && home.contains(&url));
     // The manager may not approve; HR does, and Per is told in his language.
     let page = leder.get(&url).await.text();
     let per_offer = newest_offer(&page);
