@@ -28,6 +28,7 @@ pub mod reference;
 pub mod requisition;
 pub mod scorecard;
 pub mod security;
+pub mod survey;
 pub mod upload;
 
 pub use clock::Clock;

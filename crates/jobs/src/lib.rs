@@ -7,6 +7,7 @@ pub mod interviews;
 pub mod mail;
 pub mod nav;
 pub mod reminders;
+pub mod surveys;
 pub mod worker;
 
 pub use mail::{MailConfig, Mailer};

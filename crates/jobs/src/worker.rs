@@ -233,6 +233,15 @@ impl Worker {
                 tracing::info!(job_id = job.id, sent, "interview reminders queued");
                 Ok(())
             }
+            JobKind::CandidateSurveys => {
+                let Some(site) = &self.alerts else {
+                    return Ok(());
+                };
+                let sent =
+                    crate::surveys::run(&self.store, site, self.clock.now().timestamp()).await?;
+                tracing::info!(job_id = job.id, sent, "survey invitations queued");
+                Ok(())
+            }
             JobKind::ApplicantLists => {
                 let made = self
                     .store

@@ -65,6 +65,8 @@ pub enum JobKind {
     /// Produce the public applicant lists that are due, and name refused applicants whose day
     /// to answer has passed.
     ApplicantLists,
+    /// Invite candidates given a final answer to the experience survey.
+    CandidateSurveys,
 }
 
 impl JobKind {
@@ -80,6 +82,7 @@ impl JobKind {
             JobKind::InterviewCalendar { .. } => "interview_calendar",
             JobKind::RemindInterviews => "remind_interviews",
             JobKind::ApplicantLists => "applicant_lists",
+            JobKind::CandidateSurveys => "candidate_surveys",
         }
     }
 }

@@ -39,6 +39,7 @@ mod search;
 mod security;
 pub mod sessions;
 mod staff_list;
+mod surveys;
 pub mod testing;
 mod users;
 
@@ -69,6 +70,7 @@ pub use scorecards::*;
 pub use search::*;
 pub use security::*;
 pub use staff_list::*;
+pub use surveys::*;
 pub use users::*;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

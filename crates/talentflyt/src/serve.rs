@@ -210,6 +210,17 @@ pub async fn run(store: Store, args: &ServeArgs) -> anyhow::Result<()> {
                 {
                     tracing::warn!(error = %e, "queueing the applicant lists failed");
                 }
+                // Invite those given a final answer to the experience survey.
+                if let Err(e) = store
+                    .enqueue_job(
+                        &talentflyt_store::JobKind::CandidateSurveys,
+                        talentflyt_store::now(),
+                        3,
+                    )
+                    .await
+                {
+                    tracing::warn!(error = %e, "queueing the survey invitations failed");
+                }
                 // Then bring NAV up to date: ads closed above, ads whose internal period ended.
                 if nav {
                     if let Err(e) = store

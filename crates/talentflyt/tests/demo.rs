@@ -392,6 +392,16 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         hired += store.hires_of(l.posting_id).await.unwrap();
     }
     assert_eq!(hired, 1);
+    // Candidates answered the experience survey (R14) over the year, anonymously.
+    let answers = store
+        .survey_answers(&["/".to_owned()], "0000-00", "9999-99")
+        .await
+        .unwrap();
+    assert!(answers.iter().map(|a| a.nps.len()).sum::<usize>() >= 50);
+    assert!(
+        answers.iter().any(|a| a.nps.len() >= 5),
+        "a unit with results"
+    );
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;

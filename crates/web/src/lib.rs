@@ -131,6 +131,10 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         post(career::portal::consent_references),
     )
     .route(
+        "/survey/{token}",
+        get(career::survey::show).post(career::survey::answer),
+    )
+    .route(
         "/references/{token}",
         get(career::references::show).post(career::references::answer),
     )
@@ -302,6 +306,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         "/admin/postings/{id}/recommendation",
         get(admin::recommendation::show).post(admin::recommendation::save),
     )
+    .route("/admin/surveys", get(admin::surveys::show))
     .route(
         "/admin/postings/{id}/offers",
         get(admin::offers::show).post(admin::offers::propose),

@@ -892,6 +892,10 @@ pub async fn generate(
     // Postings still being assessed with three interviewed or more: where an innstilling can
     // be written (see `recommendations`).
     let mut assessed: std::collections::HashSet<i64> = Default::default();
+    // The candidate experience survey (R14): about one in seven given a final answer within
+    // the year answered it. Its own random stream, so the rest of the data stays as it was.
+    let mut srng = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let mut survey_rows: Vec<Vec<Val>> = vec![];
     // Open postings and how many have applied: the committee's posting is a busy one.
     let mut open_sizes: std::collections::HashMap<i64, usize> = Default::default();
     for (m, n) in made.iter().zip(counts) {
@@ -994,6 +998,18 @@ pub async fn generate(
             if listed {
                 form_rows.add_details(&mut rng, app_id, today, female);
             }
+            if matches!(phase, "hired" | "rejected")
+                && m.deadline + Days::new(365) >= today
+                && srng.gen_bool(0.15)
+            {
+                survey_rows.push(survey_answer(
+                    &mut srng,
+                    m.unit_path.as_str(),
+                    phase,
+                    m.deadline,
+                    today,
+                ));
+            }
             if !decided {
                 form_rows.add(&mut rng, app_id, m.id, submitted, today, female);
                 let cv_text = format!(
@@ -1023,6 +1039,17 @@ pub async fn generate(
     flush_apps(store, &mut cand_rows, &mut app_rows, &mut doc_rows).await?;
     form_rows.flush(store).await?;
     p.set(app_id as usize);
+    for chunk in survey_rows.chunks(2000) {
+        store
+            .bulk_insert(
+                "survey_responses",
+                &[
+                    "unit_id", "outcome", "month", "nps", "informed", "respect", "speed", "comment",
+                ],
+                chunk,
+            )
+            .await?;
+    }
 
     // 5. Demo users, one per role.
     // The data is reproducible from the seed; the password must not be, or every demo shares it.
@@ -1694,6 +1721,63 @@ async fn hire(
         .await?
         .map_err(|r| anyhow::anyhow!("the demo's answer: {r:?}"))?;
     Ok(())
+}
+
+/// One anonymous survey answer (R14) for a candidate given a final answer on a posting of the
+/// unit at `unit_path`: those hired are happier, and a few write a comment.
+fn survey_answer(
+    rng: &mut StdRng,
+    unit_path: &str,
+    outcome: &str,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> Vec<Val> {
+    const COMMENTS: [&str; 6] = [
+        "Ryddig prosess og god informasjon underveis.",
+        "Det tok lang tid før jeg fikk svar.",
+        "Hyggelig intervju, og jeg ble tatt godt imot.",
+        "Jeg skulle gjerne fått en begrunnelse for avslaget.",
+        "Enkelt å søke, og jeg fikk svar raskt.",
+        "Uklart hvem jeg kunne kontakte med spørsmål.",
+    ];
+    let unit: i64 = unit_path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(1);
+    let month = (deadline + Days::new(rng.gen_range(7..40)))
+        .min(today)
+        .format("%Y-%m")
+        .to_string();
+    let hired = outcome == "hired";
+    let nps: i64 = if hired {
+        rng.gen_range(7..=10)
+    } else {
+        rng.gen_range(2..=10)
+    };
+    let scale = |rng: &mut StdRng| -> i64 {
+        if hired {
+            rng.gen_range(3..=5)
+        } else {
+            rng.gen_range(1..=5)
+        }
+    };
+    let comment = if rng.gen_bool(0.3) {
+        COMMENTS[rng.gen_range(0..COMMENTS.len())]
+    } else {
+        ""
+    };
+    vec![
+        Val::I(unit),
+        Val::S(outcome.into()),
+        Val::S(month),
+        Val::I(nps),
+        Val::I(scale(rng)),
+        Val::I(scale(rng)),
+        Val::I(scale(rng)),
+        Val::S(comment.into()),
+    ]
 }
 
 /// HR's refusal of a request not to be named, as the demo writes it.

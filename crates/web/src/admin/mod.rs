@@ -17,6 +17,7 @@ pub mod references;
 pub mod requisitions;
 pub mod scorecards;
 pub mod search;
+pub mod surveys;
 pub mod talent_pool;
 pub mod templates;
 

@@ -15,6 +15,7 @@ pub mod references;
 pub mod search;
 pub mod share;
 pub mod structured;
+pub mod survey;
 pub mod text;
 
 use crate::error::AppError;

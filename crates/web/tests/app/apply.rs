@@ -15,7 +15,7 @@ fn key_of(html: &str) -> String {
     html[i..i + 32].to_owned()
 }
 
-fn mail_to(app: &TestApp, to: &str) -> Vec<ReceivedMail> {
+pub(crate) fn mail_to(app: &TestApp, to: &str) -> Vec<ReceivedMail> {
     app.inbox
         .messages()
         .into_iter()
@@ -44,7 +44,7 @@ pub(crate) fn decoded(m: &ReceivedMail) -> String {
 }
 
 /// The path of the first `http://localhost…` link in the message that contains `part`.
-fn link(m: &ReceivedMail, part: &str) -> String {
+pub(crate) fn link(m: &ReceivedMail, part: &str) -> String {
     let text = decoded(m);
     let i = text.find(part).expect("the link is in the e-mail");
     let start = text[..i].rfind("http://localhost").unwrap();

@@ -18,5 +18,6 @@ mod roles;
 mod scorecards;
 mod security;
 mod site;
+mod surveys;
 
 pub use helpers::*;

@@ -1,0 +1,148 @@
+//! The candidate experience survey's results (R14), for HR: per unit, the number of answers,
+//! the Net Promoter Score and the mean of each question, and the comments, each only where at
+//! least `domain::survey::MIN_GROUP` answered; smaller groups say so and show nothing else.
+
+use super::hr_only;
+use crate::error::AppError;
+use crate::extract::{ReqLang, Staff};
+use crate::i18n::{t, tf};
+use crate::view::{render, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{Datelike, Months};
+use talentflyt_domain::survey::{net_promoter, shown, MIN_GROUP};
+use talentflyt_store::UnitAnswers;
+
+struct Line {
+    unit: String,
+    answers: usize,
+    /// Empty when the group is too small.
+    nps: String,
+    means: Vec<String>,
+    comments: Vec<String>,
+    shown: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/surveys.html")]
+struct SurveysPage {
+    p: PageCtx,
+    from: String,
+    to: String,
+    lines: Vec<Line>,
+    total: Option<Line>,
+    suppressed_note: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct SurveysQuery {
+    from: String,
+    to: String,
+}
+
+fn month_ok(s: &str) -> bool {
+    s.len() == 7 && chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").is_ok()
+}
+
+fn mean(v: &[u8]) -> String {
+    if v.is_empty() {
+        return String::new();
+    }
+    let m = v.iter().map(|x| f64::from(*x)).sum::<f64>() / v.len() as f64;
+    format!("{m:.1}").replace('.', ",")
+}
+
+fn line(unit: String, a: &UnitAnswers) -> Line {
+    let n = a.nps.len();
+    if !shown(n) {
+        return Line {
+            unit,
+            answers: n,
+            nps: String::new(),
+            means: vec![],
+            comments: vec![],
+            shown: false,
+        };
+    }
+    let means = vec![mean(&a.informed), mean(&a.respect), mean(&a.speed)];
+    let nps = net_promoter(&a.nps)
+        .map(|x| format!("{x:+}"))
+        .unwrap_or_default();
+    Line {
+        unit,
+        answers: n,
+        nps,
+        means,
+        comments: a.comments.clone(),
+        shown: true,
+    }
+}
+
+/// `GET /admin/surveys`: the last twelve months by default.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+    Query(q): Query<SurveysQuery>,
+) -> Result<Response, AppError> {
+    hr_only(&staff)?;
+    let today = state.today();
+    let to = if month_ok(&q.to) {
+        q.to.clone()
+    } else {
+        today.format("%Y-%m").to_string()
+    };
+    let from = if month_ok(&q.from) {
+        q.from.clone()
+    } else {
+        let start = today
+            .with_day(1)
+            .and_then(|d| d.checked_sub_months(Months::new(11)))
+            .unwrap_or(today);
+        start.format("%Y-%m").to_string()
+    };
+    let paths = staff.access.staff_scope().unit_paths;
+    let answers = state.store.survey_answers(&paths, &from, &to).await?;
+    let units = state.units().await;
+    let name = |id: i64| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name(lang).to_owned())
+            .unwrap_or_default()
+    };
+    let lines = answers.iter().map(|a| line(name(a.unit_id), a)).collect();
+    let mut all = UnitAnswers::default();
+    for a in &answers {
+        all.nps.extend(&a.nps);
+        all.informed.extend(&a.informed);
+        all.respect.extend(&a.respect);
+        all.speed.extend(&a.speed);
+    }
+    let total = (!answers.is_empty()).then(|| {
+        let mut l = line(t(lang, "survey.all_units").to_owned(), &all);
+        // The comments stay with their units.
+        l.comments.clear();
+        l
+    });
+    render(&SurveysPage {
+        p: staff.page(
+            &state,
+            lang,
+            t(lang, "survey.results_title"),
+            "/admin/surveys",
+        ),
+        from,
+        to,
+        lines,
+        total,
+        suppressed_note: tf(
+            lang,
+            "survey.suppressed_note",
+            &[("n", &MIN_GROUP.to_string())],
+        ),
+    })
+}
