@@ -1,6 +1,10 @@
 //! The candidate experience survey's results (R14), for HR: per unit, the number of answers,
 //! the Net Promoter Score and the mean of each question, and the comments, each only where at
 //! least `domain::survey::MIN_GROUP` answered; smaller groups say so and show nothing else.
+//!
+//! The period is a calendar year, never a span of months of the reader's choosing: two
+//! overlapping spans would give a hidden group's answers by difference. For the same reason
+//! the total covers only the units shown.
 
 use super::hr_only;
 use crate::error::AppError;
@@ -11,7 +15,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{Datelike, Months};
+use chrono::Datelike;
 use talentflyt_domain::survey::{net_promoter, shown, MIN_GROUP};
 use talentflyt_store::UnitAnswers;
 
@@ -29,8 +33,8 @@ struct Line {
 #[template(path = "admin/surveys.html")]
 struct SurveysPage {
     p: PageCtx,
-    from: String,
-    to: String,
+    /// (year, chosen)
+    years: Vec<(i32, bool)>,
     lines: Vec<Line>,
     total: Option<Line>,
     suppressed_note: String,
@@ -39,12 +43,7 @@ struct SurveysPage {
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct SurveysQuery {
-    from: String,
-    to: String,
-}
-
-fn month_ok(s: &str) -> bool {
-    s.len() == 7 && chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").is_ok()
+    year: String,
 }
 
 fn mean(v: &[u8]) -> String {
@@ -89,21 +88,14 @@ pub async fn show(
     Query(q): Query<SurveysQuery>,
 ) -> Result<Response, AppError> {
     hr_only(&staff)?;
-    let today = state.today();
-    let to = if month_ok(&q.to) {
-        q.to.clone()
-    } else {
-        today.format("%Y-%m").to_string()
-    };
-    let from = if month_ok(&q.from) {
-        q.from.clone()
-    } else {
-        let start = today
-            .with_day(1)
-            .and_then(|d| d.checked_sub_months(Months::new(11)))
-            .unwrap_or(today);
-        start.format("%Y-%m").to_string()
-    };
+    let this_year = state.today().year();
+    let year = q
+        .year
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (this_year - 20..=this_year).contains(y))
+        .unwrap_or(this_year);
+    let (from, to) = (format!("{year}-01"), format!("{year}-12"));
     let paths = staff.access.staff_scope().unit_paths;
     let answers = state.store.survey_answers(&paths, &from, &to).await?;
     let units = state.units().await;
@@ -115,19 +107,15 @@ pub async fn show(
             .unwrap_or_default()
     };
     let lines = answers.iter().map(|a| line(name(a.unit_id), a)).collect();
+    // The total of the units shown only: with the hidden ones it would give them away.
     let mut all = UnitAnswers::default();
-    for a in &answers {
+    for a in answers.iter().filter(|a| shown(a.nps.len())) {
         all.nps.extend(&a.nps);
         all.informed.extend(&a.informed);
         all.respect.extend(&a.respect);
         all.speed.extend(&a.speed);
     }
-    let total = (!answers.is_empty()).then(|| {
-        let mut l = line(t(lang, "survey.all_units").to_owned(), &all);
-        // The comments stay with their units.
-        l.comments.clear();
-        l
-    });
+    let total = shown(all.nps.len()).then(|| line(t(lang, "survey.all_units").to_owned(), &all));
     render(&SurveysPage {
         p: staff.page(
             &state,
@@ -135,8 +123,10 @@ pub async fn show(
             t(lang, "survey.results_title"),
             "/admin/surveys",
         ),
-        from,
-        to,
+        years: (this_year - 9..=this_year)
+            .rev()
+            .map(|y| (y, y == year))
+            .collect(),
         lines,
         total,
         suppressed_note: tf(
