@@ -413,6 +413,19 @@ impl Store {
         .await?)
     }
 
+    /// The ranked candidates of the posting's innstilling once it is signed, best first, as
+    /// (rank, application): what offers are made from. Empty while it is not signed. No
+    /// assessment is read, so nothing is audited here; the caller audits the names it shows.
+    pub async fn signed_ranking(&self, posting_id: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT e.rank, e.application_id FROM recommendation_entries e JOIN recommendations r ON r.posting_id = e.posting_id
+             WHERE e.posting_id = $1 AND r.status = 'signed' AND e.rank IS NOT NULL ORDER BY e.rank",
+        )
+        .bind(posting_id)
+        .fetch_all(self.r())
+        .await?)
+    }
+
     /// Where the posting's innstilling stands, without reading any candidate's assessment.
     pub async fn recommendation_status(&self, posting_id: i64) -> Result<Option<Status>> {
         let s: Option<String> =

@@ -89,10 +89,10 @@ async fn page(
     let reader = Reader::user(staff.user.id, ip);
     let signed = state.store.recommendation_status(id).await?
         == Some(talentflyt_domain::recommendation::Status::Signed);
-    let rec = if signed {
-        state.store.recommendation(&reader, id).await?
+    let ranking = if signed {
+        state.store.signed_ranking(id).await?
     } else {
-        Default::default()
+        vec![]
     };
     let view = state.store.applicant_view(id).await?;
     let by_id: HashMap<i64, _> = view.applicants().iter().map(|a| (a.id, a)).collect();
@@ -103,19 +103,6 @@ async fn page(
             .unwrap_or_default()
     };
     let offers = state.store.posting_offers(id).await?;
-    // The candidates named on the page's offers.
-    let shown: Vec<_> = offers
-        .iter()
-        .map(|o| {
-            reader.event(
-                talentflyt_store::AuditAction::List,
-                talentflyt_store::SubjectKind::Application,
-                o.application_id,
-                "offers",
-            )
-        })
-        .collect();
-    state.store.audit_many(&shown).await?;
     let hired = state.store.hires_of(id).await?;
     let positions = seen.posting.positions;
     let may_handle = staff.access.may_handle_candidates_in(&seen.unit.path);
@@ -154,15 +141,27 @@ async fn page(
         .filter(|o| o.status.is_open() || o.status == Status::Accepted)
         .map(|o| o.application_id)
         .collect();
-    let mut ranked: Vec<(i64, i64)> = rec
-        .entries
-        .iter()
-        .filter_map(|e| e.rank.map(|r| (r, e.application_id)))
+    let ranked: Vec<(i64, i64)> = ranking
+        .into_iter()
         .filter(|(_, app)| {
             !open.contains(app) && by_id.get(app).is_some_and(|a| !a.phase.is_final())
         })
         .collect();
-    ranked.sort();
+    // Every candidate the page names, on an offer or as a choice, is audited as listed.
+    let shown: Vec<_> = offers
+        .iter()
+        .map(|o| o.application_id)
+        .chain(ranked.iter().map(|(_, app)| *app))
+        .map(|app| {
+            reader.event(
+                talentflyt_store::AuditAction::List,
+                talentflyt_store::SubjectKind::Application,
+                app,
+                "offers",
+            )
+        })
+        .collect();
+    state.store.audit_many(&shown).await?;
     let choices = ranked
         .into_iter()
         .map(|(r, app)| (app, format!("{r}. {}", name(app))))

@@ -199,40 +199,46 @@ async fn page(
     let profile = &content.requirements;
     let items = profile_items(lang, profile);
 
-    // The register's holders of a right for this post, and their names, to hint at a match.
-    let rights = state
-        .store
-        .preference_rights_for(&seen.posting.profession, today)
-        .await?;
+    // The register's holders of a right for this post, and their names, to hint at a match:
+    // read only for those who write or sign it (readers are shown neither).
+    let sees_register = may_write || may_sign_role;
+    let rights = if sees_register {
+        state
+            .store
+            .preference_rights_for(&seen.posting.profession, today)
+            .await?
+    } else {
+        vec![]
+    };
     let holders = matching_holders(&rights, &seen.posting.profession, &seen.unit.path, today);
-    let labels = state
-        .store
-        .employee_labels(&holders.iter().map(|h| h.employee_id).collect::<Vec<_>>())
-        .await?;
+    let labels = if holders.is_empty() {
+        vec![]
+    } else {
+        state
+            .store
+            .employee_labels(&holders.iter().map(|h| h.employee_id).collect::<Vec<_>>())
+            .await?
+    };
     let label_of: HashMap<i64, (String, String)> = labels
         .into_iter()
         .map(|(id, number, name)| (id, (number, name)))
         .collect();
-    let holder_lines: Vec<String> = if may_write || may_sign_role {
-        holders
-            .iter()
-            .filter_map(|h| {
-                let (number, name) = label_of.get(&h.employee_id)?;
-                Some(tf(
-                    lang,
-                    "rec.holder_line",
-                    &[
-                        ("name", name),
-                        ("number", number),
-                        ("right", t(lang, h.kind.label_key())),
-                        ("date", &i18n::date(lang, h.to)),
-                    ],
-                ))
-            })
-            .collect()
-    } else {
-        vec![]
-    };
+    let holder_lines: Vec<String> = holders
+        .iter()
+        .filter_map(|h| {
+            let (number, name) = label_of.get(&h.employee_id)?;
+            Some(tf(
+                lang,
+                "rec.holder_line",
+                &[
+                    ("name", name),
+                    ("number", number),
+                    ("right", t(lang, h.kind.label_key())),
+                    ("date", &i18n::date(lang, h.to)),
+                ],
+            ))
+        })
+        .collect();
     let holder_name = |a: &Applicant| -> Option<RightKind> {
         let full = format!("{} {}", a.given_name, a.family_name).to_lowercase();
         holders.iter().find_map(|h| {
@@ -302,7 +308,7 @@ async fn page(
             ),
         };
         let register_hint = match holder_name(a) {
-            Some(k) if may_write || may_sign_role => tf(
+            Some(k) => tf(
                 lang,
                 "rec.register_hint",
                 &[("right", t(lang, k.label_key()))],
@@ -861,6 +867,7 @@ pub async fn pdf(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let seen = readable_posting(&state, &staff, &ip, id).await?;
+    let reference = seen.posting.reference.clone();
     let page = page(
         &state,
         &staff,
@@ -875,8 +882,7 @@ pub async fn pdf(
     if !page.has_rec {
         return Err(AppError::NotFound);
     }
-    let posting = state.store.posting(id).await?;
-    let bytes = document(lang, &page, &posting.reference, &state.cfg.brand.org_name);
+    let bytes = document(lang, &page, &reference, &state.cfg.brand.org_name);
     staff_pdf(bytes, &format!("innstilling-{id}.pdf"))
 }
 
