@@ -11,6 +11,7 @@ pub mod application;
 pub mod blind;
 pub mod clock;
 pub mod ical;
+pub mod inclusion;
 pub mod interview;
 pub mod lang;
 pub mod language;

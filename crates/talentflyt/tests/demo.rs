@@ -402,6 +402,24 @@ async fn the_demo_fills_years_of_history_and_refuses_to_overwrite_data_unless_re
         answers.iter().any(|a| a.nps.len() >= 5),
         "a unit with results"
     );
+    // The inclusion check (R15) has self-declarations, screening answers and interviews to
+    // count for the postings closed over the year: some qualified declared applicants called,
+    // some not, and some of the hired had declared.
+    let mut sum = talentflyt_domain::inclusion::Counts::default();
+    for u in store
+        .inclusion_counts(&["/".to_owned()], "0000-01-01", "9999-01-01", &today_text)
+        .await
+        .unwrap()
+    {
+        sum.add(&u.counts);
+    }
+    assert!(sum.declared >= 50, "{sum:?}");
+    assert!(
+        sum.qualified < sum.declared && sum.interviewed < sum.qualified,
+        "{sum:?}"
+    );
+    assert!(sum.interviewed > 0 && sum.hires_declared > 0, "{sum:?}");
+    assert!(sum.postings_interviewed < sum.postings_with, "{sum:?}");
 
     // A database with data is refused, and left as it was.
     let again = demo(&db.url, &["--years", "1"]).await;

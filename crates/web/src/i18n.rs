@@ -50,7 +50,6 @@ pub fn date_str(lang: Lang, s: &str) -> String {
         .unwrap_or_else(|_| s.to_owned())
 }
 
-/// A Unix time in Norwegian time: `1. desember 2026 kl. 14.05` / `1 December 2026, 14:05`.
 /// A number with one decimal, with the reader's decimal mark ("3,5" in bokmål, "3.5" in English).
 pub fn decimal(lang: Lang, x: f64) -> String {
     let s = format!("{x:.1}");
@@ -60,6 +59,7 @@ pub fn decimal(lang: Lang, x: f64) -> String {
     }
 }
 
+/// A Unix time in Norwegian time: `1. desember 2026 kl. 14.05` / `1 December 2026, 14:05`.
 pub fn datetime(lang: Lang, unix: i64) -> String {
     let Some(utc) = chrono::DateTime::from_timestamp(unix, 0) else {
         return String::new();

@@ -307,6 +307,7 @@ pub fn routes(state: AppState) -> (Router, Vec<&'static str>) {
         get(admin::recommendation::show).post(admin::recommendation::save),
     )
     .route("/admin/surveys", get(admin::surveys::show))
+    .route("/admin/inclusion", get(admin::inclusion::show))
     .route(
         "/admin/postings/{id}/offers",
         get(admin::offers::show).post(admin::offers::propose),

@@ -838,10 +838,13 @@ pub async fn generate(
         ("jobbnorge", 4),
     ];
     // Every open posting asks two screening questions (ids 2p-1 and 2p): authorisation, where
-    // "no" flags, and years of experience, where under one flags.
+    // "no" flags, and years of experience, where under one flags. So do the postings closed
+    // since New Year's Day last year, whose answers and self-declarations the inclusion check
+    // (R15) counts.
+    let inclusion_from = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today);
     let question_rows: Vec<Vec<Val>> = made
         .iter()
-        .filter(|m| m.deadline >= today)
+        .filter(|m| m.deadline >= today.min(inclusion_from))
         .flat_map(|m| {
             [
                 vec![
@@ -896,6 +899,11 @@ pub async fn generate(
     // the year answered it. Its own random stream, so the rest of the data stays as it was.
     let mut srng = StdRng::seed_from_u64(seed ^ 0x5eed);
     let mut survey_rows: Vec<Vec<Val>> = vec![];
+    // The inclusion check (R15): screening answers and self-declarations for postings closed
+    // since `inclusion_from`, and who of those later rejected had been called to interview
+    // (as two moves each). Its own random stream too.
+    let mut irng = StdRng::seed_from_u64(seed ^ 0x1c1u64);
+    let mut moves: Vec<Vec<Val>> = vec![];
     // Open postings and how many have applied: the committee's posting is a busy one.
     let mut open_sizes: std::collections::HashMap<i64, usize> = Default::default();
     for (m, n) in made.iter().zip(counts) {
@@ -1010,6 +1018,33 @@ pub async fn generate(
                     today,
                 ));
             }
+            if decided && m.deadline >= inclusion_from {
+                let hired = phase == "hired";
+                let declared_and_qualified =
+                    form_rows.add_screening(&mut irng, app_id, m.id, submitted, hired);
+                // Calling a qualified applicant who declared is the rule the check follows up,
+                // kept more often than not.
+                let called = irng.gen_bool(if declared_and_qualified { 0.6 } else { 0.12 });
+                if phase == "rejected" && !in_process && called {
+                    let at = |days: u64| {
+                        (m.deadline + Days::new(days))
+                            .and_hms_opt(10, 0, 0)
+                            .map(|d| d.and_utc().timestamp())
+                            .unwrap_or(now_ts)
+                            .min(now_ts)
+                    };
+                    for (when, from, to) in
+                        [(5, "screening", "interview"), (20, "interview", "rejected")]
+                    {
+                        moves.push(vec![
+                            Val::I(app_id),
+                            Val::I(at(when)),
+                            Val::S(from.into()),
+                            Val::S(to.into()),
+                        ]);
+                    }
+                }
+            }
             if !decided {
                 form_rows.add(&mut rng, app_id, m.id, submitted, today, female);
                 let cv_text = format!(
@@ -1039,6 +1074,15 @@ pub async fn generate(
     flush_apps(store, &mut cand_rows, &mut app_rows, &mut doc_rows).await?;
     form_rows.flush(store).await?;
     p.set(app_id as usize);
+    for chunk in moves.chunks(2000) {
+        store
+            .bulk_insert(
+                "application_transitions",
+                &["application_id", "at", "from_phase", "to_phase"],
+                chunk,
+            )
+            .await?;
+    }
     for chunk in survey_rows.chunks(2000) {
         store
             .bulk_insert(
@@ -2584,18 +2628,9 @@ impl FormRows {
         years
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        rng: &mut StdRng,
-        app_id: i64,
-        posting_id: i64,
-        at: i64,
-        today: NaiveDate,
-        female: bool,
-    ) {
-        let years = self.add_details(rng, app_id, today, female);
-        let authorised = rng.gen_bool(0.9);
+    /// The answers to the two screening questions (ids 2p-1 and 2p): authorisation, and years
+    /// of experience; "no" and under one rule the applicant out.
+    fn answer_screening(&mut self, app_id: i64, posting_id: i64, authorised: bool, years: i64) {
         let (nb, en) = if authorised {
             ("Ja", "Yes")
         } else {
@@ -2632,6 +2667,69 @@ impl FormRows {
                 Val::I(out as i64),
             ]);
         }
+    }
+
+    /// The screening answers and, from about six in ten, a self-declaration, for an application
+    /// to a closed posting (the inclusion check counts them). Made-up rates of the order the
+    /// owner's 5 % target assumes: a few per cent declare a disability or a CV gap. The hired were not ruled out by a
+    /// screening answer. Returns whether the applicant declared and was qualified.
+    fn add_screening(
+        &mut self,
+        rng: &mut StdRng,
+        app_id: i64,
+        posting_id: i64,
+        at: i64,
+        hired: bool,
+    ) -> bool {
+        let authorised = hired || rng.gen_bool(0.92);
+        let years: i64 = if hired {
+            rng.gen_range(1..25)
+        } else {
+            rng.gen_range(0..25)
+        };
+        self.answer_screening(app_id, posting_id, authorised, years);
+        let qualified = authorised && years >= 1;
+        if !rng.gen_bool(0.6) {
+            return false;
+        }
+        let yes = |rng: &mut StdRng, p: f64| {
+            if rng.gen_bool(0.1) {
+                ""
+            } else if rng.gen_bool(p) {
+                "yes"
+            } else {
+                "no"
+            }
+        };
+        let gender = *["woman", "woman", "woman", "man", "man", "other", ""]
+            .choose(rng)
+            .unwrap_or(&"");
+        let disability = yes(rng, 0.05);
+        let cv_gap = yes(rng, 0.07);
+        self.equality.push(vec![
+            Val::I(app_id),
+            Val::I(posting_id),
+            Val::S(gender.into()),
+            Val::S(disability.into()),
+            Val::S(cv_gap.into()),
+            Val::I(at),
+        ]);
+        qualified && (disability == "yes" || cv_gap == "yes")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        rng: &mut StdRng,
+        app_id: i64,
+        posting_id: i64,
+        at: i64,
+        today: NaiveDate,
+        female: bool,
+    ) {
+        let years = self.add_details(rng, app_id, today, female);
+        let authorised = rng.gen_bool(0.9);
+        self.answer_screening(app_id, posting_id, authorised, years.into());
         if rng.gen_bool(0.6) {
             let pick =
                 |rng: &mut StdRng, v: &[&str]| v.choose(rng).copied().unwrap_or("").to_owned();

@@ -5,6 +5,7 @@
 pub mod applicant_list;
 pub mod applications;
 pub mod clinics;
+pub mod inclusion;
 pub mod interviews;
 pub mod offers;
 pub mod pipeline;
@@ -48,6 +49,23 @@ pub(crate) fn hr_only(staff: &Staff) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// The calendar year a yearly report (surveys, inclusion) shows: `?year=` when it is one of the
+/// ten up to this one, else this one; and the ten to choose from, newest first, with the chosen
+/// one marked. A year, never a span of the reader's choosing: overlapping spans would give a
+/// hidden group away by difference.
+pub(crate) fn report_year(asked: &str, this_year: i32) -> (i32, Vec<(i32, bool)>) {
+    let year = asked
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (this_year - 9..=this_year).contains(y))
+        .unwrap_or(this_year);
+    let years = (this_year - 9..=this_year)
+        .rev()
+        .map(|y| (y, y == year))
+        .collect();
+    (year, years)
 }
 
 /// Refuse `staff` a record they may not see: the attempt goes to the audit trail, and the answer

@@ -6,7 +6,7 @@
 //! overlapping spans would give a hidden group's answers by difference. For the same reason
 //! the total covers only the units shown.
 
-use super::hr_only;
+use super::{hr_only, report_year};
 use crate::error::AppError;
 use crate::extract::{ReqLang, Staff};
 use crate::i18n::{t, tf};
@@ -89,12 +89,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     hr_only(&staff)?;
     let this_year = state.today().year();
-    let year = q
-        .year
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (this_year - 20..=this_year).contains(y))
-        .unwrap_or(this_year);
+    let (year, years) = report_year(&q.year, this_year);
     let (from, to) = (format!("{year}-01"), format!("{year}-12"));
     let paths = staff.access.staff_scope().unit_paths;
     let answers = state.store.survey_answers(&paths, &from, &to).await?;
@@ -123,10 +118,7 @@ pub async fn show(
             t(lang, "survey.results_title"),
             "/admin/surveys",
         ),
-        years: (this_year - 9..=this_year)
-            .rev()
-            .map(|y| (y, y == year))
-            .collect(),
+        years,
         lines,
         total,
         suppressed_note: tf(

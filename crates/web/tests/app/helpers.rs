@@ -451,6 +451,17 @@ pub async fn apply_to(
     family: &str,
     email: &str,
 ) -> i64 {
+    apply_answering(app, posting_id, (given, family, email), &[], None).await
+}
+
+/// As [`apply_to`], with screening answers and a self-declaration.
+pub async fn apply_answering(
+    app: &TestApp,
+    posting_id: i64,
+    (given, family, email): (&str, &str, &str),
+    answers: &[talentflyt_domain::application::Answer],
+    equality: Option<&talentflyt_domain::application::Equality>,
+) -> i64 {
     let cv = pdf();
     let a = talentflyt_store::NewApplication {
         posting_id,
@@ -468,8 +479,8 @@ pub async fn apply_to(
         submission_key: None,
         lang: "nb",
         form: None,
-        answers: &[],
-        equality: None,
+        answers,
+        equality,
         talent_pool_until: None,
     };
     app.db
@@ -477,6 +488,25 @@ pub async fn apply_to(
         .submit_application(&a, &receipt(email))
         .await
         .unwrap()
+}
+
+/// Adds the yes/no screening question "Har du norsk autorisasjon?" to the posting, where "no"
+/// knocks the applicant out. Returns its id.
+pub async fn knockout_question(app: &TestApp, posting_id: i64) -> i64 {
+    let s = &app.db.store;
+    let q = talentflyt_domain::application::QuestionDraft {
+        kind: "yes_no".into(),
+        text_nb: "Har du norsk autorisasjon?".into(),
+        text_en: "Are you authorised in Norway?".into(),
+        required: true,
+        knockout: "no".into(),
+        ..Default::default()
+    };
+    assert!(s
+        .add_question(posting_id, &q.check(0).unwrap(), 1, "test")
+        .await
+        .unwrap());
+    s.questions(posting_id).await.unwrap().last().unwrap().id
 }
 
 /// A candidate sends the whole form (`input` names them) with a PDF CV, through the store.

@@ -8,6 +8,7 @@ mod apply;
 mod blind;
 mod career;
 mod helpers;
+mod inclusion;
 mod interviews;
 mod offers;
 mod pipeline;

@@ -6,7 +6,7 @@
 use crate::apply::decoded;
 use crate::*;
 use axum::http::StatusCode;
-use talentflyt_domain::application::{Answer, QuestionDraft};
+use talentflyt_domain::application::Answer;
 use talentflyt_domain::org::Role;
 use talentflyt_store::{testing, AuditAction, NewApplication, NewFile, NewUser, SubjectKind};
 use talentflyt_web::{hash_password, WebConfig};
@@ -52,19 +52,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
     let s = &app.db.store;
     let mut hr = app.signed_in("hr").await;
     let id = publish_posting(&app, &mut hr, "Intensivsykepleier", app.icu.id).await;
-    let q = QuestionDraft {
-        kind: "yes_no".into(),
-        text_nb: "Har du norsk autorisasjon?".into(),
-        text_en: "Are you authorised in Norway?".into(),
-        required: true,
-        knockout: "no".into(),
-        ..Default::default()
-    };
-    assert!(s
-        .add_question(id, &q.check(0).unwrap(), 1, "test")
-        .await
-        .unwrap());
-    let qid = s.questions(id).await.unwrap()[0].id;
+    let qid = knockout_question(&app, id).await;
     let pdf = pdf();
     let docx = docx("Erfaring med ECMO og intensivmedisin");
     let mut ids = vec![];
@@ -75,8 +63,8 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
     ] {
         let answers = [Answer {
             question_id: qid,
-            question_nb: q.text_nb.clone(),
-            question_en: q.text_en.clone(),
+            question_nb: "Har du norsk autorisasjon?".into(),
+            question_en: "Are you authorised in Norway?".into(),
             answer_nb: if yes { "Ja" } else { "Nei" }.into(),
             answer_en: if yes { "Yes" } else { "No" }.into(),
             knocked_out: !yes,

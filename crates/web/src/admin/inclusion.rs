@@ -1,0 +1,142 @@
+//! The inclusion check (R15), for HR: per clinic and calendar year, whether qualified applicants
+//! who declared a disability or a CV gap were called to interview, and the share of hires who
+//! had declared, against the owner's target of `domain::inclusion::TARGET_PERCENT` %.
+//!
+//! Counts only, from the voluntary self-declarations kept apart from the applications; every
+//! group under `domain::inclusion::MIN_GROUP`, and every figure that would give one away, is
+//! hidden (`domain::inclusion::suppress`). The period is a calendar year, never a span of the
+//! reader's choosing, so overlapping periods cannot give a hidden group away either.
+
+use super::{hr_only, report_year};
+use crate::error::AppError;
+use crate::extract::{ReqLang, Staff};
+use crate::i18n::{decimal, t, tf};
+use crate::view::{render, PageCtx};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::Datelike;
+use talentflyt_domain::inclusion::{suppress, Counts, Shown, MIN_GROUP, TARGET_PERCENT};
+use talentflyt_domain::org::{is_within, UnitKind};
+use talentflyt_domain::Lang;
+use talentflyt_store::OrgUnit;
+
+/// A row as the table shows it: every figure as text, a hidden one as "skjult".
+struct Line {
+    unit: String,
+    cells: Vec<String>,
+    share: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/inclusion.html")]
+struct InclusionPage {
+    p: PageCtx,
+    /// (year, chosen)
+    years: Vec<(i32, bool)>,
+    lines: Vec<Line>,
+    total: Option<Line>,
+    intro: String,
+    suppressed_note: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct InclusionQuery {
+    year: String,
+}
+
+fn line(lang: Lang, unit: String, s: &Shown) -> Line {
+    let hidden = t(lang, "inclusion.hidden");
+    let cell = |v: Option<i64>| v.map_or_else(|| hidden.to_owned(), |n| n.to_string());
+    let share = match (s.share_permille(), s.meets_target()) {
+        (Some(p), Some(met)) => tf(
+            lang,
+            if met {
+                "inclusion.share_met"
+            } else {
+                "inclusion.share_below"
+            },
+            &[("share", &decimal(lang, p as f64 / 10.0))],
+        ),
+        _ if s.hires == 0 => t(lang, "inclusion.no_hires").to_owned(),
+        _ => hidden.to_owned(),
+    };
+    Line {
+        unit,
+        cells: vec![
+            s.postings.to_string(),
+            cell(s.declared),
+            cell(s.qualified),
+            cell(s.interviewed),
+            cell(s.postings_with),
+            cell(s.postings_missed),
+            s.hires.to_string(),
+            cell(s.hires_declared),
+        ],
+        share,
+    }
+}
+
+/// `GET /admin/inclusion`: this year by default, `?year=` for one of the nine before.
+pub async fn show(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    staff: Staff,
+    Query(q): Query<InclusionQuery>,
+) -> Result<Response, AppError> {
+    hr_only(&staff)?;
+    let today = state.today();
+    let this_year = today.year();
+    let (year, years) = report_year(&q.year, this_year);
+    let paths = staff.access.staff_scope().unit_paths;
+    let units_found = state
+        .store
+        .inclusion_counts(
+            &paths,
+            &format!("{year}-01-01"),
+            &format!("{}-01-01", year + 1),
+            &today.to_string(),
+        )
+        .await?;
+    // Per clinic: a department's or section's figures alone would mostly be too small to
+    // show, and one level only, so no level can be taken from another to find a hidden group.
+    let units = state.units().await;
+    let mut clinics: Vec<(&OrgUnit, Counts)> = vec![];
+    for found in &units_found {
+        let Some(clinic) = units
+            .iter()
+            .find(|u| u.kind == UnitKind::Clinic && is_within(&found.unit_path, &u.path))
+            .or_else(|| units.iter().find(|u| u.id == found.unit_id))
+        else {
+            continue;
+        };
+        match clinics.iter_mut().find(|(c, _)| c.id == clinic.id) {
+            Some((_, sum)) => sum.add(&found.counts),
+            None => clinics.push((clinic, found.counts)),
+        }
+    }
+    clinics.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let counts: Vec<Counts> = clinics.iter().map(|c| c.1).collect();
+    let (shown, sum) = suppress(&counts);
+    let lines: Vec<Line> = clinics
+        .iter()
+        .zip(&shown)
+        .map(|((u, _), s)| line(lang, u.name(lang).to_owned(), s))
+        .collect();
+    let total = (lines.len() > 1).then(|| line(lang, t(lang, "inclusion.total").to_owned(), &sum));
+    let n = MIN_GROUP.to_string();
+    render(&InclusionPage {
+        p: staff.page(&state, lang, t(lang, "inclusion.title"), "/admin/inclusion"),
+        years,
+        lines,
+        total,
+        intro: tf(
+            lang,
+            "inclusion.intro",
+            &[("target", &TARGET_PERCENT.to_string())],
+        ),
+        suppressed_note: tf(lang, "inclusion.suppressed_note", &[("n", &n)]),
+    })
+}
