@@ -1,7 +1,7 @@
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -175,6 +175,22 @@ export async function typeDateByKeyboard(page: Page, iso: string): Promise<void>
 }
 
 /**
+ * Types "HH:MM" into the focused <input type=time> by keyboard. Chromium's fields follow the
+ * browser's own locale (Debian's headless Chromium: hours, minutes and AM/PM); if the value is
+ * still empty after the hours and minutes, the AM/PM field wants "A". Morning times only.
+ * (interviews.spec.ts has a copy of its own.)
+ */
+export async function typeTimeByKeyboard(page: Page, hhmm: string): Promise<void> {
+  const input = page.locator('input[type="time"]:focus');
+  await expect(input, 'typeTimeByKeyboard needs a focused time input').toHaveCount(1);
+  const [h] = hhmm.split(':').map(Number);
+  expect(h, 'a morning time (the same in a 12- and a 24-hour field)').toBeLessThan(12);
+  await page.keyboard.type(hhmm.replace(':', ''));
+  if ((await input.inputValue()) !== hhmm) await page.keyboard.type('A');
+  await expect(input).toHaveValue(hhmm);
+}
+
+/**
  * Presses Tab until `target` has the focus, at most `maxTabs` times (a date input takes up to
  * four: its day, month and year fields and the calendar button), and fails if it never does.
  */
@@ -192,6 +208,15 @@ export async function skipToMain(page: Page): Promise<void> {
   await expect(page.getByRole('link', { name: 'Hopp til hovedinnhold' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('main#main')).toBeFocused();
+}
+
+/**
+ * The accessible name "Label: Name" of a field, link or button that carries the candidate's name
+ * in a visually hidden span after its visible label (Chromium, computing the name, puts a space
+ * before the span's colon).
+ */
+export function labelled(label: string, name: string): RegExp {
+  return new RegExp(`^${escapeRegExp(label)}\\s*: ${escapeRegExp(name)}$`);
 }
 
 /** Follows a link (or presses a button) as a keyboard user would: focus, then Enter. */
@@ -587,6 +612,26 @@ export function runApp(args: string[], timeoutMs = 30_000): Promise<string> {
       },
     );
   });
+}
+
+/**
+ * Runs one SQL statement against the suite's SQLite database (DATABASE_URL, set by run.sh) with
+ * python3's sqlite3 module, as run.sh does; commits, and returns the rows (arrays). For setup the
+ * UI does not offer (moving a deadline, say) and for reading what the pages do not show.
+ */
+export function sql(query: string, params: (string | number)[] = []): unknown[][] {
+  const file = DATABASE_URL.replace(/^sqlite:(\/\/)?/, '').replace(/\?.*$/, '');
+  expect(file, 'DATABASE_URL must be a sqlite:// URL (set by run.sh)').toBeTruthy();
+  const script = [
+    'import json, sqlite3, sys',
+    'c = sqlite3.connect(sys.argv[1], timeout=30)',
+    'rows = c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()',
+    'c.commit()',
+    'print(json.dumps(rows))',
+  ].join('\n');
+  const r = spawnSync('python3', ['-c', script, file, query, JSON.stringify(params)], { encoding: 'utf8' });
+  expect(r.status, `python3/sqlite3: ${query}\n${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout);
 }
 
 // ---------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import {
   ASSESSOR,
   BASE_URL,
-  DATABASE_URL,
   HR,
   checkA11y,
   checkReflow,
@@ -13,11 +11,13 @@ import {
   factIn,
   formatDate,
   isoDateInDays,
+  labelled,
   newVisitorContext,
   nextPost,
   passwordLogin,
   retypeFocused,
   skipToMain,
+  sql,
   tabIntoRadioGroup,
   tabTo,
   typeDateByKeyboard,
@@ -76,23 +76,7 @@ const GROUND_B = 'b) Vikariat for en eller flere andre';
 const CONSIDERED = ['interview', 'references', 'recommendation', 'offer'];
 
 // ---------------------------------------------------------------------------
-// The database, with python3's sqlite3 module, as run.sh does.
-
-/** Runs one SQL statement against the suite's SQLite database; returns the rows (arrays). */
-function sql(query: string, params: (string | number)[] = []): unknown[][] {
-  const file = DATABASE_URL.replace(/^sqlite:(\/\/)?/, '').replace(/\?.*$/, '');
-  expect(file, 'DATABASE_URL must be a sqlite:// URL (set by run.sh)').toBeTruthy();
-  const script = [
-    'import json, sqlite3, sys',
-    'c = sqlite3.connect(sys.argv[1], timeout=30)',
-    'rows = c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()',
-    'c.commit()',
-    'print(json.dumps(rows))',
-  ].join('\n');
-  const r = spawnSync('python3', ['-c', script, file, query, JSON.stringify(params)], { encoding: 'utf8' });
-  expect(r.status, `python3/sqlite3: ${query}\n${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout);
-}
+// The database, with python3's sqlite3 module, as run.sh does (`sql` in helpers.ts).
 
 interface Posting { id: number; title: string; candidates: number }
 
@@ -144,15 +128,6 @@ function waitingApplications(postingId: number): number[] {
 /** A card's fact: the <dd> after the <dt> `term`. */
 function factOf(card: Locator, term: string): Locator {
   return factIn(card, term);
-}
-
-/**
- * The accessible name "Label: Name" of a card's link or button: the visible label and the
- * candidate's name in a visually hidden span (Chromium, computing the name, puts a space before
- * the span's colon).
- */
-function named(label: string, name: string): RegExp {
-  return new RegExp(`^${escapeRegExp(label)}\\s*: ${escapeRegExp(name)}$`);
 }
 
 /** The option shown in a <select>. */
@@ -427,10 +402,10 @@ test('offer and hire: proposed by the manager (422 first), approved by HR, accep
   await expect(factOf(card, 'Svarfrist')).toHaveText(formatDate(answerIso));
   await expect(factOf(card, 'Foreslått')).toHaveText(new RegExp(`^${escapeRegExp(ASSESSOR.name)}, ${escapeRegExp(today)} kl\\. \\d{2}\\.\\d{2}$`));
   await expect(factOf(card, 'Godkjent')).toHaveCount(0);
-  const letterLink = card.getByRole('link', { name: named(LETTER, firstName) });
+  const letterLink = card.getByRole('link', { name: labelled(LETTER, firstName) });
   await expect(letterLink).toHaveAttribute('href', `/admin/offers/${offerId}/letter.pdf`);
   await expect(card.getByRole('button', { name: new RegExp(`^${escapeRegExp(APPROVE)}`) }), 'no approve button for the one who proposed it (a manager)').toHaveCount(0);
-  const withdrawButton = card.getByRole('button', { name: named(WITHDRAW, firstName) });
+  const withdrawButton = card.getByRole('button', { name: labelled(WITHDRAW, firstName) });
   await expect(withdrawButton).toBeVisible();
   // The form now offers only the second (the first has an open offer).
   await expect(f.candidate.locator('option')).toHaveText([`2. ${candidates[1].name}`]);
@@ -465,9 +440,9 @@ test('offer and hire: proposed by the manager (422 first), approved by HR, accep
     await hr.goto(offersPath);
     const hrCard = hr.locator(`main article#offer-${offerId}`);
     await expect(factOf(hrCard, 'Status')).toHaveText(PROPOSED);
-    const approve = hrCard.getByRole('button', { name: named(APPROVE, firstName) });
+    const approve = hrCard.getByRole('button', { name: labelled(APPROVE, firstName) });
     await expect(approve).toBeVisible();
-    await expect(hrCard.getByRole('button', { name: named(WITHDRAW, firstName) })).toBeVisible();
+    await expect(hrCard.getByRole('button', { name: labelled(WITHDRAW, firstName) })).toBeVisible();
     await checkA11y(hr, 'admin: offers, one to approve (HR)');
     await skipToMain(hr);
     await tabTo(hr, approve, 12);
@@ -479,7 +454,7 @@ test('offer and hire: proposed by the manager (422 first), approved by HR, accep
     await expect(factOf(hrCard, 'Status')).toHaveText(SENT);
     await expect(factOf(hrCard, 'Godkjent')).toHaveText(new RegExp(`^${escapeRegExp(HR.name)}, ${escapeRegExp(today)} kl\\. \\d{2}\\.\\d{2}$`));
     await expect(hrCard.getByRole('button', { name: new RegExp(`^${escapeRegExp(APPROVE)}`) })).toHaveCount(0);
-    await expect(hrCard.getByRole('button', { name: named(WITHDRAW, firstName) }), 'a sent offer may still be withdrawn').toBeVisible();
+    await expect(hrCard.getByRole('button', { name: labelled(WITHDRAW, firstName) }), 'a sent offer may still be withdrawn').toBeVisible();
     await checkA11y(hr, 'admin: offers, one sent');
   } finally {
     await hrContext.close();

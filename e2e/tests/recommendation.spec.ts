@@ -1,9 +1,7 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import {
   ASSESSOR,
   BASE_URL,
-  DATABASE_URL,
   HR,
   activate,
   checkA11y,
@@ -13,10 +11,12 @@ import {
   escapeRegExp,
   formatDate,
   isoDateInDays,
+  labelled,
   newVisitorContext,
   nextPost,
   passwordLogin,
   skipToMain,
+  sql,
   tabIntoRadioGroup,
   tabTo,
   uniqueSuffix,
@@ -75,23 +75,7 @@ const TO_SIGN = 'Innstillinger som venter på din signatur';
 const CONSIDERED = ['interview', 'references', 'recommendation', 'offer'];
 
 // ---------------------------------------------------------------------------
-// The database, read (and for the profile, written) with python3's sqlite3 module, as run.sh does.
-
-/** Runs one SQL statement against the suite's SQLite database; returns the rows (arrays). */
-function sql(query: string, params: (string | number)[] = []): unknown[][] {
-  const file = DATABASE_URL.replace(/^sqlite:(\/\/)?/, '').replace(/\?.*$/, '');
-  expect(file, 'DATABASE_URL must be a sqlite:// URL (set by run.sh)').toBeTruthy();
-  const script = [
-    'import json, sqlite3, sys',
-    'c = sqlite3.connect(sys.argv[1], timeout=30)',
-    'rows = c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()',
-    'c.commit()',
-    'print(json.dumps(rows))',
-  ].join('\n');
-  const r = spawnSync('python3', ['-c', script, file, query, JSON.stringify(params)], { encoding: 'utf8' });
-  expect(r.status, `python3/sqlite3: ${query}\n${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout);
-}
+// The database, read (and for the profile, written) with python3's sqlite3 module, as run.sh does (`sql` in helpers.ts).
 
 interface Posting { id: number; title: string; candidates: number }
 
@@ -168,14 +152,6 @@ async function formCandidates(page: Page): Promise<Candidate[]> {
   return page.locator('main form fieldset.part').evaluateAll((sets) =>
     sets.map((fs) => ({ id: fs.id.replace(/^candidate-/, ''), name: (fs.querySelector('legend')?.textContent || '').trim() })),
   );
-}
-
-/**
- * The accessible name "Label: Name": the visible label and the candidate's name in a visually
- * hidden span (Chromium, computing the name, puts a space before the span's colon).
- */
-function labelled(label: string, name: string): RegExp {
-  return new RegExp(`^${escapeRegExp(label)}\\s*: ${escapeRegExp(name)}$`);
 }
 
 /** The fields of one candidate, by their accessible names (the label and the candidate's name). */

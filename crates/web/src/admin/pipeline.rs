@@ -285,6 +285,12 @@ pub async fn list(
         .collect();
     let who = state.store.hidden_identities(id, &hidden_ids).await?;
     let mark = t(lang, "blind.mark");
+    let codes: Vec<String> = listed
+        .page
+        .iter()
+        .filter_map(|a| a.source.strip_prefix("amb-").map(str::to_owned))
+        .collect();
+    let ambassadors = state.store.ambassador_names(&codes).await?;
     let rows = listed
         .page
         .iter()
@@ -322,7 +328,7 @@ pub async fn list(
                             .unwrap_or_default()
                     })
                     .collect(),
-                source: a.source.clone(),
+                source: super::postings::source_label(lang, &a.source, &ambassadors),
             }
         })
         .collect();

@@ -24,7 +24,7 @@ use talentflyt_domain::ad::{
 use talentflyt_domain::posting::{PostingDraft, PostingForm, PostingStatus, Stage};
 use talentflyt_domain::requisition::RequisitionStatus;
 use talentflyt_domain::{profession, Lang};
-use talentflyt_store::{OrgUnit, Posting, RequisitionRow, SubjectKind};
+use talentflyt_store::{OrgUnit, Posting, PostingAction, RequisitionRow, SubjectKind};
 
 /// A checkbox: value, label, checked.
 pub(crate) type Checks = Vec<(String, &'static str, bool)>;
@@ -639,8 +639,47 @@ struct PostingPage {
     sources: Vec<(String, i64, i64)>,
 }
 
+/// A log line's note as a person reads it: the dates it keeps as ISO text (the publish day and
+/// the internal period on approval, the deadline on closing, old → new on an extension) in the
+/// reader's language.
+fn readable_note(lang: Lang, action: PostingAction, note: &str) -> String {
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .ok()
+            .map(|d| i18n::date(lang, d))
+    };
+    match action {
+        PostingAction::Approve => match note.split_once(" / ") {
+            Some((from, until)) => {
+                if let (Some(from), Some(until)) = (date(from), date(until)) {
+                    return i18n::tf(
+                        lang,
+                        "posting_event.note_internal",
+                        &[("date", &from), ("until", &until)],
+                    );
+                }
+            }
+            None => {
+                if let Some(from) = date(note) {
+                    return i18n::tf(lang, "posting_event.note_publish", &[("date", &from)]);
+                }
+            }
+        },
+        PostingAction::Close => {
+            if let Some(d) = date(note) {
+                return i18n::tf(lang, "posting_event.note_deadline", &[("date", &d)]);
+            }
+        }
+        _ => {}
+    }
+    note.split(' ')
+        .map(|w| date(w).unwrap_or_else(|| w.to_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A source as HR reads it: the known ones named, others as the link said them.
-fn source_label(lang: Lang, source: &str, ambassadors: &[(String, String)]) -> String {
+pub(crate) fn source_label(lang: Lang, source: &str, ambassadors: &[(String, String)]) -> String {
     match source {
         "career_site" => t(lang, "source.career_site").to_owned(),
         "internal" => t(lang, "source.internal").to_owned(),
@@ -768,7 +807,7 @@ pub(crate) async fn posting_page(
                 .user_name
                 .unwrap_or_else(|| t(lang, "posting_event.system").to_owned()),
             action: t(lang, e.action.label_key()),
-            note: e.note,
+            note: readable_note(lang, e.action, &e.note),
         })
         .collect();
     let versions = state

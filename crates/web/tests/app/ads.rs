@@ -271,6 +271,12 @@ async fn an_approved_need_becomes_an_ad_that_hr_approves_and_publishes_internall
         ("2027-03-27", Some("2027-03-20"))
     );
     assert!(c.get(&ad).await.text().contains("Opprinnelig frist var"));
+    // The log writes its dates as people read them.
+    let log = hr.get(&href).await.text();
+    assert!(
+        log.contains("20. mars 2027 → 27. mars 2027") && !log.contains("2027-03-20"),
+        "{log}"
+    );
 
     // Taking it down needs a reason; then the ad is gone from the site.
     let r = hr

@@ -116,6 +116,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
     assert!(text.contains("Har du norsk autorisasjon?"));
     assert!(text.contains("Utslagsgivende svar"));
     assert!(text.contains("Mottatt</a>: 3"));
+    assert!(text.contains("Karrieresiden") && !text.contains("career_site"));
     let listed = s
         .audit_trail(SubjectKind::Application, per)
         .await
