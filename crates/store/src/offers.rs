@@ -81,7 +81,7 @@ impl OfferRefused {
 
 type Refusable<T> = std::result::Result<T, OfferRefused>;
 
-const OFFER: &str = "SELECT o.id, o.posting_id, o.application_id, o.status, o.terms, o.answer_by, o.lang, o.proposed_by, pu.display_name AS proposed_by_name, o.proposed_at, au.display_name AS approved_by_name, o.approved_at, o.answered_at
+pub(crate) const OFFER: &str = "SELECT o.id, o.posting_id, o.application_id, o.status, o.terms, o.answer_by, o.lang, o.proposed_by, pu.display_name AS proposed_by_name, o.proposed_at, au.display_name AS approved_by_name, o.approved_at, o.answered_at
      FROM offers o LEFT JOIN users pu ON pu.id = o.proposed_by LEFT JOIN users au ON au.id = o.approved_by";
 
 /// What the candidate's answer did.

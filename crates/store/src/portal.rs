@@ -113,6 +113,8 @@ pub struct CandidateExport {
     pub references: Vec<crate::ReferenceCheck>,
     /// Each file: application id, file name, bytes.
     pub files: Vec<(i64, String, Vec<u8>)>,
+    /// The offers made to the candidate (approved and sent; not one still being proposed).
+    pub offers: Vec<crate::OfferRow>,
 }
 
 /// A candidate's own equality self-declaration (only ever shown to themselves).
@@ -656,6 +658,13 @@ impl Store {
             }
             references.extend(tx.reference_checks_of(id).await?);
         }
+        let offers: Vec<crate::OfferRow> = sqlx::query_as(&format!(
+            "{} WHERE o.application_id IN (SELECT id FROM applications WHERE candidate_id = $1) AND o.status <> 'proposed' ORDER BY o.id",
+            crate::offers::OFFER
+        ))
+        .bind(candidate_id)
+        .fetch_all(tx.conn())
+        .await?;
         tx.audit(&[candidate_event(
             candidate_id,
             AuditAction::Download,
@@ -672,6 +681,7 @@ impl Store {
             interviews,
             references,
             files,
+            offers,
         })
     }
 

@@ -1631,6 +1631,10 @@ pub async fn export(
                     "consent_answered_at": c.consent_at, "requested_at": c.requested_at,
                     "answered_at": c.answered_at,
                 })).collect::<Vec<_>>(),
+                "offers": x.offers.iter().filter(|o| o.application_id == r.application.id).map(|o| serde_json::json!({
+                    "status": o.status.as_str(), "terms": o.terms().ok(), "answer_by": o.answer_by,
+                    "sent_at": o.approved_at, "answered_at": o.answered_at,
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

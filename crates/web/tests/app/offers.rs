@@ -286,6 +286,13 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
+    // The offer and its terms are in Per's own data export.
+    let (_, data) = export_json(&mut per_c).await;
+    let offers = &data["applications"][0]["offers"];
+    assert_eq!(offers.as_array().map(Vec::len), Some(1), "{offers}");
+    assert_eq!(offers[0]["status"], "accepted");
+    assert!(offers[0]["terms"]["salary"].as_i64().is_some_and(|s| s > 0));
+    assert!(offers[0]["answered_at"].as_i64().is_some());
 
     // Ola: proposed by HR, who may then not approve it; another HR advisor does. Ola lets
     // the day pass.
