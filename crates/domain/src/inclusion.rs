@@ -91,8 +91,9 @@ fn row(c: &Counts) -> Shown {
         hires: c.hires,
         ..Shown::default()
     };
-    // Where nobody was hired, that none of the hired declared says nothing about anyone.
-    if (c.hires == 0 || c.hires >= MIN_GROUP) && ok(c.hires_declared) {
+    // The hired are known people: of them, at least five must have declared and five not,
+    // or the figure would say something of each (where nobody was hired it says nothing).
+    if c.hires == 0 || (c.hires_declared >= MIN_GROUP && c.hires - c.hires_declared >= MIN_GROUP) {
         s.hires_declared = Some(c.hires_declared);
     }
     if !ok(c.declared) {
@@ -130,9 +131,10 @@ const COLUMNS: [(Cell, Value); 6] = [
     (|s| &mut s.hires_declared, |c| c.hires_declared),
 ];
 
-/// The rows and their total as they may be shown. A total's cell minus the rows shown gives
-/// the hidden rows' sum, so where a column hides exactly one row, the next smallest non-empty
-/// cell of the column is hidden too (or, with none, the total's).
+/// The rows and their total as they may be shown. A total's cell less the rows shown gives
+/// the hidden rows' sum: so where a column hides one row, or hidden rows that add up to fewer
+/// than [`MIN_GROUP`] (a sum of nought says each of them is nought), the next smallest
+/// non-empty cells of the column are hidden too, or, with none left, the total's.
 pub fn suppress(rows: &[Counts]) -> (Vec<Shown>, Shown) {
     let mut total = Counts::default();
     for c in rows {
@@ -144,18 +146,31 @@ pub fn suppress(rows: &[Counts]) -> (Vec<Shown>, Shown) {
         if cell(&mut sum).is_none() {
             continue;
         }
-        let hidden = (0..shown.len())
+        let hidden: Vec<usize> = (0..shown.len())
             .filter(|&i| cell(&mut shown[i]).is_none())
-            .count();
-        if hidden != 1 {
+            .collect();
+        if hidden.is_empty() {
             continue;
         }
-        let next = (0..shown.len())
-            .filter(|&i| cell(&mut shown[i]).is_some() && value(&rows[i]) > 0)
-            .min_by_key(|&i| value(&rows[i]));
-        match next {
-            Some(i) => *cell(&mut shown[i]) = None,
-            None => *cell(&mut sum) = None,
+        let (mut n, mut hidden_sum) = (
+            hidden.len(),
+            hidden.iter().map(|&i| value(&rows[i])).sum::<i64>(),
+        );
+        while n == 1 || hidden_sum < MIN_GROUP {
+            let next = (0..shown.len())
+                .filter(|&i| cell(&mut shown[i]).is_some() && value(&rows[i]) > 0)
+                .min_by_key(|&i| value(&rows[i]));
+            match next {
+                Some(i) => {
+                    *cell(&mut shown[i]) = None;
+                    n += 1;
+                    hidden_sum += value(&rows[i]);
+                }
+                None => {
+                    *cell(&mut sum) = None;
+                    break;
+                }
+            }
         }
     }
     (shown, sum)
@@ -185,7 +200,7 @@ mod tests {
         assert_eq!(s.qualified, None, "12 - 10 = 2 were knocked out");
         assert_eq!(s.interviewed, None, "hidden with what it is part of");
         assert_eq!(s.postings_missed, None);
-        assert_eq!(s.hires_declared, Some(0), "none of 20 is a group of 20");
+        assert_eq!(s.hires_declared, None, "none of 20 known people");
         let s = row(&c(15, 10, 5, 20, 6));
         assert_eq!(
             (s.qualified, s.interviewed, s.postings_missed),
@@ -203,6 +218,21 @@ mod tests {
         );
         assert_eq!((s.postings, s.hires), (10, 4), "never about people");
         assert_eq!(row(&c(20, 20, 20, 30, 2)).hires_declared, None);
+        assert_eq!(
+            row(&c(20, 20, 20, 7, 5)).hires_declared,
+            None,
+            "two hires known not to have declared"
+        );
+        assert_eq!(
+            row(&c(20, 20, 20, 7, 7)).hires_declared,
+            None,
+            "every hire known to have declared"
+        );
+        assert_eq!(
+            row(&c(0, 0, 0, 0, 0)).hires_declared,
+            Some(0),
+            "nobody hired"
+        );
     }
 
     #[test]
@@ -219,21 +249,21 @@ mod tests {
     }
 
     #[test]
-    fn a_total_never_gives_one_hidden_row_away() {
-        // One unit too small: the next smallest is hidden with it.
+    fn a_total_never_gives_hidden_rows_away() {
+        // One clinic too small: the next smallest is hidden with it.
         let rows = [c(20, 20, 15, 40, 5), c(30, 25, 20, 50, 0), c(3, 3, 1, 2, 0)];
         let (shown, total) = suppress(&rows);
         assert_eq!(shown[2].declared, None);
         assert_eq!(shown[0].declared, None, "the smaller of the two shown");
         assert_eq!(shown[1].declared, Some(30));
         assert_eq!(total.declared, Some(53));
-        assert_eq!(
-            shown[0].hires_declared, None,
-            "the third row's is hidden, so the smallest non-empty one goes too"
-        );
-        assert_eq!(shown[1].hires_declared, Some(0));
+        // Two hidden that add up to nought would each be known as nought: a third goes too.
+        assert_eq!(shown[1].hires_declared, None);
+        assert_eq!(shown[0].hires_declared, None);
         assert_eq!(total.hires_declared, Some(5));
-        // Two hidden already hide each other.
+        // Three hidden adding up to three, and nothing left to hide: the total's goes.
+        assert_eq!(total.postings_missed, None);
+        // Two hidden adding up to five already hide each other.
         let rows = [c(20, 20, 15, 40, 5), c(2, 2, 1, 2, 0), c(3, 3, 1, 2, 0)];
         let (shown, total) = suppress(&rows);
         assert_eq!(shown[0].declared, Some(20));

@@ -4,8 +4,10 @@
 //!
 //! Counts only, from the voluntary self-declarations kept apart from the applications; every
 //! group under `domain::inclusion::MIN_GROUP`, and every figure that would give one away, is
-//! hidden (`domain::inclusion::suppress`). The period is a calendar year, never a span of the
-//! reader's choosing, so overlapping periods cannot give a hidden group away either.
+//! hidden (`domain::inclusion::suppress`). The period is a settled calendar year, never a span
+//! of the reader's choosing, and its figures are frozen the first time they are read
+//! (`Store::inclusion_year`): overlapping periods, or the same year on two days, cannot give a
+//! hidden group away by difference.
 
 use super::{hr_only, report_year};
 use crate::error::AppError;
@@ -17,10 +19,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Datelike;
+use talentflyt_domain::applicant_list::sort_key;
 use talentflyt_domain::inclusion::{suppress, Counts, Shown, MIN_GROUP, TARGET_PERCENT};
 use talentflyt_domain::org::{is_within, UnitKind};
 use talentflyt_domain::Lang;
-use talentflyt_store::OrgUnit;
+use talentflyt_store::{inclusion_settled, OrgUnit};
 
 /// A row as the table shows it: every figure as text, a hidden one as "skjult".
 struct Line {
@@ -39,6 +42,7 @@ struct InclusionPage {
     total: Option<Line>,
     intro: String,
     suppressed_note: String,
+    none: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -79,7 +83,8 @@ fn line(lang: Lang, unit: String, s: &Shown) -> Line {
     }
 }
 
-/// `GET /admin/inclusion`: this year by default, `?year=` for one of the nine before.
+/// `GET /admin/inclusion`: the last settled year by default, `?year=` for one of the nine
+/// before.
 pub async fn show(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -88,18 +93,19 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     hr_only(&staff)?;
     let today = state.today();
-    let this_year = today.year();
-    let (year, years) = report_year(&q.year, this_year);
+    // The years settled (and so frozen), the newest first.
+    let latest = if today >= inclusion_settled(today.year() - 1) {
+        today.year() - 1
+    } else {
+        today.year() - 2
+    };
+    let (year, years) = report_year(&q.year, latest);
     let paths = staff.access.staff_scope().unit_paths;
     let units_found = state
         .store
-        .inclusion_counts(
-            &paths,
-            &format!("{year}-01-01"),
-            &format!("{}-01-01", year + 1),
-            &today.to_string(),
-        )
-        .await?;
+        .inclusion_year(&paths, year, today)
+        .await?
+        .unwrap_or_default();
     // Per clinic: a department's or section's figures alone would mostly be too small to
     // show, and one level only, so no level can be taken from another to find a hidden group.
     let units = state.units().await;
@@ -117,7 +123,8 @@ pub async fn show(
             None => clinics.push((clinic, found.counts)),
         }
     }
-    clinics.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    // In Norwegian alphabetical order (æ, ø, å last).
+    clinics.sort_by_cached_key(|c| sort_key(c.0.name(lang), ""));
     let counts: Vec<Counts> = clinics.iter().map(|c| c.1).collect();
     let (shown, sum) = suppress(&counts);
     let lines: Vec<Line> = clinics
@@ -138,5 +145,6 @@ pub async fn show(
             &[("target", &TARGET_PERCENT.to_string())],
         ),
         suppressed_note: tf(lang, "inclusion.suppressed_note", &[("n", &n)]),
+        none: tf(lang, "inclusion.none", &[("year", &year.to_string())]),
     })
 }
