@@ -249,10 +249,14 @@ struct MessageFile {
 }
 
 /// The built-in templates (`data/messages.toml`).
-pub fn message_templates() -> Vec<MessageTemplate> {
-    let f: MessageFile = toml::from_str(include_str!("../data/messages.toml"))
-        .unwrap_or_else(|e| panic!("data/messages.toml does not parse: {e}"));
-    f.message
+pub fn message_templates() -> &'static [MessageTemplate] {
+    // Parsed once: every applicant list offers them.
+    static TEMPLATES: std::sync::LazyLock<Vec<MessageTemplate>> = std::sync::LazyLock::new(|| {
+        let f: MessageFile = toml::from_str(include_str!("../data/messages.toml"))
+            .unwrap_or_else(|e| panic!("data/messages.toml does not parse: {e}"));
+        f.message
+    });
+    &TEMPLATES
 }
 
 /// A message to a candidate in one language, with placeholders still in it.
@@ -456,7 +460,7 @@ mod tests {
         let all = message_templates();
         assert!(all.iter().any(|m| m.purpose == Purpose::Reject));
         assert!(all.iter().any(|m| m.purpose == Purpose::Move));
-        for m in &all {
+        for m in all {
             for lang in [Lang::Nb, Lang::En] {
                 let text = m.text(lang);
                 assert_eq!(text.check("s", "b"), vec![], "{} {lang:?}", m.key);

@@ -482,9 +482,19 @@ impl Store {
                 as i64;
             a.name_key = format!("{} {}", a.family_name, a.given_name).to_lowercase();
         }
+        // The ambassadors the sources name, by code (a name changed since shows with the next
+        // application to the posting).
+        let mut codes: Vec<String> = all
+            .iter()
+            .filter_map(|a| a.source.strip_prefix("amb-").map(str::to_owned))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let ambassadors = self.ambassador_names(&codes).await?;
         let view = Arc::new(ApplicantView {
             seq,
             posting_id,
+            ambassadors,
             stages,
             answer_days: settings.answer_days,
             blind_until: settings.blind_until,
@@ -934,6 +944,8 @@ pub struct ApplicantView {
     /// In order of submission, each in the stage it stands in.
     applicants: Vec<Applicant>,
     answers: HashMap<i64, Vec<ListedAnswer>>,
+    /// (code, name) of the ambassadors whose links the applicants came by.
+    pub ambassadors: Vec<(String, String)>,
 }
 
 impl ApplicantView {

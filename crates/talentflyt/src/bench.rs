@@ -55,6 +55,10 @@ pub struct BenchArgs {
     /// same way. Skipped when the binary is not found.
     #[arg(long, default_value = "nginx")]
     pub nginx: String,
+    /// Measure only the loads whose name holds one of these (e.g. `--only applicants`), to look
+    /// at one path without the rest.
+    #[arg(long = "only")]
+    pub only: Vec<String>,
     /// Instead of the page loads, the deadline-day burst: 200 candidates at once sending a 1 MB
     /// PDF each, then 1,000 at once with 20 KB, counting what was acknowledged, answered 5xx
     /// or lost.
@@ -289,6 +293,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     };
     if !args.paths.is_empty() {
         loads = args.paths.iter().map(|p| Load::fixed(p)).collect();
+    }
+    if !args.only.is_empty() {
+        loads.retain(|l| args.only.iter().any(|o| l.name.contains(o.as_str())));
     }
     let addr: SocketAddr = base
         .trim_start_matches("http://")

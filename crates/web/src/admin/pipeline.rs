@@ -205,7 +205,7 @@ pub(crate) fn targets(lang: Lang, stages: &[Stage], chosen: &str) -> Vec<(String
 
 pub(crate) fn template_options(lang: Lang, chosen: &str) -> Vec<(String, String, bool)> {
     let mut v = vec![(String::new(), t(lang, "pipeline.no_template").to_owned())];
-    v.extend(message_templates().into_iter().map(|m| {
+    v.extend(message_templates().iter().map(|m| {
         let purpose = match m.purpose {
             Purpose::Reject => t(lang, "pipeline.template_reject"),
             Purpose::Move => t(lang, "pipeline.template_move"),
@@ -285,12 +285,7 @@ pub async fn list(
         .collect();
     let who = state.store.hidden_identities(id, &hidden_ids).await?;
     let mark = t(lang, "blind.mark");
-    let codes: Vec<String> = listed
-        .page
-        .iter()
-        .filter_map(|a| a.source.strip_prefix("amb-").map(str::to_owned))
-        .collect();
-    let ambassadors = state.store.ambassador_names(&codes).await?;
+    let ambassadors = &view.ambassadors;
     let rows = listed
         .page
         .iter()
@@ -328,7 +323,7 @@ pub async fn list(
                             .unwrap_or_default()
                     })
                     .collect(),
-                source: super::postings::source_label(lang, &a.source, &ambassadors),
+                source: super::postings::source_label(lang, &a.source, ambassadors),
             }
         })
         .collect();
@@ -587,11 +582,8 @@ async fn move_page(
     form.ids = chosen.iter().map(|c| c.0).collect();
     // A template fills the message the first time the page is shown; the sender edits it.
     if form.nb.subject.is_empty() && form.nb.body.is_empty() {
-        if let Some(m) = message_templates()
-            .into_iter()
-            .find(|m| m.key == form.template)
-        {
-            fill_from(&mut form, &m);
+        if let Some(m) = message_templates().iter().find(|m| m.key == form.template) {
+            fill_from(&mut form, m);
         }
     }
     if rejecting {
