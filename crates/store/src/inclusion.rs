@@ -168,10 +168,7 @@ impl Store {
 }
 
 /// The rows of units within `unit_paths`, as figures.
-fn within(
-    unit_paths: &[String],
-    rows: Vec<Row>,
-) -> Vec<UnitInclusion> {
+fn within(unit_paths: &[String], rows: Vec<Row>) -> Vec<UnitInclusion> {
     rows.into_iter()
         .filter(|r| {
             unit_paths

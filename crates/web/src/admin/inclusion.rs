@@ -100,10 +100,12 @@ pub async fn show(
         today.year() - 2
     };
     let (year, years) = report_year(&q.year, latest);
-    let paths = staff.access.staff_scope().unit_paths;
+    // The whole trust's figures, hidden as one table in one fixed order (by the clinics'
+    // place in the tree), whoever reads them and in whatever language: two readers, or two
+    // languages, hiding different cells could be put together to find a hidden group.
     let units_found = state
         .store
-        .inclusion_year(&paths, year, today)
+        .inclusion_year(&["/".to_owned()], year, today)
         .await?
         .unwrap_or_default();
     // Per clinic: a department's or section's figures alone would mostly be too small to
@@ -123,16 +125,27 @@ pub async fn show(
             None => clinics.push((clinic, found.counts)),
         }
     }
-    // In Norwegian alphabetical order (æ, ø, å last).
-    clinics.sort_by_cached_key(|c| sort_key(c.0.name(lang), ""));
+    clinics.sort_by(|a, b| a.0.path.cmp(&b.0.path).then(a.0.id.cmp(&b.0.id)));
     let counts: Vec<Counts> = clinics.iter().map(|c| c.1).collect();
     let (shown, sum) = suppress(&counts);
-    let lines: Vec<Line> = clinics
+    // The reader sees the clinics wholly within their units (an advisor over one department
+    // sees none), and the total only when they see them all.
+    let paths = staff.access.staff_scope().unit_paths;
+    let mut seen: Vec<(&OrgUnit, &Shown)> = clinics
         .iter()
         .zip(&shown)
-        .map(|((u, _), s)| line(lang, u.name(lang).to_owned(), s))
+        .filter(|((u, _), _)| paths.iter().any(|p| is_within(&u.path, p)))
+        .map(|((u, _), s)| (*u, s))
         .collect();
-    let total = (lines.len() > 1).then(|| line(lang, t(lang, "inclusion.total").to_owned(), &sum));
+    let all = seen.len() == clinics.len();
+    // In Norwegian alphabetical order (æ, ø, å last).
+    seen.sort_by_cached_key(|(u, _)| sort_key(u.name(lang), ""));
+    let lines: Vec<Line> = seen
+        .iter()
+        .map(|(u, s)| line(lang, u.name(lang).to_owned(), s))
+        .collect();
+    let total =
+        (all && lines.len() > 1).then(|| line(lang, t(lang, "inclusion.total").to_owned(), &sum));
     let n = MIN_GROUP.to_string();
     render(&InclusionPage {
         p: staff.page(&state, lang, t(lang, "inclusion.title"), "/admin/inclusion"),
@@ -145,6 +158,10 @@ pub async fn show(
             &[("target", &TARGET_PERCENT.to_string())],
         ),
         suppressed_note: tf(lang, "inclusion.suppressed_note", &[("n", &n)]),
-        none: tf(lang, "inclusion.none", &[("year", &year.to_string())]),
+        none: if clinics.is_empty() {
+            tf(lang, "inclusion.none", &[("year", &year.to_string())])
+        } else {
+            t(lang, "inclusion.no_clinic").to_owned()
+        },
     })
 }

@@ -200,6 +200,39 @@ async fn hr_sees_per_clinic_whether_qualified_declared_applicants_were_interview
     clock.advance(chrono::Duration::days(7));
     assert_eq!(rows(&hr.get(&url).await.text()), expected);
 
+    // An advisor over the emergency clinic sees its row as the whole trust's table shows it
+    // (hidden to protect the other clinic too), and no total; one over the department sees no
+    // clinic at all.
+    let hash = talentflyt_web::hash_password(PASSWORD).unwrap();
+    for (username, unit) in [
+        ("akutt-hr", app.icu.parent_id.unwrap()),
+        ("intensiv-hr", app.icu.id),
+    ] {
+        let u = s
+            .create_user(talentflyt_store::NewUser {
+                username,
+                email: &format!("{username}@ous.example"),
+                display_name: username,
+                password_hash: Some(&hash),
+            })
+            .await
+            .unwrap();
+        s.grant(
+            u.id,
+            talentflyt_domain::org::Role::HrAdvisor,
+            Some(unit),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let mut akutt = app.signed_in("akutt-hr").await;
+    assert_eq!(rows(&akutt.get(&url).await.text()), expected[..1]);
+    let mut intensiv = app.signed_in("intensiv-hr").await;
+    let page = intensiv.get(&url).await.text();
+    assert!(rows(&page).is_empty(), "{page}");
+    assert!(page.contains("du har ikke tilgang til en hel klinikk"));
+
     // English, and only for HR.
     let page = hr.get(&format!("{url}&lang=en")).await;
     assert_eq!(page.status, StatusCode::OK);
