@@ -258,7 +258,10 @@ impl OwnedEvent {
 }
 
 type Ack = tokio::sync::oneshot::Sender<std::result::Result<(), String>>;
-type Batches = tokio::sync::mpsc::UnboundedSender<(Vec<OwnedEvent>, Ack)>;
+/// Events to write; with a posting, they are one page of its applicant list (one person, the
+/// applications shown), written as one `audit_lists` row.
+type Item = (Vec<OwnedEvent>, Option<i64>, Ack);
+type Batches = tokio::sync::mpsc::UnboundedSender<Item>;
 
 /// Group commit for audit events: callers hand their events to one task, which takes every
 /// batch waiting, writes them in one transaction and tells each caller when it is committed
@@ -278,6 +281,7 @@ impl AuditQueue {
         &self,
         pool: &sqlx::AnyPool,
         events: Vec<OwnedEvent>,
+        listed: Option<i64>,
     ) -> std::result::Result<Result<()>, Vec<OwnedEvent>> {
         let (ack, done) = tokio::sync::oneshot::channel();
         let sent = {
@@ -287,7 +291,7 @@ impl AuditQueue {
                 tokio::spawn(write_batches(pool.clone(), rx));
                 *sender = Some(tx);
             }
-            match sender.as_ref().map(|s| s.send((events, ack))) {
+            match sender.as_ref().map(|s| s.send((events, listed, ack))) {
                 Some(Ok(())) => Ok(()),
                 Some(Err(e)) => Err(e.0 .0),
                 None => unreachable!("a sender was just set"),
@@ -302,10 +306,7 @@ impl AuditQueue {
     }
 }
 
-async fn write_batches(
-    pool: sqlx::AnyPool,
-    mut rx: tokio::sync::mpsc::UnboundedReceiver<(Vec<OwnedEvent>, Ack)>,
-) {
+async fn write_batches(pool: sqlx::AnyPool, mut rx: tokio::sync::mpsc::UnboundedReceiver<Item>) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         let mut n = batch[0].0.len();
@@ -320,21 +321,51 @@ async fn write_batches(
         }
         let events: Vec<AuditEvent> = batch
             .iter()
-            .flat_map(|(evs, _)| evs.iter().map(OwnedEvent::as_event))
+            .filter(|(_, listed, _)| listed.is_none())
+            .flat_map(|(evs, _, _)| evs.iter().map(OwnedEvent::as_event))
             .collect();
         let result = async {
             let mut conn = pool.begin().await?;
             insert_audit(&mut conn, &events).await?;
+            for (evs, listed, _) in &batch {
+                if let Some(posting) = listed {
+                    insert_listed(&mut conn, *posting, evs).await?;
+                }
+            }
             conn.commit().await?;
             Ok::<(), StoreError>(())
         }
         .await
         .map_err(|e| e.to_string());
-        for (_, ack) in batch {
+        for (_, _, ack) in batch {
             // A caller that gave up waiting is no longer there to tell.
             let _ = ack.send(result.clone());
         }
     }
+}
+
+/// One page of a posting's applicant list as one `audit_lists` row: the reader and address of
+/// the first event, the applications of all of them in order.
+async fn insert_listed(
+    conn: &mut AnyConnection,
+    posting_id: i64,
+    events: &[OwnedEvent],
+) -> Result<()> {
+    let Some(first) = events.first() else {
+        return Ok(());
+    };
+    let ids: Vec<String> = events.iter().map(|e| e.subject_id.to_string()).collect();
+    let (kind, id) = first.actor.parts();
+    sqlx::query("INSERT INTO audit_lists (at, actor_kind, actor_id, ip, posting_id, application_ids) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(now())
+        .bind(kind)
+        .bind(id)
+        .bind(&first.ip)
+        .bind(posting_id)
+        .bind(ids.join(","))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 impl Tx {
@@ -358,14 +389,43 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
+        self.submit_audit(events, None).await
+    }
+
+    /// A page of a posting's applicant list read by `reader`: each application shown is in the
+    /// audit trail as listed ([`AuditAction::List`]), written as one row (`audit_lists`).
+    pub async fn audit_listed(
+        &self,
+        reader: &Reader<'_>,
+        posting_id: i64,
+        application_ids: &[i64],
+    ) -> Result<()> {
+        if application_ids.is_empty() {
+            return Ok(());
+        }
+        let detail = format!("posting {posting_id}");
+        let events: Vec<AuditEvent> = application_ids
+            .iter()
+            .map(|id| reader.event(AuditAction::List, SubjectKind::Application, *id, &detail))
+            .collect();
+        self.submit_audit(&events, Some(posting_id)).await
+    }
+
+    async fn submit_audit(&self, events: &[AuditEvent<'_>], listed: Option<i64>) -> Result<()> {
         let owned: Vec<OwnedEvent> = events.iter().map(OwnedEvent::from).collect();
-        match self.audit_queue.submit(&self.write, owned).await {
+        match self.audit_queue.submit(&self.write, owned, listed).await {
             Ok(r) => r,
             // No queue (its runtime is gone): write them here.
             Err(owned) => {
-                let events: Vec<AuditEvent> = owned.iter().map(OwnedEvent::as_event).collect();
                 let mut tx = self.begin().await?;
-                tx.audit(&events).await?;
+                match listed {
+                    Some(posting) => insert_listed(tx.conn(), posting, &owned).await?,
+                    None => {
+                        let events: Vec<AuditEvent> =
+                            owned.iter().map(OwnedEvent::as_event).collect();
+                        tx.audit(&events).await?;
+                    }
+                }
                 tx.commit().await
             }
         }
@@ -389,13 +449,46 @@ impl Store {
         subject_kind: SubjectKind,
         subject_id: i64,
     ) -> Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(&format!(
+        let mut trail: Vec<AuditEntry> = sqlx::query_as(&format!(
             "SELECT id, {AUDIT_COLS} FROM audit_log WHERE subject_kind = $1 AND subject_id = $2 ORDER BY id"
         ))
         .bind(subject_kind.as_str())
         .bind(subject_id)
         .fetch_all(self.r())
-        .await?)
+        .await?;
+        if subject_kind == SubjectKind::Application {
+            // The list pages of its posting that showed it.
+            let listed: Vec<(i64, i64, String, Option<i64>, String, i64)> = sqlx::query_as(
+                "SELECT l.id, l.at, l.actor_kind, l.actor_id, l.ip, l.posting_id FROM audit_lists l
+                 WHERE l.posting_id = (SELECT posting_id FROM applications WHERE id = $1)
+                   AND ',' || l.application_ids || ',' LIKE $2 ORDER BY l.id",
+            )
+            .bind(subject_id)
+            .bind(format!("%,{subject_id},%"))
+            .fetch_all(self.r())
+            .await?;
+            let logged = std::mem::take(&mut trail);
+            trail.extend(
+                listed
+                    .into_iter()
+                    .map(|(id, at, actor_kind, actor_id, ip, posting)| AuditEntry {
+                        id,
+                        at,
+                        actor_kind,
+                        actor_id,
+                        action: AuditAction::List,
+                        subject_kind,
+                        subject_id,
+                        ip,
+                        detail: format!("posting {posting}"),
+                    }),
+            );
+            trail.extend(logged);
+            // In time order (a stable sort: within a second, the list pages first, as a list
+            // is how one comes to an application; each table in its own order).
+            trail.sort_by_key(|e| e.at);
+        }
+        Ok(trail)
     }
 }
 

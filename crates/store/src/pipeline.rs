@@ -537,12 +537,8 @@ impl Store {
                 .flatten()
                 .cloned()
                 .collect();
-            let detail = format!("posting {}", view.posting_id);
-            let events: Vec<AuditEvent> = page
-                .iter()
-                .map(|a| reader.event(AuditAction::List, SubjectKind::Application, a.id, &detail))
-                .collect();
-            self.audit_many(&events).await?;
+            let ids: Vec<i64> = page.iter().map(|a| a.id).collect();
+            self.audit_listed(reader, view.posting_id, &ids).await?;
         }
         Ok(ApplicantPage {
             counts,

@@ -138,6 +138,10 @@ pub async fn show(
         .map(|((u, _), s)| (*u, s))
         .collect();
     let all = seen.len() == clinics.len();
+    // Whether the reader's units hold a whole clinic at all (else nothing is ever shown).
+    let holds_clinic = units
+        .iter()
+        .any(|u| u.kind == UnitKind::Clinic && paths.iter().any(|p| is_within(&u.path, p)));
     // In Norwegian alphabetical order (æ, ø, å last).
     seen.sort_by_cached_key(|(u, _)| sort_key(u.name(lang), ""));
     let lines: Vec<Line> = seen
@@ -158,7 +162,7 @@ pub async fn show(
             &[("target", &TARGET_PERCENT.to_string())],
         ),
         suppressed_note: tf(lang, "inclusion.suppressed_note", &[("n", &n)]),
-        none: if clinics.is_empty() {
+        none: if holds_clinic {
             tf(lang, "inclusion.none", &[("year", &year.to_string())])
         } else {
             t(lang, "inclusion.no_clinic").to_owned()

@@ -125,6 +125,11 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         .filter(|e| e.action == AuditAction::List)
         .count();
     assert_eq!(listed, 1);
+    // The page is one row naming the three, and that row cannot be changed or removed.
+    assert_eq!(testing::count_rows(s, "audit_lists").await.unwrap(), 1);
+    for sql in ["UPDATE audit_lists SET ip = 'x'", "DELETE FROM audit_lists"] {
+        assert!(testing::execute_raw(s, sql).await.is_err(), "{sql}");
+    }
     // Filters, search and order.
     let flagged = leder
         .get(&format!("/admin/postings/{id}/applicants?flag=knockout"))
