@@ -152,7 +152,13 @@ pub async fn show(
         (all && lines.len() > 1).then(|| line(lang, t(lang, "inclusion.total").to_owned(), &sum));
     let n = MIN_GROUP.to_string();
     render(&InclusionPage {
-        p: staff.page(&state, lang, t(lang, "inclusion.title"), "/admin/inclusion"),
+        // The language switch keeps the year.
+        p: staff.page(
+            &state,
+            lang,
+            t(lang, "inclusion.title"),
+            format!("/admin/inclusion?year={year}"),
+        ),
         years,
         lines,
         total,

@@ -116,7 +116,8 @@ pub async fn show(
             &state,
             lang,
             t(lang, "survey.results_title"),
-            "/admin/surveys",
+            // The language switch keeps the year.
+            format!("/admin/surveys?year={year}"),
         ),
         years,
         lines,

@@ -233,6 +233,11 @@ async fn hr_sees_per_clinic_whether_qualified_declared_applicants_were_interview
     assert!(rows(&page).is_empty(), "{page}");
     assert!(page.contains("du har ikke tilgang til en hel klinikk"));
 
+    // The language switch keeps the year.
+    assert!(hr.get(&url).await.text().contains(&format!(
+        "/lang/en?next=%2Fadmin%2Finclusion%3Fyear%3D{year}"
+    )));
+
     // English, and only for HR.
     let page = hr.get(&format!("{url}&lang=en")).await;
     assert_eq!(page.status, StatusCode::OK);
