@@ -356,7 +356,7 @@ async fn insert_listed(
     };
     let ids: Vec<String> = events.iter().map(|e| e.subject_id.to_string()).collect();
     let (kind, id) = first.actor.parts();
-    sqlx::query("INSERT INTO audit_lists (at, actor_kind, actor_id, ip, posting_id, application_ids) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query("INSERT INTO audit_lists (at, actor_kind, actor_id, ip, posting_id, application_ids, after_id) VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(id), 0) FROM audit_log))")
         .bind(now())
         .bind(kind)
         .bind(id)
@@ -457,9 +457,11 @@ impl Store {
         .fetch_all(self.r())
         .await?;
         if subject_kind == SubjectKind::Application {
-            // The list pages of its posting that showed it.
-            let listed: Vec<(i64, i64, String, Option<i64>, String, i64)> = sqlx::query_as(
-                "SELECT l.id, l.at, l.actor_kind, l.actor_id, l.ip, l.posting_id FROM audit_lists l
+            // The list pages of its posting that showed it, each placed after the audit_log
+            // entries that were there when it was written: the trail in the order written.
+            type Listed = (i64, i64, i64, String, Option<i64>, String, i64);
+            let listed: Vec<Listed> = sqlx::query_as(
+                "SELECT l.id, l.after_id, l.at, l.actor_kind, l.actor_id, l.ip, l.posting_id FROM audit_lists l
                  WHERE l.posting_id = (SELECT posting_id FROM applications WHERE id = $1)
                    AND ',' || l.application_ids || ',' LIKE $2 ORDER BY l.id",
             )
@@ -467,26 +469,28 @@ impl Store {
             .bind(format!("%,{subject_id},%"))
             .fetch_all(self.r())
             .await?;
-            let logged = std::mem::take(&mut trail);
-            trail.extend(
-                listed
-                    .into_iter()
-                    .map(|(id, at, actor_kind, actor_id, ip, posting)| AuditEntry {
-                        id,
-                        at,
-                        actor_kind,
-                        actor_id,
-                        action: AuditAction::List,
-                        subject_kind,
-                        subject_id,
-                        ip,
-                        detail: format!("posting {posting}"),
-                    }),
-            );
-            trail.extend(logged);
-            // In time order (a stable sort: within a second, the list pages first, as a list
-            // is how one comes to an application; each table in its own order).
-            trail.sort_by_key(|e| e.at);
+            let mut all: Vec<((i64, u8, i64), AuditEntry)> =
+                trail.into_iter().map(|e| ((e.id, 0, 0), e)).collect();
+            all.extend(listed.into_iter().map(
+                |(id, after_id, at, actor_kind, actor_id, ip, posting)| {
+                    (
+                        (after_id, 1, id),
+                        AuditEntry {
+                            id,
+                            at,
+                            actor_kind,
+                            actor_id,
+                            action: AuditAction::List,
+                            subject_kind,
+                            subject_id,
+                            ip,
+                            detail: format!("posting {posting}"),
+                        },
+                    )
+                },
+            ));
+            all.sort_by_key(|(key, _)| *key);
+            trail = all.into_iter().map(|(_, e)| e).collect();
         }
         Ok(trail)
     }

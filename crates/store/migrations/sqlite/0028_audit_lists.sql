@@ -10,7 +10,9 @@ CREATE TABLE audit_lists (
     actor_id         INTEGER,
     ip               TEXT NOT NULL,
     posting_id       INTEGER NOT NULL,
-    application_ids  TEXT NOT NULL
+    application_ids  TEXT NOT NULL,
+    -- The newest audit_log entry when it was written: where it stands among those entries.
+    after_id         INTEGER NOT NULL
 );
 CREATE INDEX audit_lists_posting ON audit_lists(posting_id);
 
