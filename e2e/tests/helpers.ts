@@ -178,7 +178,6 @@ export async function typeDateByKeyboard(page: Page, iso: string): Promise<void>
  * Types "HH:MM" into the focused <input type=time> by keyboard. Chromium's fields follow the
  * browser's own locale (Debian's headless Chromium: hours, minutes and AM/PM); if the value is
  * still empty after the hours and minutes, the AM/PM field wants "A". Morning times only.
- * (interviews.spec.ts has a copy of its own.)
  */
 export async function typeTimeByKeyboard(page: Page, hhmm: string): Promise<void> {
   const input = page.locator('input[type="time"]:focus');

@@ -30,6 +30,7 @@ import {
   waitForMail,
   type ApplicantRow,
   type Email,
+  typeTimeByKeyboard,
 } from './helpers';
 
 // Interviews (R9), by keyboard (Tab, Shift+Tab, arrow keys, Space, Enter, typing). HR picks an
@@ -86,21 +87,6 @@ function osloInstant(iso: string, hhmm: string): number {
   };
   const guess = asUtc - offsetAt(asUtc);
   return asUtc - offsetAt(guess);
-}
-
-/**
- * Types "HH:MM" into the focused <input type=time> by keyboard. Chromium's fields follow the
- * browser's own locale (Debian's headless Chromium: hours, minutes and AM/PM); if the value is
- * still empty after the hours and minutes, the AM/PM field wants "A" or "P". Morning times only.
- */
-async function typeTimeByKeyboard(page: Page, hhmm: string): Promise<void> {
-  const input = page.locator('input[type="time"]:focus');
-  await expect(input, 'typeTimeByKeyboard needs a focused time input').toHaveCount(1);
-  const [h] = hhmm.split(':').map(Number);
-  expect(h, 'a morning time (the same in a 12- and a 24-hour field)').toBeLessThan(12);
-  await page.keyboard.type(hhmm.replace(':', ''));
-  if ((await input.inputValue()) !== hhmm) await page.keyboard.type('A');
-  await expect(input).toHaveValue(hhmm);
 }
 
 // ---------------------------------------------------------------------------

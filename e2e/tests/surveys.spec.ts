@@ -22,6 +22,7 @@ import {
   tabTo,
   uniqueSuffix,
   waitForMail,
+  sql,
 } from './helpers';
 
 // The candidate experience survey (R14): the invitation, the anonymous answer by keyboard, and
@@ -83,18 +84,6 @@ function python(script: string, args: string[]): string {
   const r = spawnSync('python3', ['-c', script, dbFile(), ...args], { encoding: 'utf8' });
   expect(r.status, `python3/sqlite3:\n${args.join('\n')}\n${r.stderr}`).toBe(0);
   return r.stdout;
-}
-
-/** Runs one SQL statement against the suite's SQLite database; returns the rows (arrays). */
-function sql(query: string, params: (string | number)[] = []): unknown[][] {
-  const script = [
-    'import json, sqlite3, sys',
-    'c = sqlite3.connect(sys.argv[1], timeout=30)',
-    'rows = c.execute(sys.argv[2], json.loads(sys.argv[3])).fetchall()',
-    'c.commit()',
-    'print(json.dumps(rows))',
-  ].join('\n');
-  return JSON.parse(python(script, [query, JSON.stringify(params)]));
 }
 
 /**

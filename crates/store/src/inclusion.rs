@@ -36,12 +36,11 @@ fn sum(column: &str) -> String {
 }
 
 impl Store {
-    /// A settled year's figures per unit (within `unit_paths`), frozen the first time they are
-    /// read, so they never change from one day to the next; `None` before the year is settled
+    /// A settled year's figures per unit, the whole trust's (the caller hides them as one table
+    /// and then shows what the reader may), frozen the first time they are read, so they never change from one day to the next; `None` before the year is settled
     /// ([`inclusion_settled`]).
     pub async fn inclusion_year(
         &self,
-        unit_paths: &[String],
         year: i32,
         today: chrono::NaiveDate,
     ) -> Result<Option<Vec<UnitInclusion>>> {
@@ -101,7 +100,7 @@ impl Store {
         .bind(i64::from(year))
         .fetch_all(self.r())
         .await?;
-        Ok(Some(within(unit_paths, rows)))
+        Ok(Some(within(&["/".to_owned()], rows)))
     }
 
     /// The figures per unit (within `unit_paths`) for postings whose deadline is on or after

@@ -105,7 +105,7 @@ pub async fn show(
     // languages, hiding different cells could be put together to find a hidden group.
     let units_found = state
         .store
-        .inclusion_year(&["/".to_owned()], year, today)
+        .inclusion_year(year, today)
         .await?
         .unwrap_or_default();
     // Per clinic: a department's or section's figures alone would mostly be too small to
