@@ -9,6 +9,7 @@ use crate::{
     now, AuditAction, AuditEvent, Backend, JobKind, Reader, Result, Store, SubjectKind, Tx,
 };
 use sqlx::FromRow;
+use std::collections::HashMap;
 use talentflyt_domain::org::StaffScope;
 use talentflyt_domain::posting::Phase;
 
@@ -19,18 +20,29 @@ const MAX_BODY: usize = 256 * 1024;
 const MAX_WORDS: usize = 8;
 
 /// The words of a search as the index knows them: letters and digits, lower case, at least two
-/// characters; anything else (quotes, operators) is a separator, so no input reaches the query
-/// language as syntax.
+/// characters, each once; anything else (quotes, operators) is a separator, so no input reaches
+/// the query language as syntax.
 pub fn search_words(q: &str) -> Vec<String> {
-    q.split(|c: char| !c.is_alphanumeric())
+    let mut words: Vec<String> = Vec::new();
+    for w in q
+        .split(|c: char| !c.is_alphanumeric())
         .map(|w| w.to_lowercase())
         .filter(|w| w.chars().count() >= 2)
-        .take(MAX_WORDS)
-        .collect()
+    {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+        if words.len() == MAX_WORDS {
+            break;
+        }
+    }
+    words
 }
 
 /// The query for the backend: every word, each as a prefix (Norwegian compounds: "intensiv"
-/// finds "intensivsykepleier").
+/// finds "intensivsykepleier"). PostgreSQL's index holds letters and digits apart (see
+/// [`apart`]), so a word of both is asked for as its parts; a part of one character is asked
+/// for whole, as a prefix that short would match a good share of all words.
 fn query(backend: Backend, words: &[String]) -> String {
     match backend {
         Backend::Sqlite => words
@@ -40,10 +52,49 @@ fn query(backend: Backend, words: &[String]) -> String {
             .join(" "),
         Backend::Postgres => words
             .iter()
-            .map(|w| format!("{w}:*"))
+            .flat_map(|w| {
+                apart(w)
+                    .split(' ')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| {
+                        if p.chars().count() > 1 {
+                            format!("{p}:*")
+                        } else {
+                            p.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
             .collect::<Vec<_>>()
             .join(" & "),
     }
+}
+
+/// Words as PostgreSQL's search index holds them: only letters and digits, and letters apart
+/// from digits ("kari.nordmann85@example.no" is "kari nordmann 85 example no"), as the
+/// `tsv` column's expression does in SQL (migration 0029). Its parser would otherwise keep an
+/// e-mail address, or a word such as "nordmann85", as one word of its own, different for
+/// nearly every applicant, and a search for the prefix "kari" or "nordmann" would go through
+/// every one of them in the index.
+fn apart(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last: Option<bool> = None; // whether the last character kept was a digit
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            let digit = c.is_numeric();
+            if last.is_some_and(|d| d != digit) {
+                out.push(' ');
+            }
+            out.push(c);
+            last = Some(digit);
+        } else {
+            if last.is_some() {
+                out.push(' ');
+            }
+            last = None;
+        }
+    }
+    out
 }
 
 /// The condition that an application (`a.id`) matches the query in `$1`.
@@ -101,17 +152,16 @@ impl Tx {
         else {
             return Ok(());
         };
-        // The address also as words, as PostgreSQL's parser keeps an address whole.
+        // The address as words (PostgreSQL's index would make them so anyway).
         let email_words: String = p
             .email
             .chars()
             .map(|c| if c.is_alphanumeric() { c } else { ' ' })
             .collect();
         let mut body = format!(
-            "{} {} {} {email_words} {} {}",
+            "{} {} {email_words} {} {}",
             p.given_name,
             p.family_name,
-            p.email,
             p.current_title.unwrap_or_default(),
             p.current_employer.unwrap_or_default()
         );
@@ -200,7 +250,149 @@ pub struct SearchHit {
     pub submitted_at: i64,
 }
 
+/// The columns of a [`SearchHit`], and the tables they come from besides the application `a`.
+const HIT_COLS: &str = "a.id, c.given_name, c.family_name, a.posting_id, p.title AS posting_title, a.phase, a.submitted_at";
+const HIT_JOINS: &str = "JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id JOIN org_units u ON u.id = p.unit_id";
+
+/// A scope is wide when it holds at least one in this many of the organisation's units.
+const WIDE_SHARE: i64 = 25;
+
+/// How long an answer of [`Store::scope_is_wide`] is kept.
+const WIDE_KEPT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The answers of [`Store::scope_is_wide`] by the reader's unit paths, at most a few hundred
+/// (there are as many as there are different sets of grants).
+#[derive(Default)]
+pub(crate) struct WideScopes(std::sync::Mutex<HashMap<String, (std::time::Instant, bool)>>);
+
+impl WideScopes {
+    fn get(&self, key: &str) -> Option<bool> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key)
+            .filter(|(at, _)| at.elapsed() < WIDE_KEPT)
+            .map(|(_, wide)| *wide)
+    }
+
+    fn put(&self, key: String, wide: bool) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= 1000 {
+            map.retain(|_, (at, _)| at.elapsed() < WIDE_KEPT);
+            if map.len() >= 1000 {
+                map.clear();
+            }
+        }
+        map.insert(key, (std::time::Instant::now(), wide));
+    }
+}
+
+/// The condition that the reader may see application `a` of posting `p` (unit `u`) here: in
+/// the scope (unit subtrees by path prefix, bound from `$first` on; posting ids, from the
+/// reader's grants, written out), not hidden by blind screening, and without a final answer
+/// if `open_only`.
+fn visible(scope: &StaffScope, open_only: bool, first: usize) -> String {
+    let mut cond: Vec<String> = (0..scope.unit_paths.len())
+        .map(|i| format!("u.path LIKE ${}", i + first))
+        .collect();
+    if !scope.posting_ids.is_empty() {
+        let ids: Vec<String> = scope.posting_ids.iter().map(|i| i.to_string()).collect();
+        cond.push(format!("p.id IN ({})", ids.join(",")));
+    }
+    let open = if open_only {
+        format!(" AND a.phase NOT IN {FINAL_PHASES}")
+    } else {
+        String::new()
+    };
+    format!(
+        "({}){open} AND (p.blind_until IS NULL OR a.revealed_at IS NOT NULL)",
+        cond.join(" OR ")
+    )
+}
+
 impl Store {
+    /// Whether the reader's units are a large part of the organisation (HR of the trust or of
+    /// a clinic), so that most applications a search matches are theirs. Only the way of
+    /// searching depends on it, never what is found, so an answer is kept for a few minutes
+    /// without following changes to the organisation.
+    async fn scope_is_wide(&self, scope: &StaffScope) -> Result<bool> {
+        if scope.unit_paths.is_empty() {
+            return Ok(false);
+        }
+        let key = scope.unit_paths.join(" ");
+        if let Some(wide) = self.wide_scopes.get(&key) {
+            return Ok(wide);
+        }
+        let cond: Vec<String> = (1..=scope.unit_paths.len())
+            .map(|i| format!("path LIKE ${i}"))
+            .collect();
+        let sql = format!(
+            "SELECT COUNT(*) FILTER (WHERE {}), COUNT(*) FROM org_units",
+            cond.join(" OR ")
+        );
+        let mut qy = sqlx::query_as(&sql);
+        for p in &scope.unit_paths {
+            qy = qy.bind(format!("{p}%"));
+        }
+        let (mine, all): (i64, i64) = qy.fetch_one(self.r()).await?;
+        let wide = mine * WIDE_SHARE >= all;
+        self.wide_scopes.put(key, wide);
+        Ok(wide)
+    }
+
+    /// PostgreSQL, for a wide scope: the first `need` matches the reader may see, newest
+    /// first. A batch of the matches' ids is taken first, newest first, from the search rows
+    /// alone, so the planner chooses on one table with its statistics for these words: walk
+    /// the primary key backwards for a common word, or take the index's matches and sort just
+    /// their ids for a rare one. Only that batch is joined to candidates and postings and
+    /// held against the scope; when that leaves the page short, the next older batch, four
+    /// times larger, follows. Joining every match before sorting, as one plain statement
+    /// does, costs in proportion to all the matches of a common pair of names.
+    async fn search_wide(
+        &self,
+        tsq: &str,
+        scope: &StaffScope,
+        open_only: bool,
+        need: i64,
+    ) -> Result<Vec<SearchHit>> {
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let mut before = i64::MAX;
+        let mut batch = need + need / 4 + 8;
+        loop {
+            // Both statements are planned with their values each time (PostgreSQL's unnamed
+            // statement): which way is cheaper depends on the words.
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT application_id FROM application_search
+                 WHERE tsv @@ to_tsquery('simple', $1) AND application_id < $2
+                 ORDER BY application_id DESC LIMIT $3",
+            )
+            .persistent(false)
+            .bind(tsq)
+            .bind(before)
+            .bind(batch)
+            .fetch_all(self.r())
+            .await?;
+            let Some(&last) = ids.last() else { break };
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT {HIT_COLS} FROM applications a {HIT_JOINS}
+                 WHERE a.id IN ({}) AND {} ORDER BY a.id DESC",
+                list.join(","),
+                visible(scope, open_only, 1)
+            );
+            let mut qy = sqlx::query_as(&sql).persistent(false);
+            for p in &scope.unit_paths {
+                qy = qy.bind(format!("{p}%"));
+            }
+            hits.extend(qy.fetch_all(self.r()).await?);
+            if hits.len() as i64 >= need || (ids.len() as i64) < batch {
+                break;
+            }
+            before = last;
+            batch *= 4;
+        }
+        hits.truncate(need as usize);
+        Ok(hits)
+    }
+
     /// Up to `limit` documents whose text is not read yet, oldest first.
     pub async fn unread_documents(&self, limit: i64) -> Result<Vec<UnreadDocument>> {
         Ok(sqlx::query_as(
@@ -266,49 +458,47 @@ impl Store {
         if words.is_empty() || scope.is_empty() {
             return Ok((vec![], false));
         }
-        // The scope as SQL: unit subtrees by path prefix, postings by id. Paths and ids come
-        // from the reader's grants, bound as parameters.
-        let mut cond: Vec<String> = (0..scope.unit_paths.len())
-            .map(|i| format!("u.path LIKE ${}", i + 2))
-            .collect();
-        if !scope.posting_ids.is_empty() {
-            let ids: Vec<String> = scope.posting_ids.iter().map(|i| i.to_string()).collect();
-            cond.push(format!("p.id IN ({})", ids.join(",")));
-        }
-        let open = if open_only {
-            format!(" AND a.phase NOT IN {FINAL_PHASES}")
+        let tsq = query(self.backend(), &words);
+        let offset = offset.max(0);
+        let mut hits = if self.backend() == Backend::Postgres && self.scope_is_wide(scope).await? {
+            let mut all = self
+                .search_wide(&tsq, scope, open_only, offset + limit + 1)
+                .await?;
+            all.drain(..(offset as usize).min(all.len()));
+            all
         } else {
-            String::new()
+            // Newest first straight from the search rows: SQLite's FTS5 yields rowids in
+            // order, so the LIMIT stops the walk early even for a common name; for a narrow
+            // scope PostgreSQL's planner starts from the scope's applications.
+            let (from, matched, newest) = match self.backend() {
+                Backend::Sqlite => (
+                    "application_search s JOIN applications a ON a.id = s.rowid",
+                    "application_search MATCH $1",
+                    "s.rowid DESC",
+                ),
+                Backend::Postgres => (
+                    "application_search s JOIN applications a ON a.id = s.application_id",
+                    "s.tsv @@ to_tsquery('simple', $1)",
+                    "s.application_id DESC",
+                ),
+            };
+            let sql = format!(
+                "SELECT {HIT_COLS} FROM {from} {HIT_JOINS}
+                 WHERE {matched} AND {}
+                 ORDER BY {newest} LIMIT {} OFFSET {offset}",
+                visible(scope, open_only, 2),
+                limit + 1,
+            );
+            // Planned with the values each time (PostgreSQL's unnamed statement): a plan kept
+            // for any query and scope suits few of them.
+            let mut qy = sqlx::query_as(&sql)
+                .persistent(self.backend() == Backend::Sqlite)
+                .bind(&tsq);
+            for p in &scope.unit_paths {
+                qy = qy.bind(format!("{p}%"));
+            }
+            qy.fetch_all(self.r()).await?
         };
-        // Newest first straight from the search rows: SQLite's FTS5 yields rowids in order, so
-        // the LIMIT stops the walk early even for a common name; PostgreSQL's planner picks
-        // between the GIN index's matches sorted and the primary key walked backwards.
-        let (from, matched, newest) = match self.backend() {
-            Backend::Sqlite => (
-                "application_search s JOIN applications a ON a.id = s.rowid",
-                "application_search MATCH $1",
-                "s.rowid DESC",
-            ),
-            Backend::Postgres => (
-                "application_search s JOIN applications a ON a.id = s.application_id",
-                "s.tsv @@ to_tsquery('simple', $1)",
-                "s.application_id DESC",
-            ),
-        };
-        let sql = format!(
-            "SELECT a.id, c.given_name, c.family_name, a.posting_id, p.title AS posting_title, a.phase, a.submitted_at
-             FROM {from} JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id JOIN org_units u ON u.id = p.unit_id
-             WHERE {matched} AND ({}){open} AND (p.blind_until IS NULL OR a.revealed_at IS NOT NULL)
-             ORDER BY {newest} LIMIT {} OFFSET {}",
-            cond.join(" OR "),
-            limit + 1,
-            offset.max(0)
-        );
-        let mut qy = sqlx::query_as(&sql).bind(query(self.backend(), &words));
-        for p in &scope.unit_paths {
-            qy = qy.bind(format!("{p}%"));
-        }
-        let mut hits: Vec<SearchHit> = qy.fetch_all(self.r()).await?;
         let more = hits.len() as i64 > limit;
         hits.truncate(limit as usize);
         if !hits.is_empty() {
@@ -341,6 +531,24 @@ mod tests {
             query(Backend::Postgres, &search_words("Kari Nord")),
             "kari:* & nord:*"
         );
+        assert_eq!(search_words("Kari kari KARI"), vec!["kari"]);
+        assert_eq!(
+            query(Backend::Postgres, &search_words("nordmann85 b12")),
+            "nordmann:* & 85:* & b & 12:*"
+        );
+        assert_eq!(
+            query(Backend::Sqlite, &search_words("nordmann85")),
+            "\"nordmann85\"*"
+        );
+    }
+
+    #[test]
+    fn postgres_indexes_words_with_letters_and_digits_apart() {
+        assert_eq!(
+            apart("Kari.Nordmann85@example.no, tlf. 22 33 (B12-mangel) Ærlig–Øyvind"),
+            "Kari Nordmann 85 example no tlf 22 33 B 12 mangel Ærlig Øyvind"
+        );
+        assert_eq!(apart("  "), "");
         assert!(search_words(" - ' \" ").is_empty());
     }
 }

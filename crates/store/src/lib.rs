@@ -131,6 +131,8 @@ pub struct Store {
     audit_queue: std::sync::Arc<audit::AuditQueue>,
     /// Sessions this instance read or wrote in the last seconds (see `sessions`).
     sessions: std::sync::Arc<sessions::SessionMemory>,
+    /// Whether a reader's units are a wide scope for the search (see `app_search`).
+    wide_scopes: std::sync::Arc<app_search::WideScopes>,
 }
 
 impl std::fmt::Debug for Store {
@@ -159,6 +161,10 @@ impl Store {
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                // A connection is checked by using it: a ping first is one more round trip
+                // for every statement.
+                .test_before_acquire(false)
+                .after_connect(postgres_settings)
                 .connect_with(opts)
                 .await?;
             return Ok(Store {
@@ -169,6 +175,7 @@ impl Store {
                 applicants: Default::default(),
                 audit_queue: Default::default(),
                 sessions: Default::default(),
+                wide_scopes: Default::default(),
             });
         }
         let path = url
@@ -214,6 +221,7 @@ impl Store {
             applicants: Default::default(),
             audit_queue: Default::default(),
             sessions: Default::default(),
+            wide_scopes: Default::default(),
         })
     }
 
@@ -344,6 +352,23 @@ fn scheme(url: &str) -> &str {
 }
 
 type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Every PostgreSQL connection plans for what Talentflyt's queries are: short reads of a
+/// database held in memory. A random page costs about what a sequential one does (1.1, the
+/// usual figure for SSDs and cached data, instead of the default 4, which assumes spinning
+/// disks and keeps the planner from an index's few matches), and no query is worth the tens
+/// of milliseconds JIT compilation takes. Both are set for Talentflyt's own sessions only; the
+/// server's configuration is left as it is.
+fn postgres_settings(
+    conn: &mut sqlx::AnyConnection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        conn.execute("SET random_page_cost = 1.1; SET jit = off")
+            .await?;
+        Ok(())
+    })
+}
 
 /// Every SQLite connection: WAL (readers never wait for the writer), foreign keys enforced, a
 /// writer that waits instead of failing while another process holds the lock, and reads through

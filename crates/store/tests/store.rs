@@ -2006,3 +2006,197 @@ async fn the_applicant_list_shows_every_change_at_once_on_every_instance() {
     .unwrap();
     assert_eq!(list().await.unwrap().total, 2);
 }
+
+/// Every page of a back-office search, from the first on, until no more follow.
+async fn all_pages(
+    s: &Store,
+    scope: &StaffScope,
+    q: &str,
+    open_only: bool,
+    per_page: i64,
+) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for page in 0.. {
+        let (hits, more) = s
+            .search_applications(
+                &Reader::user(1, "127.0.0.1"),
+                scope,
+                q,
+                open_only,
+                page * per_page,
+                per_page,
+            )
+            .await
+            .unwrap();
+        assert!(hits.len() as i64 <= per_page);
+        ids.extend(hits.iter().map(|h| h.id));
+        if !more {
+            break;
+        }
+        assert_eq!(hits.len() as i64, per_page, "a full page before the next");
+    }
+    ids
+}
+
+#[tokio::test]
+async fn the_search_across_applications_finds_each_match_once_newest_first_within_the_scope() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, clinic, dept) = tree(s).await;
+    // Thirty more departments, so that one department is a narrow scope (under one in
+    // twenty-five units) and the clinic a wide one: both ways of searching are taken.
+    let mut small = None;
+    for n in 0..30 {
+        let code = format!("AKU-{n}");
+        let name = format!("Seksjon {n}");
+        let u = s
+            .create_unit(NewUnit {
+                parent_id: Some(clinic.id),
+                kind: UnitKind::Department,
+                code: &code,
+                name_nb: &name,
+                name_en: &name,
+                site: "Ullevål",
+            })
+            .await
+            .unwrap();
+        small.get_or_insert(u);
+    }
+    let small = small.unwrap();
+    let big = s
+        .create_posting(&draft(dept.id, "Intensivsykepleier"), None)
+        .await
+        .unwrap();
+    let other = s
+        .create_posting(&draft(small.id, "Sekretær"), None)
+        .await
+        .unwrap();
+    for p in [big, other] {
+        s.publish_posting(p, today_date()).await.unwrap();
+    }
+    // 130 named Kari in the big posting, every fifth with an e-mail address of letters and
+    // digits; 20 Kari and one Ola in the small one.
+    let mut kari_big = Vec::new();
+    for i in 0..130 {
+        let mail = if i % 5 == 0 {
+            format!("kari.nordmann{i}@example.no")
+        } else {
+            format!("k{i}@example.no")
+        };
+        let id = s
+            .submit_application(&app(big, "Kari", &mail), &email(&mail))
+            .await
+            .unwrap();
+        kari_big.push(id);
+    }
+    let mut kari_small = Vec::new();
+    for i in 0..20 {
+        let mail = format!("s{i}@example.no");
+        kari_small.push(
+            s.submit_application(&app(other, "Kari", &mail), &email(&mail))
+                .await
+                .unwrap(),
+        );
+    }
+    let ola = s
+        .submit_application(
+            &app(other, "Ola", "ola.nordmann1985@example.no"),
+            &email("ola.nordmann1985@example.no"),
+        )
+        .await
+        .unwrap();
+    let newest_first = |ids: &[i64]| {
+        let mut v = ids.to_vec();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v
+    };
+    let whole = StaffScope {
+        unit_paths: vec![trust.path.clone()],
+        posting_ids: vec![],
+    };
+    let narrow = StaffScope {
+        unit_paths: vec![small.path.clone()],
+        posting_ids: vec![],
+    };
+    let by_posting = StaffScope {
+        unit_paths: vec![],
+        posting_ids: vec![other],
+    };
+    let every_kari = newest_first(&[kari_big.clone(), kari_small.clone()].concat());
+    // Every match once, newest first, page after page, whatever the page size.
+    for per_page in [7, 25, 200] {
+        assert_eq!(
+            all_pages(s, &whole, "kari", false, per_page).await,
+            every_kari
+        );
+    }
+    assert_eq!(
+        all_pages(s, &narrow, "KARI", false, 25).await,
+        newest_first(&kari_small)
+    );
+    assert_eq!(
+        all_pages(s, &by_posting, "kari", false, 25).await,
+        newest_first(&kari_small)
+    );
+    // A word of letters and digits, an address and a word pair; a word repeated counts once.
+    assert_eq!(
+        all_pages(s, &whole, "nordmann1985", false, 25).await,
+        vec![ola]
+    );
+    assert_eq!(
+        all_pages(s, &whole, "ola.nordmann1985@example.no", false, 25).await,
+        vec![ola]
+    );
+    assert_eq!(all_pages(s, &whole, "ola ola", false, 25).await, vec![ola]);
+    assert!(all_pages(s, &whole, "zzz", false, 25).await.is_empty());
+    // Those with a final answer are left out on asking, even when they are the newest
+    // hundred: the search reads on past them.
+    let answered = &kari_big[20..];
+    let list: Vec<String> = answered.iter().map(|i| i.to_string()).collect();
+    testing::execute_raw(
+        s,
+        &format!(
+            "UPDATE applications SET phase = 'rejected' WHERE id IN ({})",
+            list.join(",")
+        ),
+    )
+    .await
+    .unwrap();
+    for r in [kari_small.clone(), vec![ola]].concat() {
+        testing::execute_raw(
+            s,
+            &format!("UPDATE applications SET phase = 'rejected' WHERE id = {r}"),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        all_pages(s, &whole, "kari", true, 7).await,
+        newest_first(&kari_big[..20])
+    );
+    assert_eq!(
+        all_pages(s, &whole, "kari", false, 25).await,
+        every_kari,
+        "without asking, they are all there"
+    );
+    // While the big posting screens blind, its unrevealed applicants are not found here.
+    testing::execute_raw(
+        s,
+        &format!("UPDATE postings SET blind_until = 2 WHERE id = {big}"),
+    )
+    .await
+    .unwrap();
+    testing::execute_raw(
+        s,
+        &format!(
+            "UPDATE applications SET revealed_at = 1 WHERE id = {}",
+            kari_big[3]
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        all_pages(s, &whole, "kari", false, 25).await,
+        newest_first(&[kari_small.clone(), vec![kari_big[3]]].concat())
+    );
+}

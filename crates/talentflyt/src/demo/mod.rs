@@ -2870,7 +2870,7 @@ async fn flush_apps(
             (Val::I(id), Val::S(email), Val::S(given), Val::S(family)) => Some(vec![
                 Val::I(*id),
                 Val::S(format!(
-                    "{given} {family} {email} {}\n{}",
+                    "{given} {family} {}\n{}",
                     email.replace(['@', '.'], " "),
                     cv_texts.get(id).copied().unwrap_or("")
                 )),

@@ -151,7 +151,7 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
     let across = leder.get("/admin/search?q=intensivmed").await.text();
     assert!(across.contains("Kari Nordmann") && across.contains("Intensivsykepleier"));
     assert!(!across.contains("Emma Nordmann"));
-    // An e-mail address finds its applicant (PostgreSQL keeps an address as one word).
+    // An e-mail address finds its applicant (as the words it is made of).
     let by_mail = leder.get("/admin/search?q=per%40example.no").await.text();
     assert!(by_mail.contains("Per Nordmann") && !by_mail.contains("Kari Nordmann"));
     let mut annen = app.signed_in("annen").await;
