@@ -116,6 +116,34 @@ pub fn calendar_mail(site: &AlertSite, from: &str, n: &InterviewNotice) -> Outgo
         format!("Hello {},", n.name),
     );
     let (subject, template, paragraphs) = match (n.method, n.is_change()) {
+        // The interview was still ahead when the candidate accepted the offer.
+        (Method::Cancel, _) if n.hired => (
+            nb_en(
+                lang,
+                format!("Intervjuet utgår: {}", n.title),
+                format!("Interview no longer needed: {}", n.title),
+            ),
+            "interview_cancelled",
+            vec![
+                hello,
+                nb_en(
+                    lang,
+                    format!(
+                        "Du har takket ja til stillingen {} ({}), så intervjuet {at} utgår.",
+                        n.title, n.reference
+                    ),
+                    format!(
+                        "You have accepted the position {} ({}), so the interview on {at} is no longer needed.",
+                        n.title, n.reference
+                    ),
+                ),
+                nb_en(
+                    lang,
+                    "Kalenderfilen i denne e-posten fjerner avtalen fra kalenderen din.".into(),
+                    "The calendar file in this e-mail removes the event from your calendar.".into(),
+                ),
+            ],
+        ),
         (Method::Cancel, _) => (
             nb_en(
                 lang,

@@ -184,6 +184,8 @@ pub struct InterviewNotice {
     pub reference: String,
     /// The ad's first contact with an e-mail address: (name, e-mail).
     pub contact: Option<(String, String)>,
+    /// The candidate has taken the job: a cancellation says the interview is no longer needed.
+    pub hired: bool,
 }
 
 impl InterviewNotice {
@@ -220,6 +222,7 @@ struct NoticeRow {
     title_en: String,
     reference: String,
     content: String,
+    phase: String,
 }
 
 impl NoticeRow {
@@ -246,12 +249,13 @@ impl NoticeRow {
                     .find(|c| !c.email.trim().is_empty())
                     .map(|c| (c.name, c.email))
             }),
+            hired: self.phase == Phase::Hired.as_str(),
         }
     }
 }
 
 const NOTICE_SQL: &str = "SELECT i.application_id, i.round, i.sequence, i.sent_sequence, i.sent_booked, i.sent_starts_at, i.sent_minutes, i.sent_location,
-        s.starts_at, s.minutes, s.location, c.email, c.given_name, c.family_name, a.lang, p.title, p.title_en, p.reference, p.content
+        s.starts_at, s.minutes, s.location, c.email, c.given_name, c.family_name, a.lang, p.title, p.title_en, p.reference, p.content, a.phase
      FROM interviews i JOIN applications a ON a.id = i.application_id JOIN candidates c ON c.id = a.candidate_id JOIN postings p ON p.id = a.posting_id
      LEFT JOIN interview_slots s ON s.application_id = i.application_id";
 

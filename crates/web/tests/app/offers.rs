@@ -62,6 +62,35 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
     let kari = apply_to(&app, id, "Kari", "Nordmann", "kari@example.no").await;
     let lars = apply_to(&app, id, "Lars", "Venter", "lars@example.no").await;
     move_as_hr(&app, id, &[per, ola, kari], Some(Phase::Interview)).await;
+    // Per has an interview booked a month ahead, still to come when he takes the job.
+    let hr_user = s.user_by_username("hr").await.unwrap().unwrap().id;
+    let start = (today + chrono::Days::new(30))
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    s.add_interview_slots(
+        hr_user,
+        id,
+        &talentflyt_domain::interview::SlotPlan {
+            starts: vec![start],
+            minutes: 45,
+            location: "Rom 1".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let slot = s.interview_schedule(id).await.unwrap().slots[0].id;
+    s.book_interview(
+        &Reader::user(hr_user, "test"),
+        talentflyt_store::Booker::Staff(hr_user),
+        id,
+        per,
+        slot,
+        today.and_hms_opt(9, 0, 0).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let hash = hash_password(PASSWORD).unwrap();
     let radgiver = s
         .create_user(NewUser {
@@ -278,6 +307,17 @@ async fn an_offer_to_a_ranked_candidate_is_approved_answered_on_min_side_and_mak
     );
     app.worker.drain().await.unwrap();
     assert!(mail_text(&app, "leder@ous.example").contains("Tilbudet er akseptert"));
+    // The interview still ahead is taken out of his calendar, saying why: not "cancelled".
+    let per_mail = mail_text(&app, "per@example.no");
+    assert!(
+        per_mail.contains("Intervjuet utgår: Intensivsykepleier"),
+        "{per_mail}"
+    );
+    assert!(per_mail.contains("Du har takket ja til stillingen Intensivsykepleier"));
+    assert!(!per_mail.contains("er avlyst"));
+    assert!(s.interview_schedule(id).await.unwrap().slots[0]
+        .application_id
+        .is_none());
     // Answered once.
     let r = per_c
         .post_form(
