@@ -29,13 +29,10 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "TALENTFLYT_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
-    /// The public address of the site, used in links, e-mails and the OIDC redirect.
-    #[arg(
-        long,
-        env = "TALENTFLYT_BASE_URL",
-        default_value = "http://localhost:8080"
-    )]
-    pub base_url: String,
+    /// The public address of the site, used in links, e-mails and the OIDC redirect. Default:
+    /// http://localhost with the port of --bind.
+    #[arg(long, env = "TALENTFLYT_BASE_URL")]
+    pub base_url: Option<String>,
     /// The organisation's name, shown in the header and e-mails.
     #[arg(
         long,
@@ -223,6 +220,21 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The public address as given, or this machine at the port the server listens on.
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => {
+                let port = self
+                    .bind
+                    .rsplit_once(':')
+                    .and_then(|(_, p)| p.parse::<u16>().ok())
+                    .unwrap_or(8080);
+                format!("http://localhost:{port}")
+            }
+        }
+    }
+
     pub fn web_config(&self) -> anyhow::Result<WebConfig> {
         let oidc = match (&self.oidc_issuer, &self.oidc_client_id, &self.oidc_client_secret) {
             (Some(issuer), Some(id), Some(secret)) => Some(OidcConfig { issuer: issuer.clone(), client_id: id.clone(), client_secret: secret.clone() }),
@@ -230,7 +242,7 @@ impl ServeArgs {
             _ => anyhow::bail!("OpenID Connect needs all of TALENTFLYT_OIDC_ISSUER, TALENTFLYT_OIDC_CLIENT_ID and TALENTFLYT_OIDC_CLIENT_SECRET"),
         };
         let cookie_secure = match self.cookie_secure.as_str() {
-            "auto" => self.base_url.starts_with("https://"),
+            "auto" => self.base_url().starts_with("https://"),
             "true" => true,
             "false" => false,
             other => {
@@ -238,7 +250,7 @@ impl ServeArgs {
             }
         };
         anyhow::ensure!(
-            !(self.base_url.starts_with("https://") && self.trusted_proxy_hops == 0 && !self.no_proxy),
+            !(self.base_url().starts_with("https://") && self.trusted_proxy_hops == 0 && !self.no_proxy),
             "the base URL is https but TALENTFLYT_TRUSTED_PROXY_HOPS is 0: behind a reverse proxy every \
              client would share the proxy's address, for sign-in throttling, rate limits and the audit \
              trail alike. Set TALENTFLYT_TRUSTED_PROXY_HOPS to the number of proxies in front, or \
@@ -273,7 +285,7 @@ impl ServeArgs {
         };
         Ok(WebConfig {
             mail_from: self.mail_from.clone(),
-            base_url: self.base_url.trim_end_matches('/').to_owned(),
+            base_url: self.base_url(),
             brand: Brand {
                 org_name: self.org_name.clone(),
                 logo_path: self.org_logo.clone(),
@@ -355,7 +367,7 @@ impl ServeArgs {
                     ..NavLocation::default()
                 },
             },
-            site_url: self.base_url.clone(),
+            site_url: self.base_url(),
         }))
     }
 
@@ -398,6 +410,25 @@ mod tests {
         let mut argv = vec!["talentflyt"];
         argv.extend_from_slice(extra);
         Cli::parse_from(argv).serve
+    }
+
+    #[test]
+    fn the_public_address_follows_the_port_listened_on_unless_given() {
+        assert_eq!(args(&[]).base_url(), "http://localhost:8080");
+        assert_eq!(
+            args(&["--bind", "0.0.0.0:9000"]).base_url(),
+            "http://localhost:9000"
+        );
+        assert_eq!(
+            args(&[
+                "--bind",
+                "0.0.0.0:9000",
+                "--base-url",
+                "https://jobb.example.no/"
+            ])
+            .base_url(),
+            "https://jobb.example.no"
+        );
     }
 
     #[test]

@@ -82,14 +82,14 @@ pub async fn run(mut args: DemoArgs) -> anyhow::Result<()> {
     let url = args.serve.db.url().to_owned();
     let store = prepare_database(&url, args.reset).await?;
     let summary = generate(&store, args.scale, args.years, args.seed, true).await?;
-    print_logins(&summary, &args.serve.base_url);
+    print_logins(&summary, &args.serve.base_url());
     if args.no_serve {
         store.close().await;
         return Ok(());
     }
     println!(
         "\nServing on {} — press Ctrl+C to stop.",
-        args.serve.base_url
+        args.serve.base_url()
     );
     crate::serve::run(store, &args.serve).await
 }
