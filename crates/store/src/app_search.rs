@@ -357,8 +357,8 @@ impl Store {
         let mut before = i64::MAX;
         let mut batch = need + need / 4 + 8;
         loop {
-            // Both statements are planned with their values each time (PostgreSQL's unnamed
-            // statement): which way is cheaper depends on the words.
+            // Planned with its values each time (PostgreSQL's unnamed statement): which way is
+            // cheaper depends on the words.
             let ids: Vec<i64> = sqlx::query_scalar(
                 "SELECT application_id FROM application_search
                  WHERE tsv @@ to_tsquery('simple', $1) AND application_id < $2
@@ -372,13 +372,16 @@ impl Store {
             .await?;
             let Some(&last) = ids.last() else { break };
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            // The batch's ids as one parameter, so the statement is the same text for every
+            // batch and prepared once: its plan (by primary key, for a few dozen ids) does
+            // not depend on the words.
             let sql = format!(
                 "SELECT {HIT_COLS} FROM applications a {HIT_JOINS}
-                 WHERE a.id IN ({}) AND {} ORDER BY a.id DESC",
-                list.join(","),
-                visible(scope, open_only, 1)
+                 WHERE a.id IN (SELECT unnest(string_to_array($1, ',')::bigint[])) AND {}
+                 ORDER BY a.id DESC",
+                visible(scope, open_only, 2)
             );
-            let mut qy = sqlx::query_as(&sql).persistent(false);
+            let mut qy = sqlx::query_as(&sql).bind(list.join(","));
             for p in &scope.unit_paths {
                 qy = qy.bind(format!("{p}%"));
             }
