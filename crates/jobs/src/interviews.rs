@@ -116,61 +116,62 @@ pub fn calendar_mail(site: &AlertSite, from: &str, n: &InterviewNotice) -> Outgo
         format!("Hello {},", n.name),
     );
     let (subject, template, paragraphs) = match (n.method, n.is_change()) {
-        // The interview was still ahead when the candidate accepted the offer.
-        (Method::Cancel, _) if n.hired => (
-            nb_en(
+        (Method::Cancel, _) => {
+            // A candidate who accepted the offer while the interview was still ahead is told
+            // why it goes, not that it is cancelled.
+            let (subject, lead) = if n.hired {
+                (
+                    nb_en(
+                        lang,
+                        format!("Intervjuet utgår: {}", n.title),
+                        format!("Interview no longer needed: {}", n.title),
+                    ),
+                    nb_en(
+                        lang,
+                        format!(
+                            "Du har takket ja til stillingen {} ({}), så intervjuet {at} utgår.",
+                            n.title, n.reference
+                        ),
+                        format!(
+                            "You have accepted the position {} ({}), so the interview on {at} is no longer needed.",
+                            n.title, n.reference
+                        ),
+                    ),
+                )
+            } else {
+                (
+                    nb_en(
+                        lang,
+                        format!("Intervjuet er avlyst: {}", n.title),
+                        format!("Interview cancelled: {}", n.title),
+                    ),
+                    nb_en(
+                        lang,
+                        format!(
+                            "Intervjuet ditt for stillingen {} ({}) {at} er avlyst.",
+                            n.title, n.reference
+                        ),
+                        format!(
+                            "Your interview for the position {} ({}) on {at} has been cancelled.",
+                            n.title, n.reference
+                        ),
+                    ),
+                )
+            };
+            let mut calendar = nb_en(
                 lang,
-                format!("Intervjuet utgår: {}", n.title),
-                format!("Interview no longer needed: {}", n.title),
-            ),
-            "interview_cancelled",
-            vec![
-                hello,
-                nb_en(
+                "Kalenderfilen i denne e-posten fjerner avtalen fra kalenderen din.".into(),
+                "The calendar file in this e-mail removes the event from your calendar.".into(),
+            );
+            if !n.hired {
+                calendar.push_str(&nb_en(
                     lang,
-                    format!(
-                        "Du har takket ja til stillingen {} ({}), så intervjuet {at} utgår.",
-                        n.title, n.reference
-                    ),
-                    format!(
-                        "You have accepted the position {} ({}), so the interview on {at} is no longer needed.",
-                        n.title, n.reference
-                    ),
-                ),
-                nb_en(
-                    lang,
-                    "Kalenderfilen i denne e-posten fjerner avtalen fra kalenderen din.".into(),
-                    "The calendar file in this e-mail removes the event from your calendar.".into(),
-                ),
-            ],
-        ),
-        (Method::Cancel, _) => (
-            nb_en(
-                lang,
-                format!("Intervjuet er avlyst: {}", n.title),
-                format!("Interview cancelled: {}", n.title),
-            ),
-            "interview_cancelled",
-            vec![
-                hello,
-                nb_en(
-                    lang,
-                    format!(
-                        "Intervjuet ditt for stillingen {} ({}) {at} er avlyst.",
-                        n.title, n.reference
-                    ),
-                    format!(
-                        "Your interview for the position {} ({}) on {at} has been cancelled.",
-                        n.title, n.reference
-                    ),
-                ),
-                nb_en(
-                    lang,
-                    "Kalenderfilen i denne e-posten fjerner avtalen fra kalenderen din. På Min side ser du hvor søknaden din står.".into(),
-                    "The calendar file in this e-mail removes the event from your calendar. My page shows where your application stands.".into(),
-                ),
-            ],
-        ),
+                    " På Min side ser du hvor søknaden din står.".into(),
+                    " My page shows where your application stands.".into(),
+                ));
+            }
+            (subject, "interview_cancelled", vec![hello, lead, calendar])
+        }
         (Method::Request, true) => (
             nb_en(
                 lang,

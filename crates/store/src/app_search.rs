@@ -308,6 +308,17 @@ fn visible(scope: &StaffScope, open_only: bool, first: usize) -> String {
     )
 }
 
+/// The scope's unit paths bound as the prefixes `visible` and `scope_is_wide` compare with.
+fn bind_paths<'q, O>(
+    mut qy: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    scope: &StaffScope,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for p in &scope.unit_paths {
+        qy = qy.bind(format!("{p}%"));
+    }
+    qy
+}
+
 impl Store {
     /// Whether the reader's units are a large part of the organisation (HR of the trust or of
     /// a clinic), so that most applications a search matches are theirs. Only the way of
@@ -328,11 +339,9 @@ impl Store {
             "SELECT COUNT(*) FILTER (WHERE {}), COUNT(*) FROM org_units",
             cond.join(" OR ")
         );
-        let mut qy = sqlx::query_as(&sql);
-        for p in &scope.unit_paths {
-            qy = qy.bind(format!("{p}%"));
-        }
-        let (mine, all): (i64, i64) = qy.fetch_one(self.r()).await?;
+        let (mine, all): (i64, i64) = bind_paths(sqlx::query_as(&sql), scope)
+            .fetch_one(self.r())
+            .await?;
         let wide = mine * WIDE_SHARE >= all;
         self.wide_scopes.put(key, wide);
         Ok(wide)
@@ -353,6 +362,15 @@ impl Store {
         open_only: bool,
         need: i64,
     ) -> Result<Vec<SearchHit>> {
+        // The batch's ids as one parameter, so the statement is the same text for every
+        // batch and prepared once: its plan (by primary key, for a few dozen ids) does
+        // not depend on the words.
+        let details = format!(
+            "SELECT {HIT_COLS} FROM applications a {HIT_JOINS}
+             WHERE a.id IN (SELECT unnest(string_to_array($1, ',')::bigint[])) AND {}
+             ORDER BY a.id DESC",
+            visible(scope, open_only, 2)
+        );
         let mut hits: Vec<SearchHit> = Vec::new();
         let mut before = i64::MAX;
         let mut batch = need + need / 4 + 8;
@@ -372,20 +390,11 @@ impl Store {
             .await?;
             let Some(&last) = ids.last() else { break };
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            // The batch's ids as one parameter, so the statement is the same text for every
-            // batch and prepared once: its plan (by primary key, for a few dozen ids) does
-            // not depend on the words.
-            let sql = format!(
-                "SELECT {HIT_COLS} FROM applications a {HIT_JOINS}
-                 WHERE a.id IN (SELECT unnest(string_to_array($1, ',')::bigint[])) AND {}
-                 ORDER BY a.id DESC",
-                visible(scope, open_only, 2)
+            hits.extend(
+                bind_paths(sqlx::query_as(&details).bind(list.join(",")), scope)
+                    .fetch_all(self.r())
+                    .await?,
             );
-            let mut qy = sqlx::query_as(&sql).bind(list.join(","));
-            for p in &scope.unit_paths {
-                qy = qy.bind(format!("{p}%"));
-            }
-            hits.extend(qy.fetch_all(self.r()).await?);
             if hits.len() as i64 >= need || (ids.len() as i64) < batch {
                 break;
             }
@@ -494,13 +503,10 @@ impl Store {
             );
             // Planned with the values each time (PostgreSQL's unnamed statement): a plan kept
             // for any query and scope suits few of them.
-            let mut qy = sqlx::query_as(&sql)
+            let qy = sqlx::query_as(&sql)
                 .persistent(self.backend() == Backend::Sqlite)
                 .bind(&tsq);
-            for p in &scope.unit_paths {
-                qy = qy.bind(format!("{p}%"));
-            }
-            qy.fetch_all(self.r()).await?
+            bind_paths(qy, scope).fetch_all(self.r()).await?
         };
         let more = hits.len() as i64 > limit;
         hits.truncate(limit as usize);
