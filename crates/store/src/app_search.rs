@@ -10,6 +10,8 @@ use crate::{
 };
 use sqlx::FromRow;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use talentflyt_domain::org::StaffScope;
 use talentflyt_domain::posting::Phase;
 
@@ -258,32 +260,98 @@ const HIT_JOINS: &str = "JOIN candidates c ON c.id = a.candidate_id JOIN posting
 const WIDE_SHARE: i64 = 25;
 
 /// How long an answer of [`Store::scope_is_wide`] is kept.
-const WIDE_KEPT: std::time::Duration = std::time::Duration::from_secs(300);
+const WIDE_KEPT: Duration = Duration::from_secs(300);
 
-/// The answers of [`Store::scope_is_wide`] by the reader's unit paths, at most a few hundred
-/// (there are as many as there are different sets of grants).
+/// PostgreSQL's search row holds its application's era, `id >> ERA_BITS`, as the word
+/// `#<era>` (migration 0030): 32,768 applications, about seven months of OUS's.
+const ERA_BITS: u32 = 15;
+
+/// How long the newest era read is kept (it only chooses the way; see [`Store::search_wide`]).
+const ERA_KEPT: Duration = Duration::from_secs(60);
+
+/// A word in at least this share of the applications is common: walking the newest ones
+/// finds a page of its matches within a few thousand.
+const COMMON_SHARE: f64 = 0.005;
+
+/// How long PostgreSQL's statistics of the most common words are kept.
+const COMMON_KEPT: Duration = Duration::from_secs(600);
+
+/// The most common words of the search rows with the share of rows that hold each.
+type CommonWords = Arc<Vec<(String, f64)>>;
+
+/// What the search keeps to choose its way, never what it finds: whether a set of unit paths
+/// is a wide scope (at most a few hundred: as many as there are different sets of grants), the
+/// newest era of the search rows, and their most common words.
 #[derive(Default)]
-pub(crate) struct WideScopes(std::sync::Mutex<HashMap<String, (std::time::Instant, bool)>>);
+pub(crate) struct SearchHints {
+    wide: Mutex<HashMap<String, (Instant, bool)>>,
+    newest_era: Mutex<Option<(Instant, i64)>>,
+    common_words: Mutex<Option<(Instant, CommonWords)>>,
+}
 
-impl WideScopes {
-    fn get(&self, key: &str) -> Option<bool> {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+impl SearchHints {
+    fn wide(&self, key: &str) -> Option<bool> {
+        let map = self.wide.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key)
             .filter(|(at, _)| at.elapsed() < WIDE_KEPT)
             .map(|(_, wide)| *wide)
     }
 
-    fn put(&self, key: String, wide: bool) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+    fn put_wide(&self, key: String, wide: bool) {
+        let mut map = self.wide.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= 1000 {
             map.retain(|_, (at, _)| at.elapsed() < WIDE_KEPT);
             if map.len() >= 1000 {
                 map.clear();
             }
         }
-        map.insert(key, (std::time::Instant::now(), wide));
+        map.insert(key, (Instant::now(), wide));
+    }
+
+    fn newest_era(&self) -> Option<i64> {
+        let kept = self.newest_era.lock().unwrap_or_else(|e| e.into_inner());
+        kept.filter(|(at, _)| at.elapsed() < ERA_KEPT)
+            .map(|(_, era)| era)
+    }
+
+    fn common_words(&self) -> Option<CommonWords> {
+        let kept = self.common_words.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref()
+            .filter(|(at, _)| at.elapsed() < COMMON_KEPT)
+            .map(|(_, words)| words.clone())
+    }
+
+    pub(crate) fn put_common_words(&self, words: Vec<(String, f64)>) -> CommonWords {
+        let words = Arc::new(words);
+        *self.common_words.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((Instant::now(), words.clone()));
+        words
+    }
+
+    fn put_newest_era(&self, era: i64) {
+        *self.newest_era.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), era));
     }
 }
+
+/// PostgreSQL: the newest matches of one word (`$1`) below `$2`, at most `$3`, in three
+/// parts, newest first, of which each is read only when those before it leave the page short:
+/// applications beyond the eras the caller knows of (`$4` on; there are none unless a great
+/// many came in within a minute), the newest eras (`$5`, the era words as a `tsquery`: the index
+/// finds the word and an era together, so only these matches are visited), and the older rest
+/// (below `$6`).
+const NEWEST_ERAS_FIRST: &str = "SELECT application_id FROM (
+    (SELECT application_id FROM application_search
+     WHERE tsv @@ to_tsquery('simple', $1) AND application_id >= $4 AND application_id < $2
+     ORDER BY application_id DESC LIMIT $3)
+    UNION ALL
+    (SELECT application_id FROM application_search
+     WHERE tsv @@ (to_tsquery('simple', $1) && $5::tsquery) AND application_id < $2
+     ORDER BY application_id DESC LIMIT $3)
+    UNION ALL
+    (SELECT application_id FROM application_search
+     WHERE tsv @@ to_tsquery('simple', $1) AND application_id < LEAST($2, $6)
+     ORDER BY application_id DESC LIMIT $3)
+) newest_first LIMIT $3";
 
 /// The condition that the reader may see application `a` of posting `p` (unit `u`) here: in
 /// the scope (unit subtrees by path prefix, bound from `$first` on; posting ids, from the
@@ -329,7 +397,7 @@ impl Store {
             return Ok(false);
         }
         let key = scope.unit_paths.join(" ");
-        if let Some(wide) = self.wide_scopes.get(&key) {
+        if let Some(wide) = self.search_hints.wide(&key) {
             return Ok(wide);
         }
         let cond: Vec<String> = (1..=scope.unit_paths.len())
@@ -343,8 +411,49 @@ impl Store {
             .fetch_one(self.r())
             .await?;
         let wide = mine * WIDE_SHARE >= all;
-        self.wide_scopes.put(key, wide);
+        self.search_hints.put_wide(key, wide);
         Ok(wide)
+    }
+
+    /// Whether a word (as a prefix) is in between one in 200 and one in a few thousand
+    /// applications, by PostgreSQL's statistics of the search rows' words (their most common
+    /// words, read at most every ten minutes): too common to visit all its matches, too rare
+    /// to find a page soon by walking the newest applications.
+    async fn eras_suit(&self, word: &str) -> Result<bool> {
+        let common = match self.search_hints.common_words() {
+            Some(c) => c,
+            None => {
+                let rows: Vec<(String, f64)> = sqlx::query_as(
+                    "SELECT w, f::float8 FROM pg_stats,
+                        unnest(most_common_elems::text::text[], most_common_elem_freqs) AS m(w, f)
+                     WHERE schemaname = current_schema() AND tablename = 'application_search'
+                       AND attname = 'tsv' AND w IS NOT NULL",
+                )
+                .fetch_all(self.r())
+                .await?;
+                self.search_hints.put_common_words(rows)
+            }
+        };
+        let share: f64 = common
+            .iter()
+            .filter(|(w, _)| w.starts_with(word))
+            .map(|(_, f)| f)
+            .sum();
+        Ok(share > 0.0 && share < COMMON_SHARE)
+    }
+
+    /// The newest era of the search rows, read at most once a minute.
+    async fn newest_era(&self) -> Result<i64> {
+        if let Some(era) = self.search_hints.newest_era() {
+            return Ok(era);
+        }
+        let top: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(application_id) FROM application_search")
+                .fetch_one(self.r())
+                .await?;
+        let era = top.unwrap_or(0) >> ERA_BITS;
+        self.search_hints.put_newest_era(era);
+        Ok(era)
     }
 
     /// PostgreSQL, for a wide scope: the first `need` matches the reader may see, newest
@@ -360,6 +469,7 @@ impl Store {
         tsq: &str,
         scope: &StaffScope,
         open_only: bool,
+        before: i64,
         need: i64,
     ) -> Result<Vec<SearchHit>> {
         // The batch's ids as one parameter, so the statement is the same text for every
@@ -371,21 +481,47 @@ impl Store {
              ORDER BY a.id DESC",
             visible(scope, open_only, 2)
         );
+        // The newest eras first for one word (one part: see [`query`]) of middling
+        // frequency: a rarer one has few matches to visit, and PostgreSQL finds a page of a
+        // common one soonest by walking the newest applications. Several words together seldom
+        // match many, and each way through the index collects every word's prefixes anew, so
+        // they are asked for once.
+        let era = match tsq.strip_suffix(":*") {
+            Some(word) if !tsq.contains('&') && self.eras_suit(word).await? => {
+                Some(self.newest_era().await?)
+            }
+            _ => None,
+        };
         let mut hits: Vec<SearchHit> = Vec::new();
-        let mut before = i64::MAX;
+        let mut before = before;
         let mut batch = need + need / 4 + 8;
         loop {
             // Planned with its values each time (PostgreSQL's unnamed statement): which way is
             // cheaper depends on the words.
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT application_id FROM application_search
-                 WHERE tsv @@ to_tsquery('simple', $1) AND application_id < $2
-                 ORDER BY application_id DESC LIMIT $3",
-            )
-            .persistent(false)
-            .bind(tsq)
-            .bind(before)
-            .bind(batch)
+            let ids: Vec<i64> = match era {
+                Some(era) => sqlx::query_scalar(NEWEST_ERAS_FIRST)
+                    .persistent(false)
+                    .bind(tsq)
+                    .bind(before)
+                    .bind(batch)
+                    .bind((era + 3) << ERA_BITS)
+                    .bind(
+                        (era - 1..=era + 2)
+                            .map(|e| format!("'#{e}'"))
+                            .collect::<Vec<_>>()
+                            .join(" | "),
+                    )
+                    .bind((era - 1) << ERA_BITS),
+                None => sqlx::query_scalar(
+                    "SELECT application_id FROM application_search
+                     WHERE tsv @@ to_tsquery('simple', $1) AND application_id < $2
+                     ORDER BY application_id DESC LIMIT $3",
+                )
+                .persistent(false)
+                .bind(tsq)
+                .bind(before)
+                .bind(batch),
+            }
             .fetch_all(self.r())
             .await?;
             let Some(&last) = ids.last() else { break };
@@ -454,72 +590,155 @@ impl Store {
     }
 
     /// Search every application the reader may see (the postings of `scope`), newest first:
-    /// the page at `offset` and whether more follow. Each application shown is audited as
-    /// `list`. `open_only` leaves out those with a final answer. Applicants still hidden by a
-    /// posting's blind screening are never found here: the list of that posting shows them.
+    /// the page at `at` (by key, so a page far back costs what the first does, and new
+    /// applications do not shift the pages) with the keys of the pages before and after it.
+    /// Each application shown is audited as `list`. `open_only` leaves out those with a final
+    /// answer. Applicants still hidden by a posting's blind screening are never found here:
+    /// the list of that posting shows them.
     pub async fn search_applications(
         &self,
         reader: &Reader<'_>,
         scope: &StaffScope,
         q: &str,
         open_only: bool,
-        offset: i64,
+        at: SearchAt,
         limit: i64,
-    ) -> Result<(Vec<SearchHit>, bool)> {
+    ) -> Result<SearchHits> {
         let words = search_words(q);
         if words.is_empty() || scope.is_empty() {
-            return Ok((vec![], false));
+            return Ok(SearchHits::default());
         }
         let tsq = query(self.backend(), &words);
-        let offset = offset.max(0);
-        let mut hits = if self.backend() == Backend::Postgres && self.scope_is_wide(scope).await? {
-            let mut all = self
-                .search_wide(&tsq, scope, open_only, offset + limit + 1)
+        // The page just newer than a key is read upwards; when it is the newest page after
+        // all, the newest page is shown in full instead.
+        let mut upwards = None;
+        if let SearchAt::Newer(key) = at {
+            let mut hits = self
+                .search_one_way(&tsq, scope, open_only, At::Above(key), limit + 1)
                 .await?;
-            all.drain(..(offset as usize).min(all.len()));
-            all
-        } else {
-            // Newest first straight from the search rows: SQLite's FTS5 yields rowids in
-            // order, so the LIMIT stops the walk early even for a common name; for a narrow
-            // scope PostgreSQL's planner starts from the scope's applications.
-            let (from, matched, newest) = match self.backend() {
-                Backend::Sqlite => (
-                    "application_search s JOIN applications a ON a.id = s.rowid",
-                    "application_search MATCH $1",
-                    "s.rowid DESC",
-                ),
-                Backend::Postgres => (
-                    "application_search s JOIN applications a ON a.id = s.application_id",
-                    "s.tsv @@ to_tsquery('simple', $1)",
-                    "s.application_id DESC",
-                ),
-            };
-            let sql = format!(
-                "SELECT {HIT_COLS} FROM {from} {HIT_JOINS}
-                 WHERE {matched} AND {}
-                 ORDER BY {newest} LIMIT {} OFFSET {offset}",
-                visible(scope, open_only, 2),
-                limit + 1,
-            );
-            // Planned with the values each time (PostgreSQL's unnamed statement): a plan kept
-            // for any query and scope suits few of them.
-            let qy = sqlx::query_as(&sql)
-                .persistent(self.backend() == Backend::Sqlite)
-                .bind(&tsq);
-            bind_paths(qy, scope).fetch_all(self.r()).await?
+            if hits.len() as i64 > limit {
+                hits.truncate(limit as usize);
+                hits.reverse();
+                upwards = Some(SearchHits {
+                    newer: hits.first().map(|h| h.id),
+                    older: hits.last().map(|h| h.id),
+                    hits,
+                });
+            }
+        }
+        let page = match upwards {
+            Some(page) => page,
+            None => {
+                let before = match at {
+                    SearchAt::Older(key) => key,
+                    _ => i64::MAX,
+                };
+                let mut hits =
+                    if self.backend() == Backend::Postgres && self.scope_is_wide(scope).await? {
+                        self.search_wide(&tsq, scope, open_only, before, limit + 1)
+                            .await?
+                    } else {
+                        self.search_one_way(&tsq, scope, open_only, At::Below(before), limit + 1)
+                            .await?
+                    };
+                let more = hits.len() as i64 > limit;
+                hits.truncate(limit as usize);
+                SearchHits {
+                    newer: match at {
+                        SearchAt::Older(_) => hits.first().map(|h| h.id),
+                        _ => None,
+                    },
+                    older: if more {
+                        hits.last().map(|h| h.id)
+                    } else {
+                        None
+                    },
+                    hits,
+                }
+            }
         };
-        let more = hits.len() as i64 > limit;
-        hits.truncate(limit as usize);
-        if !hits.is_empty() {
+        if !page.hits.is_empty() {
             let detail = "search";
-            let events: Vec<AuditEvent> = hits
+            let events: Vec<AuditEvent> = page
+                .hits
                 .iter()
                 .map(|h| reader.event(AuditAction::List, SubjectKind::Application, h.id, detail))
                 .collect();
             self.audit_many(&events).await?;
         }
-        Ok((hits, more))
+        Ok(page)
     }
+
+    /// The first `need` matches the reader may see on one side of a key, nearest first, in
+    /// one statement: SQLite's FTS5 yields rowids in order, so the LIMIT stops the walk early
+    /// even for a common name; for a narrow scope PostgreSQL's planner starts from the scope's
+    /// applications.
+    async fn search_one_way(
+        &self,
+        tsq: &str,
+        scope: &StaffScope,
+        open_only: bool,
+        at: At,
+        need: i64,
+    ) -> Result<Vec<SearchHit>> {
+        let (from, matched, key) = match self.backend() {
+            Backend::Sqlite => (
+                "application_search s JOIN applications a ON a.id = s.rowid",
+                "application_search MATCH $1",
+                "s.rowid",
+            ),
+            Backend::Postgres => (
+                "application_search s JOIN applications a ON a.id = s.application_id",
+                "s.tsv @@ to_tsquery('simple', $1)",
+                "s.application_id",
+            ),
+        };
+        let (bound, order) = match at {
+            At::Below(k) => (format!("{key} < {k}"), "DESC"),
+            At::Above(k) => (format!("{key} > {k}"), "ASC"),
+        };
+        let sql = format!(
+            "SELECT {HIT_COLS} FROM {from} {HIT_JOINS}
+             WHERE {matched} AND {bound} AND {}
+             ORDER BY {key} {order} LIMIT {need}",
+            visible(scope, open_only, 2),
+        );
+        // Planned with the values each time (PostgreSQL's unnamed statement): a plan kept for
+        // any query and scope suits few of them.
+        let qy = sqlx::query_as(&sql)
+            .persistent(self.backend() == Backend::Sqlite)
+            .bind(tsq);
+        Ok(bind_paths(qy, scope).fetch_all(self.r()).await?)
+    }
+}
+
+/// Where a page of search hits begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SearchAt {
+    /// The newest hits.
+    #[default]
+    Newest,
+    /// The hits just older than this application (the key of the page before).
+    Older(i64),
+    /// The hits just newer than this application (the key of the page after).
+    Newer(i64),
+}
+
+/// A page of search hits, newest first, and the keys of the pages around it.
+#[derive(Debug, Default)]
+pub struct SearchHits {
+    pub hits: Vec<SearchHit>,
+    /// Where the next older page begins, if any are older.
+    pub older: Option<i64>,
+    /// Where the page before (newer) ends, if this is not the newest page.
+    pub newer: Option<i64>,
+}
+
+/// One side of a key.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Below(i64),
+    Above(i64),
 }
 
 #[cfg(test)]

@@ -131,8 +131,8 @@ pub struct Store {
     audit_queue: std::sync::Arc<audit::AuditQueue>,
     /// Sessions this instance read or wrote in the last seconds (see `sessions`).
     sessions: std::sync::Arc<sessions::SessionMemory>,
-    /// Whether a reader's units are a wide scope for the search (see `app_search`).
-    wide_scopes: std::sync::Arc<app_search::WideScopes>,
+    /// What the search across applications keeps to choose its way (see `app_search`).
+    pub(crate) search_hints: std::sync::Arc<app_search::SearchHints>,
 }
 
 impl std::fmt::Debug for Store {
@@ -175,7 +175,7 @@ impl Store {
                 applicants: Default::default(),
                 audit_queue: Default::default(),
                 sessions: Default::default(),
-                wide_scopes: Default::default(),
+                search_hints: Default::default(),
             });
         }
         let path = url
@@ -221,7 +221,7 @@ impl Store {
             applicants: Default::default(),
             audit_queue: Default::default(),
             sessions: Default::default(),
-            wide_scopes: Default::default(),
+            search_hints: Default::default(),
         })
     }
 

@@ -168,6 +168,14 @@ pub async fn add_employee(store: &Store, id: i64, unit_id: i64) -> crate::Result
 }
 
 /// How many rows a table has (a table name the test writes, never input).
+/// Have the search take `word` as in this share of all applications, as if PostgreSQL's
+/// statistics said so (for the ten minutes they are kept), to choose its way by it.
+pub fn pretend_word_share(store: &Store, word: &str, share: f64) {
+    store
+        .search_hints
+        .put_common_words(vec![(word.to_owned(), share)]);
+}
+
 pub async fn count_rows(store: &Store, table: &str) -> crate::Result<i64> {
     Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(store.r())

@@ -2007,7 +2007,8 @@ async fn the_applicant_list_shows_every_change_at_once_on_every_instance() {
     assert_eq!(list().await.unwrap().total, 2);
 }
 
-/// Every page of a back-office search, from the first on, until no more follow.
+/// Every page of a back-office search, from the newest on by the older pages' keys, until no
+/// more follow; then back again by the newer pages' keys, which must give the same pages.
 async fn all_pages(
     s: &Store,
     scope: &StaffScope,
@@ -2015,27 +2016,119 @@ async fn all_pages(
     open_only: bool,
     per_page: i64,
 ) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for page in 0.. {
-        let (hits, more) = s
-            .search_applications(
-                &Reader::user(1, "127.0.0.1"),
-                scope,
-                q,
-                open_only,
-                page * per_page,
-                per_page,
+    let search = |at| async move {
+        s.search_applications(
+            &Reader::user(1, "127.0.0.1"),
+            scope,
+            q,
+            open_only,
+            at,
+            per_page,
+        )
+        .await
+        .unwrap()
+    };
+    let mut pages: Vec<Vec<i64>> = Vec::new();
+    let mut at = SearchAt::Newest;
+    loop {
+        let page = search(at).await;
+        assert!(page.hits.len() as i64 <= per_page);
+        assert_eq!(
+            page.newer,
+            (at != SearchAt::Newest).then(|| page.hits[0].id),
+            "a page after the first leads back"
+        );
+        pages.push(page.hits.iter().map(|h| h.id).collect());
+        match page.older {
+            Some(key) => {
+                assert_eq!(
+                    page.hits.len() as i64,
+                    per_page,
+                    "a full page before the next"
+                );
+                assert_eq!(Some(&key), pages.last().unwrap().last());
+                at = SearchAt::Older(key);
+            }
+            None => break,
+        }
+    }
+    // Back up, page by page: the same pages, the newest in full.
+    for i in (0..pages.len().saturating_sub(1)).rev() {
+        let key = pages[i + 1][0];
+        let page = search(SearchAt::Newer(key)).await;
+        assert_eq!(page.hits.iter().map(|h| h.id).collect::<Vec<_>>(), pages[i]);
+        assert_eq!(page.older, pages[i].last().copied());
+        assert_eq!(page.newer, (i > 0).then(|| pages[i][0]));
+    }
+    pages.concat()
+}
+
+/// PostgreSQL reads the newest eras of applications first for a word of middling frequency
+/// (`app_search::search_wide`):
+/// matches in old eras, in the newest ones, and in eras newer than the search knew of when it
+/// looked last (within its minute) are all found, newest first. On SQLite the ids simply
+/// follow on.
+#[tokio::test]
+async fn the_search_finds_matches_of_every_era_newest_first() {
+    let db = TestDb::new().await;
+    let s = &db.store;
+    let (trust, _, dept) = tree(s).await;
+    let p = s
+        .create_posting(&draft(dept.id, "Intensivsykepleier"), None)
+        .await
+        .unwrap();
+    s.publish_posting(p, today_date()).await.unwrap();
+    let whole = StaffScope {
+        unit_paths: vec![trust.path.clone()],
+        posting_ids: vec![],
+    };
+    // Applications numbered from `first` on (an era is 32,768 of them).
+    let submit = |first: i64, n: usize| async move {
+        if s.backend() == Backend::Postgres {
+            testing::execute_raw(
+                s,
+                &format!("ALTER TABLE applications ALTER COLUMN id RESTART WITH {first}"),
             )
             .await
             .unwrap();
-        assert!(hits.len() as i64 <= per_page);
-        ids.extend(hits.iter().map(|h| h.id));
-        if !more {
-            break;
         }
-        assert_eq!(hits.len() as i64, per_page, "a full page before the next");
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let mail = format!("e{first}x{i}@example.no");
+            ids.push(
+                s.submit_application(&app(p, "Kari", &mail), &email(&mail))
+                    .await
+                    .unwrap(),
+            );
+        }
+        ids
+    };
+    let mut kari = submit(1, 30).await;
+    kari.extend(submit(5 << 15, 30).await);
+    kari.extend(submit((6 << 15) - 10, 20).await);
+    kari.reverse();
+    if s.backend() == Backend::Postgres {
+        // By the statistics, "kari" is in every row: the newest applications are walked.
+        testing::execute_raw(s, "ANALYZE application_search")
+            .await
+            .unwrap();
+        assert_eq!(all_pages(s, &whole, "kari", false, 25).await, kari);
+        // As a word of middling frequency, it is read from the newest eras on.
+        testing::pretend_word_share(s, "kari", 0.001);
     }
-    ids
+    assert_eq!(all_pages(s, &whole, "kari", false, 25).await, kari);
+    // The newest era is now known; applications far beyond it come first all the same.
+    let mut newest = submit(40 << 15, 12).await;
+    newest.reverse();
+    let all = [newest.clone(), kari.clone()].concat();
+    for per_page in [7, 25, 100] {
+        assert_eq!(all_pages(s, &whole, "kari", false, per_page).await, all);
+    }
+    assert_eq!(
+        all_pages(s, &whole, "kari e1310720x0", false, 25).await,
+        vec![newest[11]]
+    );
+    assert!(all_pages(s, &whole, "kari zzz", false, 25).await.is_empty());
 }
 
 #[tokio::test]

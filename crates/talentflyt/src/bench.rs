@@ -283,7 +283,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                         let scored = seed_scorecards(&store, busiest).await?;
                         loads.extend(scorecard_loads(busiest, &scored, load.cookie.clone()));
                     }
-                    loads.push(application_search_load(load.cookie.clone()));
+                    loads.push(application_search_load(addr, load.cookie.clone()).await?);
                     loads.push(load);
                 }
                 Err(e) => println!("(back-office load skipped: {e:#})"),
@@ -664,7 +664,7 @@ async fn back_office_load(
     // load those pages in turn, a different one for every request.
     let mut pages = vec!["/admin".to_owned()];
     let mut html = String::from_utf8_lossy(&check.body).into_owned();
-    while let Some(next) = older_link(&html) {
+    while let Some(next) = older_link(&html, "/admin") {
         if pages.len() >= 5000 {
             break;
         }
@@ -825,9 +825,15 @@ fn scorecard_loads(posting: i64, scored: &[i64], cookie: Option<String>) -> Vec<
     ]
 }
 
-/// Search across every application HR may see (ten years of them), a different word or pair
-/// of words (names, and the words of ads and CVs) and page on every request.
-fn application_search_load(cookie: Option<String>) -> Load {
+/// How many different searches the search load makes.
+const SEARCHES: usize = 1500;
+
+/// Search across every application HR may see (ten years of them): a different word or pair
+/// of words (names, and the words of ads and CVs) on every request, on the newest page or the
+/// next older one or the one after, as a user pages on by the links. The links (keys) are
+/// found first, following them from each search's newest page.
+async fn application_search_load(addr: SocketAddr, cookie: Option<String>) -> anyhow::Result<Load> {
+    let started = Instant::now();
     let mut words: Vec<String> = demo::data::FEMALE_FIRST_NAMES
         .iter()
         .chain(demo::data::MALE_FIRST_NAMES)
@@ -835,28 +841,75 @@ fn application_search_load(cookie: Option<String>) -> Load {
         .map(|w| w.to_string())
         .collect();
     words.extend(demo::search_vocabulary());
-    let words = Arc::new(words);
-    Load::new(
-        "/admin/search?q=… (staff, all applications)",
-        Target::Each(Arc::new(move |n| {
-            let n = n as usize;
+    // A third are pairs of words.
+    let queries: Vec<String> = (0..SEARCHES)
+        .map(|n| {
             let w = &words[n % words.len()];
-            let q = if n.is_multiple_of(3) {
+            if n.is_multiple_of(3) {
                 format!("{w} {}", words[(n / 7 + 13) % words.len()])
             } else {
                 w.clone()
-            };
-            format!("/admin/search?q={}&page={}", encode(&q), 1 + (n / 11) % 3)
-        })),
+            }
+        })
+        .collect();
+    let mut pages: Vec<Vec<String>> = Vec::with_capacity(queries.len());
+    for chunk in queries.chunks(16) {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, q) in chunk.iter().enumerate() {
+            let cookie = cookie.clone();
+            let first = format!("/admin/search?q={}", encode(q));
+            set.spawn(async move {
+                let mut found = vec![first];
+                while found.len() < 3 {
+                    let last = found.last().expect("one page at least");
+                    let page = request(addr, "GET", last, cookie.as_deref(), None).await?;
+                    anyhow::ensure!(page.status.is_success(), "{last} answered {}", page.status);
+                    match older_link(&String::from_utf8_lossy(&page.body), "/admin/search") {
+                        // A link that leads to the same page again is one the server
+                        // did not read as meant.
+                        Some(next) => {
+                            anyhow::ensure!(!found.contains(&next), "{next} again");
+                            found.push(next)
+                        }
+                        None => break,
+                    }
+                }
+                Ok((i, found))
+            });
+        }
+        let mut done: Vec<(usize, Vec<String>)> = set
+            .join_all()
+            .await
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?;
+        done.sort_by_key(|(i, _)| *i);
+        pages.extend(done.into_iter().map(|(_, found)| found));
+    }
+    let n_pages: usize = pages.iter().map(Vec::len).sum();
+    println!(
+        "search: {} searches with {n_pages} pages among them, by their links, in {:.2} s",
+        pages.len(),
+        started.elapsed().as_secs_f64()
+    );
+    // Each search's pages in turn (newest, next, the one after), then the next search.
+    let urls: Arc<Vec<String>> = Arc::new(pages.concat());
+    Ok(Load::new(
+        "/admin/search?q=… (staff, all applications)",
+        Target::Each(Arc::new(move |n| urls[n as usize % urls.len()].clone())),
         cookie,
-    )
+    ))
 }
 
-/// The list's link to the next older page, if there is one.
-fn older_link(html: &str) -> Option<String> {
-    let i = html.find("href=\"/admin?older=")? + 6;
-    let rest = &html[i..];
-    Some(rest[..rest.find('"')?].to_owned())
+/// A page's link to the next older page of `path`, if there is one.
+fn older_link(html: &str, path: &str) -> Option<String> {
+    let start = format!("href=\"{path}?");
+    html.match_indices(&start)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + 6..];
+            Some(&rest[..rest.find('"')?])
+        })
+        .find(|href| href.contains("older="))
+        .map(|href| href.replace("&#38;", "&").replace("&amp;", "&"))
 }
 
 struct Answer {

@@ -9,7 +9,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use talentflyt_store::Reader;
+use talentflyt_store::{Reader, SearchAt, SearchHits};
 
 const PAGE: i64 = 25;
 
@@ -20,8 +20,23 @@ pub struct SearchQuery {
     /// `yes`: only those still waiting for a final answer.
     #[serde(default)]
     open: String,
+    /// The page older than this application (the key of the page before); a key that is not
+    /// a number shows the newest page.
     #[serde(default)]
-    page: Option<i64>,
+    older: String,
+    /// The page newer than this application.
+    #[serde(default)]
+    newer: String,
+}
+
+impl SearchQuery {
+    fn at(&self) -> SearchAt {
+        match (self.older.parse(), self.newer.parse()) {
+            (Ok(k), _) => SearchAt::Older(k),
+            (_, Ok(k)) => SearchAt::Newer(k),
+            _ => SearchAt::Newest,
+        }
+    }
 }
 
 struct Hit {
@@ -46,14 +61,13 @@ struct SearchPage {
     no_scope: bool,
 }
 
-fn href(q: &SearchQuery, page: i64) -> String {
+/// The link to the page on one side (`older` or `newer`) of application `key`.
+fn href(q: &SearchQuery, side: &str, key: i64) -> String {
     let mut h = format!("/admin/search?q={}", urlencoding::encode(&q.q));
     if q.open == "yes" {
         h.push_str("&open=yes");
     }
-    if page > 1 {
-        h.push_str(&format!("&page={page}"));
-    }
+    h.push_str(&format!("&{side}={key}"));
     h
 }
 
@@ -66,9 +80,8 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
     let scope = staff.access.staff_scope();
-    let page = q.page.unwrap_or(1).clamp(1, 1000);
     let searched = !talentflyt_store::search_words(&q.q).is_empty();
-    let (hits, more) = if searched {
+    let page = if searched {
         state
             .store
             .search_applications(
@@ -76,14 +89,15 @@ pub async fn search(
                 &scope,
                 &q.q,
                 q.open == "yes",
-                (page - 1) * PAGE,
+                q.at(),
                 PAGE,
             )
             .await?
     } else {
-        (vec![], false)
+        SearchHits::default()
     };
-    let hits = hits
+    let hits = page
+        .hits
         .into_iter()
         .map(|h| Hit {
             id: h.id,
@@ -99,8 +113,8 @@ pub async fn search(
         open: q.open == "yes",
         searched,
         hits,
-        prev_href: (page > 1).then(|| href(&q, page - 1)),
-        next_href: more.then(|| href(&q, page + 1)),
+        prev_href: page.newer.map(|k| href(&q, "newer", k)),
+        next_href: page.older.map(|k| href(&q, "older", k)),
         no_scope: scope.is_empty(),
         q: q.q,
     })

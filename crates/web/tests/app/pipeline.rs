@@ -435,3 +435,58 @@ async fn the_manager_works_the_list_moves_and_rejects_with_messages_and_the_case
         4
     );
 }
+
+/// The link of a page with this `rel` ("next", "prev"), as the browser follows it.
+fn rel_link(html: &str, rel: &str) -> Option<String> {
+    let end = html.find(&format!("\" rel=\"{rel}\""))?;
+    let start = html[..end].rfind("href=\"")? + 6;
+    Some(html[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn the_search_across_applications_pages_by_key_both_ways() {
+    let app = spawn_app().await;
+    let mut hr = app.signed_in("hr").await;
+    let id = publish_posting(&app, &mut hr, "Intensivsykepleier", app.icu.id).await;
+    for i in 0..30 {
+        apply_to(
+            &app,
+            id,
+            "Solveig",
+            &format!("Nummer{i:02}"),
+            &format!("s{i}@example.no"),
+        )
+        .await;
+    }
+    // The newest 25, newest first, and a link to the older ones; none to newer.
+    let first = hr.get("/admin/search?q=solveig").await.text();
+    assert!(first.contains("Solveig Nummer29") && first.contains("Solveig Nummer05"));
+    assert!(!first.contains("Solveig Nummer04"));
+    assert!(first.find("Nummer29").unwrap() < first.find("Nummer05").unwrap());
+    assert!(rel_link(&first, "prev").is_none());
+    let older = rel_link(&first, "next").expect("a link to the older hits");
+    assert!(older.contains("older="), "{older}");
+    // The older five, and the way back to the same first page.
+    let second = hr.get(&older).await.text();
+    for i in 0..5 {
+        assert!(
+            second.contains(&format!("Solveig Nummer{i:02}")),
+            "{older}: {second}"
+        );
+    }
+    assert!(!second.contains("Solveig Nummer05"));
+    assert!(rel_link(&second, "next").is_none());
+    let back = rel_link(&second, "prev").expect("a link back");
+    assert!(back.contains("newer="), "{back}");
+    let again = hr.get(&back).await.text();
+    assert!(again.contains("Solveig Nummer29") && !again.contains("Solveig Nummer04"));
+    assert!(rel_link(&again, "prev").is_none());
+    // A key that is no number shows the newest page; one below every application, nothing.
+    for junk in ["older=abc", "newer=%00", "older=99999999999999999999"] {
+        let page = hr.get(&format!("/admin/search?q=solveig&{junk}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{junk}");
+        assert!(page.text().contains("Solveig Nummer29"), "{junk}");
+    }
+    let none = hr.get("/admin/search?q=solveig&older=1").await.text();
+    assert!(none.contains("Ingen søknader passer med søket"));
+}
