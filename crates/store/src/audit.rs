@@ -258,8 +258,8 @@ impl OwnedEvent {
 }
 
 type Ack = tokio::sync::oneshot::Sender<std::result::Result<(), String>>;
-/// Events to write; with a posting, they are one page of its applicant list (one person, the
-/// applications shown), written as one `audit_lists` row.
+/// Events to write; with a posting, they are one page of it (one person, the applications
+/// shown, one detail), written as one `audit_lists` row.
 type Item = (Vec<OwnedEvent>, Option<i64>, Ack);
 type Batches = tokio::sync::mpsc::UnboundedSender<Item>;
 
@@ -356,13 +356,14 @@ async fn insert_listed(
     };
     let ids: Vec<String> = events.iter().map(|e| e.subject_id.to_string()).collect();
     let (kind, id) = first.actor.parts();
-    sqlx::query("INSERT INTO audit_lists (at, actor_kind, actor_id, ip, posting_id, application_ids, after_id) VALUES ($1, $2, $3, $4, $5, $6, (SELECT COALESCE(MAX(id), 0) FROM audit_log))")
+    sqlx::query("INSERT INTO audit_lists (at, actor_kind, actor_id, ip, posting_id, application_ids, detail, after_id) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT COALESCE(MAX(id), 0) FROM audit_log))")
         .bind(now())
         .bind(kind)
         .bind(id)
         .bind(&first.ip)
         .bind(posting_id)
         .bind(ids.join(","))
+        .bind(&first.detail)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -392,18 +393,24 @@ impl Store {
         self.submit_audit(events, None).await
     }
 
-    /// A page of a posting's applicant list read by `reader`: each application shown is in the
-    /// audit trail as listed ([`AuditAction::List`]), written as one row (`audit_lists`).
+    /// A page of one posting read by `reader` that names many of its applications (its
+    /// applicant list, when `detail` is `None`; else the page `detail` says): each application
+    /// shown is in the audit trail as listed ([`AuditAction::List`]), written as one row
+    /// (`audit_lists`). Every application must be the posting's.
     pub async fn audit_listed(
         &self,
         reader: &Reader<'_>,
         posting_id: i64,
         application_ids: &[i64],
+        detail: Option<&str>,
     ) -> Result<()> {
         if application_ids.is_empty() {
             return Ok(());
         }
-        let detail = format!("posting {posting_id}");
+        let detail = match detail {
+            Some(d) => d.to_owned(),
+            None => format!("posting {posting_id}"),
+        };
         let events: Vec<AuditEvent> = application_ids
             .iter()
             .map(|id| reader.event(AuditAction::List, SubjectKind::Application, *id, &detail))
@@ -459,9 +466,9 @@ impl Store {
         if subject_kind == SubjectKind::Application {
             // The list pages of its posting that showed it, each placed after the audit_log
             // entries that were there when it was written: the trail in the order written.
-            type Listed = (i64, i64, i64, String, Option<i64>, String, i64);
+            type Listed = (i64, i64, i64, String, Option<i64>, String, i64, String);
             let listed: Vec<Listed> = sqlx::query_as(
-                "SELECT l.id, l.after_id, l.at, l.actor_kind, l.actor_id, l.ip, l.posting_id FROM audit_lists l
+                "SELECT l.id, l.after_id, l.at, l.actor_kind, l.actor_id, l.ip, l.posting_id, l.detail FROM audit_lists l
                  WHERE l.posting_id = (SELECT posting_id FROM applications WHERE id = $1)
                    AND ',' || l.application_ids || ',' LIKE $2 ORDER BY l.id",
             )
@@ -472,7 +479,7 @@ impl Store {
             let mut all: Vec<((i64, u8, i64), AuditEntry)> =
                 trail.into_iter().map(|e| ((e.id, 0, 0), e)).collect();
             all.extend(listed.into_iter().map(
-                |(id, after_id, at, actor_kind, actor_id, ip, posting)| {
+                |(id, after_id, at, actor_kind, actor_id, ip, posting, detail)| {
                     (
                         (after_id, 1, id),
                         AuditEntry {
@@ -484,7 +491,12 @@ impl Store {
                             subject_kind,
                             subject_id,
                             ip,
-                            detail: format!("posting {posting}"),
+                            // Rows from before pages said which they were.
+                            detail: if detail.is_empty() {
+                                format!("posting {posting}")
+                            } else {
+                                detail
+                            },
                         },
                     )
                 },

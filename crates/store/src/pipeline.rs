@@ -538,7 +538,8 @@ impl Store {
                 .cloned()
                 .collect();
             let ids: Vec<i64> = page.iter().map(|a| a.id).collect();
-            self.audit_listed(reader, view.posting_id, &ids).await?;
+            self.audit_listed(reader, view.posting_id, &ids, None)
+                .await?;
         }
         Ok(ApplicantPage {
             counts,

@@ -371,18 +371,8 @@ impl Store {
         shown.extend(panel.closed.iter().map(|(a, _)| *a));
         shown.sort_unstable();
         shown.dedup();
-        let events: Vec<_> = shown
-            .iter()
-            .map(|id| {
-                reader.event(
-                    AuditAction::List,
-                    SubjectKind::Application,
-                    *id,
-                    "scorecard panel",
-                )
-            })
-            .collect();
-        self.audit_many(&events).await?;
+        self.audit_listed(reader, posting_id, &shown, Some("scorecard panel"))
+            .await?;
         panel.own = own;
         Ok(panel)
     }

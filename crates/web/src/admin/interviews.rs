@@ -21,7 +21,7 @@ use talentflyt_domain::interview::{day, hours, plan, RawSlots, MAX_SLOTS};
 use talentflyt_domain::pipeline::Message;
 use talentflyt_domain::posting::Phase;
 use talentflyt_domain::Lang;
-use talentflyt_store::{AuditAction, Booked, Booker, Reader, Recipient, SubjectKind, Written};
+use talentflyt_store::{Booked, Booker, Reader, Recipient, Written};
 
 /// The applicant holding a time.
 struct Who {
@@ -212,18 +212,10 @@ async fn page(
     shown.sort_unstable();
     shown.dedup();
     let reader = Reader::user(staff.user.id, ip);
-    let events: Vec<_> = shown
-        .iter()
-        .map(|a| {
-            reader.event(
-                AuditAction::List,
-                SubjectKind::Application,
-                *a,
-                "interview schedule",
-            )
-        })
-        .collect();
-    state.store.audit_many(&events).await?;
+    state
+        .store
+        .audit_listed(&reader, id, &shown, Some("interview schedule"))
+        .await?;
     Ok(InterviewsPage {
         p: staff.page(
             state,

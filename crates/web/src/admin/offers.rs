@@ -148,20 +148,15 @@ async fn page(
         })
         .collect();
     // Every candidate the page names, on an offer or as a choice, is audited as listed.
-    let shown: Vec<_> = offers
+    let shown: Vec<i64> = offers
         .iter()
         .map(|o| o.application_id)
         .chain(ranked.iter().map(|(_, app)| *app))
-        .map(|app| {
-            reader.event(
-                talentflyt_store::AuditAction::List,
-                talentflyt_store::SubjectKind::Application,
-                app,
-                "offers",
-            )
-        })
         .collect();
-    state.store.audit_many(&shown).await?;
+    state
+        .store
+        .audit_listed(&reader, id, &shown, Some("offers"))
+        .await?;
     let choices = ranked
         .into_iter()
         .map(|(r, app)| (app, format!("{r}. {}", name(app))))
