@@ -2241,6 +2241,14 @@ async fn the_search_across_applications_finds_each_match_once_newest_first_withi
         vec![ola]
     );
     assert_eq!(all_pages(s, &whole, "ola ola", false, 25).await, vec![ola]);
+    // Only the last word is a prefix.
+    assert_eq!(
+        all_pages(s, &whole, "nordmann1985 ol", false, 25).await,
+        vec![ola]
+    );
+    assert!(all_pages(s, &whole, "ol nordmann1985", false, 25)
+        .await
+        .is_empty());
     assert!(all_pages(s, &whole, "zzz", false, 25).await.is_empty());
     // Those with a final answer are left out on asking, even when they are the newest
     // hundred: the search reads on past them.
