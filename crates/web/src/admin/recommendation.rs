@@ -239,7 +239,12 @@ async fn page(
             ))
         })
         .collect();
+    // An applicant still hidden by blind screening is matched to no one: a hint beside
+    // "Søker 3" that the register holds someone of that name would say who it is.
     let holder_name = |a: &Applicant| -> Option<RightKind> {
+        if view.blind_until.is_some() && a.revealed_at.is_none() {
+            return None;
+        }
         let full = format!("{} {}", a.given_name, a.family_name).to_lowercase();
         holders.iter().find_map(|h| {
             label_of

@@ -160,6 +160,45 @@ async fn the_innstilling_is_written_after_the_deadline_ranked_against_the_requir
     );
     // The right is chosen for Per to begin with.
     assert!(text.contains(r#"<option value="aml_14_2" selected>"#));
+    // Under blind screening, while Per is hidden, his name is matched to no one in the
+    // register: the page names him "Søker 3" and holds no hint that would say who he is.
+    let sql = |q: String| async move {
+        talentflyt_store::testing::execute_raw(s, &q).await.unwrap();
+        talentflyt_store::testing::execute_raw(
+            s,
+            &format!("UPDATE posting_applicants_seq SET seq = seq + 1 WHERE posting_id = {id}"),
+        )
+        .await
+        .unwrap();
+    };
+    sql(format!(
+        "UPDATE postings SET blind_until = 99 WHERE id = {id}"
+    ))
+    .await;
+    let hidden = leder.get(&url).await.text();
+    assert!(
+        hidden.contains("Søker ") && !hidden.contains("Kari Nordmann"),
+        "pseudonyms under blind screening"
+    );
+    assert!(
+        hidden.contains("Fortrinnsrett i registeret"),
+        "the register is still listed"
+    );
+    assert!(
+        !hidden.contains("Registeret har Fortrinnsrett"),
+        "no hint on a hidden applicant"
+    );
+    assert!(!hidden.contains(r#"<option value="aml_14_2" selected>"#));
+    sql(format!(
+        "UPDATE applications SET revealed_at = 1 WHERE id = {per}"
+    ))
+    .await;
+    let revealed = leder.get(&url).await.text();
+    assert!(revealed.contains("Registeret har Fortrinnsrett etter oppsigelse"));
+    sql(format!(
+        "UPDATE postings SET blind_until = NULL WHERE id = {id}"
+    ))
+    .await;
     let base = |action: &str, seen: &str| {
         vec![
             ("csrf".to_owned(), csrf.clone()),
