@@ -302,8 +302,8 @@ type CommonWords = Arc<Vec<(String, f64)>>;
 #[derive(Default)]
 pub(crate) struct SearchHints {
     wide: Mutex<HashMap<String, (Instant, bool)>>,
-    newest_era: Mutex<Option<(Instant, i64)>>,
-    common_words: Mutex<Option<(Instant, CommonWords)>>,
+    newest_era: Kept<i64>,
+    pub(crate) common_words: Kept<CommonWords>,
 }
 
 impl SearchHints {
@@ -324,29 +324,30 @@ impl SearchHints {
         }
         map.insert(key, (Instant::now(), wide));
     }
+}
 
-    fn newest_era(&self) -> Option<i64> {
-        let kept = self.newest_era.lock().unwrap_or_else(|e| e.into_inner());
-        kept.filter(|(at, _)| at.elapsed() < ERA_KEPT)
-            .map(|(_, era)| era)
+/// One value read from the database, kept for a while.
+pub(crate) struct Kept<T>(Mutex<Option<(Instant, T)>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept(Mutex::new(None))
     }
+}
 
-    fn common_words(&self) -> Option<CommonWords> {
-        let kept = self.common_words.lock().unwrap_or_else(|e| e.into_inner());
+impl<T: Clone> Kept<T> {
+    /// The value, if it was kept less than `ttl` ago.
+    fn get(&self, ttl: Duration) -> Option<T> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
         kept.as_ref()
-            .filter(|(at, _)| at.elapsed() < COMMON_KEPT)
-            .map(|(_, words)| words.clone())
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
     }
 
-    pub(crate) fn put_common_words(&self, words: Vec<(String, f64)>) -> CommonWords {
-        let words = Arc::new(words);
-        *self.common_words.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((Instant::now(), words.clone()));
-        words
-    }
-
-    fn put_newest_era(&self, era: i64) {
-        *self.newest_era.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), era));
+    /// Keep `v` from now on, and hand it back.
+    pub(crate) fn put(&self, v: T) -> T {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), v.clone()));
+        v
     }
 }
 
@@ -437,7 +438,7 @@ impl Store {
     /// words, read at most every ten minutes): too common to visit all its matches, too rare
     /// to find a page soon by walking the newest applications.
     async fn eras_suit(&self, word: &str) -> Result<bool> {
-        let common = match self.search_hints.common_words() {
+        let common = match self.search_hints.common_words.get(COMMON_KEPT) {
             Some(c) => c,
             None => {
                 let rows: Vec<(String, f64)> = sqlx::query_as(
@@ -448,7 +449,7 @@ impl Store {
                 )
                 .fetch_all(self.r())
                 .await?;
-                self.search_hints.put_common_words(rows)
+                self.search_hints.common_words.put(Arc::new(rows))
             }
         };
         let share: f64 = common
@@ -461,7 +462,7 @@ impl Store {
 
     /// The newest era of the search rows, read at most once a minute.
     async fn newest_era(&self) -> Result<i64> {
-        if let Some(era) = self.search_hints.newest_era() {
+        if let Some(era) = self.search_hints.newest_era.get(ERA_KEPT) {
             return Ok(era);
         }
         let top: Option<i64> =
@@ -469,8 +470,7 @@ impl Store {
                 .fetch_one(self.r())
                 .await?;
         let era = top.unwrap_or(0) >> ERA_BITS;
-        self.search_hints.put_newest_era(era);
-        Ok(era)
+        Ok(self.search_hints.newest_era.put(era))
     }
 
     /// PostgreSQL, for a wide scope: the first `need` matches the reader may see, newest

@@ -54,6 +54,14 @@ pub struct Applicant {
     pub number: i64,
 }
 
+impl Applicant {
+    /// Whether the applicant is still hidden on a posting that screens blind (`blind_until`
+    /// is the posting's, as [`ApplicantView::blind_until`]).
+    pub fn is_hidden(&self, blind_until: Option<i64>) -> bool {
+        blind_until.is_some() && self.revealed_at.is_none()
+    }
+}
+
 /// A screening answer in the list: application, question, answer in both languages, flagged.
 #[derive(Debug, Clone, FromRow)]
 pub struct ListedAnswer {

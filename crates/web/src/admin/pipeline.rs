@@ -128,7 +128,7 @@ pub(crate) fn stage_name(lang: Lang, stages: &[Stage], phase: Phase, stage: Opti
 /// The name an applicant goes by in the back office: their own, or "Søker 12" while the
 /// posting screens blind and their identity has not been shown.
 pub(crate) fn shown_name(lang: Lang, blind: Option<i64>, a: &Applicant) -> String {
-    if blind.is_some() && a.revealed_at.is_none() {
+    if a.is_hidden(blind) {
         talentflyt_domain::blind::pseudonym(lang, a.number as usize)
     } else {
         format!("{} {}", a.given_name, a.family_name)
@@ -280,7 +280,7 @@ pub async fn list(
     let hidden_ids: Vec<i64> = listed
         .page
         .iter()
-        .filter(|a| blind.is_some() && a.revealed_at.is_none())
+        .filter(|a| a.is_hidden(blind))
         .map(|a| a.id)
         .collect();
     let who = state.store.hidden_identities(id, &hidden_ids).await?;

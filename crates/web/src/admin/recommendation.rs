@@ -242,7 +242,7 @@ async fn page(
     // An applicant still hidden by blind screening is matched to no one: a hint beside
     // "Søker 3" that the register holds someone of that name would say who it is.
     let holder_name = |a: &Applicant| -> Option<RightKind> {
-        if view.blind_until.is_some() && a.revealed_at.is_none() {
+        if a.is_hidden(view.blind_until) {
             return None;
         }
         let full = format!("{} {}", a.given_name, a.family_name).to_lowercase();

@@ -304,7 +304,7 @@ async fn applicant_name(
 ) -> Result<(String, bool), AppError> {
     let view = state.store.applicant_view(posting_id).await?;
     let a = view.applicant(id).ok_or(AppError::NotFound)?;
-    let hidden = view.blind_until.is_some() && a.revealed_at.is_none();
+    let hidden = a.is_hidden(view.blind_until);
     Ok((shown_name(lang, view.blind_until, a), hidden))
 }
 
